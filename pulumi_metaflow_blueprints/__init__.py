@@ -1,0 +1,50 @@
+"""Pulumi components that start Metaflow flows on Argo Workflows from external events.
+
+Each blueprint bundles the cloud-side resources with the Argo Events EventSource and Sensor they feed. Cloud
+modules are imported lazily, so `import pulumi_metaflow_blueprints` pulls in no cloud provider SDK:
+
+    from pulumi_metaflow_blueprints.aws import S3ObjectTrigger
+"""
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from pulumi_metaflow_blueprints.core.args import (
+    FieldFilterArgs,
+    FlowTargetArgs,
+    KubernetesArgs,
+    MetaflowEventTargetArgs,
+    RateLimitUnit,
+    SensorOptionsArgs,
+    TargetArgs,
+)
+from pulumi_metaflow_blueprints.errors import ArgoSpecError, BlueprintInputError
+
+if TYPE_CHECKING:
+    from pulumi_metaflow_blueprints import aws, gcp, snowflake, webhooks
+
+__version__ = "0.1.0"
+_CLOUD_MODULES = {"aws", "gcp", "webhooks", "snowflake"}
+
+__all__ = [
+    "ArgoSpecError",
+    "BlueprintInputError",
+    "FieldFilterArgs",
+    "FlowTargetArgs",
+    "KubernetesArgs",
+    "MetaflowEventTargetArgs",
+    "RateLimitUnit",
+    "SensorOptionsArgs",
+    "TargetArgs",
+    "aws",
+    "gcp",
+    "snowflake",
+    "webhooks",
+]
+
+
+def __getattr__(name: str) -> Any:
+    """Import a cloud module (`aws`, `gcp`, `webhooks`, `snowflake`) on first use."""
+    if name in _CLOUD_MODULES:
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

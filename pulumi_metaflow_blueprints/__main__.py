@@ -1,0 +1,7 @@
+"""`python -m pulumi_metaflow_blueprints preview ...`."""
+
+import sys
+
+from pulumi_metaflow_blueprints.cli import main
+
+sys.exit(main())

@@ -1,0 +1,49 @@
+"""Typed arguments shared by the AWS blueprints (see core/args.py for the schema rules they follow)."""
+
+from enum import Enum
+from typing import TypedDict
+
+from typing_extensions import NotRequired
+
+
+class AwsIdentityMode(str, Enum):
+    """How the EventSource pod gets AWS credentials to read its queue."""
+
+    POD_IDENTITY = "pod-identity"
+    """EKS Pod Identity: a role trusted by `pods.eks.amazonaws.com`, associated with the exact service account."""
+    IRSA = "irsa"
+    """IAM Roles for Service Accounts: a role trusted by the cluster's OIDC provider for the exact service account."""
+    ROLE_ARN = "role-arn"
+    """An existing role the EventSource assumes (its `roleARN`); the queue policy is attached to it inline."""
+
+
+class AwsIdentityArgs(TypedDict):
+    """The identity the EventSource uses to receive and delete messages on its one queue."""
+
+    mode: AwsIdentityMode
+    """Which mechanism gives the EventSource pod its credentials."""
+    cluster_name: NotRequired[str]
+    """EKS cluster name (required for `pod-identity`)."""
+    oidc_provider_arn: NotRequired[str]
+    """ARN of the cluster's IAM OIDC provider (required for `irsa`)."""
+    role_arn: NotRequired[str]
+    """ARN of an existing role the EventSource assumes (required for `role-arn`)."""
+    permissions_boundary_arn: NotRequired[str]
+    """Permissions boundary put on the role this blueprint creates, where your organisation requires one."""
+
+
+class QueueOptionsArgs(TypedDict):
+    """The SQS queue between the cloud source and the EventSource."""
+
+    name: NotRequired[str]
+    """Queue name. Defaults to `<project>-<stack>-<blueprint name>`, known at preview."""
+    max_receive_count: NotRequired[int]
+    """Receives before a message moves to the dead-letter queue. Defaults to 5."""
+    visibility_timeout_seconds: NotRequired[int]
+    """How long a received message stays hidden before it is received again. Defaults to 60."""
+    message_retention_seconds: NotRequired[int]
+    """How long an unread message is kept (60 to 1209600). Defaults to 345600 (4 days)."""
+    dead_letter_retention_seconds: NotRequired[int]
+    """How long the dead-letter queue keeps messages. Defaults to 1209600 (14 days, the maximum)."""
+    kms_master_key_id: NotRequired[str]
+    """A customer-managed KMS key for the queues; the sender must be allowed to use it. Defaults to SQS-managed SSE."""

@@ -1,0 +1,104 @@
+"""The AWS identity an EventSource pod uses to read its queue: Pod Identity, IRSA, or a role it assumes."""
+
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+
+from pulumi_metaflow_blueprints.aws import policies
+from pulumi_metaflow_blueprints.aws.args import AwsIdentityArgs, AwsIdentityMode
+from pulumi_metaflow_blueprints.errors import BlueprintInputError
+
+ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/(?:[\w+=,.@-]+/)*([\w+=,.@-]{1,64})$")
+OIDC_PROVIDER_ARN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:oidc-provider/[^\s]+$")
+CLUSTER_NAME = re.compile(r"^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$")
+
+
+def check_identity(identity: AwsIdentityArgs | None) -> AwsIdentityArgs:
+    """Validate the identity choice before anything is created."""
+    modes = ", ".join(m.value for m in AwsIdentityMode)
+    if not identity or not identity.get("mode"):
+        raise BlueprintInputError("identity", "is required", f"set `identity.mode` to one of {modes}")
+    try:
+        mode = AwsIdentityMode(identity["mode"])
+    except ValueError:
+        raise BlueprintInputError("identity.mode", f"{identity['mode']!r} is not a mode", f"use one of {modes}") from None
+    needs = {
+        AwsIdentityMode.POD_IDENTITY: ("cluster_name", CLUSTER_NAME, "the EKS cluster's name"),
+        AwsIdentityMode.IRSA: ("oidc_provider_arn", OIDC_PROVIDER_ARN, "arn:aws:iam::<account>:oidc-provider/<issuer>"),
+        AwsIdentityMode.ROLE_ARN: ("role_arn", ROLE_ARN, "arn:aws:iam::<account>:role/<name>"),
+    }
+    key, pattern, example = needs[mode]
+    value = identity.get(key)
+    if not value:
+        raise BlueprintInputError(f"identity.{key}", f"is required with mode {mode.value!r}", f"give {example}")
+    if not pattern.match(str(value)):
+        raise BlueprintInputError(f"identity.{key}", f"{value!r} is malformed", f"give {example}")
+    return AwsIdentityArgs(**{**identity, "mode": mode})  # type: ignore[typeddict-item]
+
+
+@dataclass(frozen=True)
+class QueueReader:
+    """What the EventSource needs to use the identity."""
+
+    role_arn: pulumi.Output[str]
+    service_account_annotations: dict[str, pulumi.Input[str]]
+    assume_role_arn: str | None
+    """Set for `role-arn` mode: the EventSource's `roleARN`."""
+
+
+def create_queue_reader(
+    parent: pulumi.Resource,
+    name: str,
+    identity: AwsIdentityArgs,
+    *,
+    namespace: str,
+    service_account: str,
+    queue_arn: pulumi.Input[str],
+    account_id: pulumi.Input[str],
+    partition: pulumi.Input[str],
+    region: str,
+    kms_key_arn: str | None = None,
+) -> QueueReader:
+    """Create the role (or attach to the given one) allowing only reads of one queue."""
+    opts = pulumi.ResourceOptions(parent=parent)
+    mode = AwsIdentityMode(identity["mode"])
+    consumer = pulumi.Output.json_dumps(policies.queue_consumer(queue_arn, kms_key_arn))
+    if mode is AwsIdentityMode.ROLE_ARN:
+        role_arn = identity["role_arn"]
+        match = ROLE_ARN.match(role_arn)
+        assert match is not None
+        aws.iam.RolePolicy(f"{name}-queue-access", role=match.group(1), policy=consumer, opts=opts)
+        return QueueReader(pulumi.Output.from_input(role_arn), {}, role_arn)
+    if mode is AwsIdentityMode.IRSA:
+        trust: Any = json.dumps(policies.irsa_trust(identity["oidc_provider_arn"], namespace, service_account))
+    else:
+        cluster_arn = pulumi.Output.format(
+            "arn:{0}:eks:{1}:{2}:cluster/{3}", partition, region, account_id, identity["cluster_name"]
+        )
+        trust = pulumi.Output.json_dumps(
+            policies.pod_identity_trust(account_id, cluster_arn, namespace, service_account)
+        )
+    role = aws.iam.Role(
+        f"{name}-reader",
+        assume_role_policy=trust,
+        description=f"Argo Events EventSource {namespace}/{service_account}: read one SQS queue",
+        permissions_boundary=identity.get("permissions_boundary_arn"),
+        opts=opts,
+    )
+    aws.iam.RolePolicy(f"{name}-queue-access", role=role.id, policy=consumer, opts=opts)
+    if mode is AwsIdentityMode.IRSA:
+        return QueueReader(role.arn, {"eks.amazonaws.com/role-arn": role.arn}, None)
+    aws.eks.PodIdentityAssociation(
+        f"{name}-pod-identity",
+        cluster_name=identity["cluster_name"],
+        namespace=namespace,
+        service_account=service_account,
+        role_arn=role.arn,
+        region=region,
+        opts=opts,
+    )
+    return QueueReader(role.arn, {}, None)

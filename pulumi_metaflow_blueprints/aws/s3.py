@@ -1,0 +1,206 @@
+"""`S3ObjectTrigger`: new objects in an S3 bucket start a Metaflow flow (bucket notification -> SQS -> Argo)."""
+
+import re
+from typing import TypedDict
+
+import pulumi
+import pulumi_aws as aws
+
+from pulumi_metaflow_blueprints.aws.args import AwsIdentityArgs, QueueOptionsArgs
+from pulumi_metaflow_blueprints.aws.identity import check_identity
+from pulumi_metaflow_blueprints.aws.policies import service_may_send
+from pulumi_metaflow_blueprints.aws.sqs import check_queue_options, create_sqs_source, resolve_region
+from pulumi_metaflow_blueprints.core.args import FieldFilterArgs, KubernetesArgs, SensorOptionsArgs, TargetArgs
+from pulumi_metaflow_blueprints.core.fields import EventPath, FieldCatalog, SourceField
+from pulumi_metaflow_blueprints.core.filters import anchored, string_filter
+from pulumi_metaflow_blueprints.core.plan import plan_trigger, require
+from pulumi_metaflow_blueprints.core.sensor import create_sensor
+from pulumi_metaflow_blueprints.errors import BlueprintInputError
+from typing_extensions import NotRequired
+
+TYPE_TOKEN = "metaflow-blueprints:index:S3ObjectTrigger"
+EVENT_NAME = "object"
+DEFAULT_EVENTS = ["s3:ObjectCreated:*"]
+TEST_EVENT_FILTER = 'body.Event != "s3:TestEvent"'
+"""S3 sends `s3:TestEvent` when a notification is configured; the EventSource drops it so setup starts no run."""
+
+_RECORD = EventPath(("body", "Records", 0))
+S3_NOTIFICATION_FIELDS = FieldCatalog.of(
+    "S3 object",
+    [
+        SourceField("bucket", _RECORD.child("s3", "bucket", "name"), "Bucket name.", "acme-raw-events"),
+        SourceField("key", _RECORD.child("s3", "object", "key"), "Object key, URL-encoded as S3 sends it.", "landing/a.parquet"),
+        SourceField("size", _RECORD.child("s3", "object", "size"), "Object size in bytes.", "1048576"),
+        SourceField("etag", _RECORD.child("s3", "object", "eTag"), "Object ETag.", "d41d8cd98f00b204e9800998ecf8427e"),
+        SourceField("version_id", _RECORD.child("s3", "object", "versionId"), "Version id (versioned buckets only)."),
+        SourceField("sequencer", _RECORD.child("s3", "object", "sequencer"), "Orders events of one key.", "0055AED6DCD90281E5"),
+        SourceField("event_name", _RECORD.child("eventName"), "Event type without `s3:`.", "ObjectCreated:Put"),
+        SourceField("event_time", _RECORD.child("eventTime"), "When S3 saw the event (ISO 8601).", "2026-11-20T08:15:30.123Z"),
+    ],
+)
+
+BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+EVENT_TYPE = re.compile(r"^s3:(ObjectCreated|ObjectRemoved|ObjectRestore|ObjectTagging|ObjectAcl|LifecycleExpiration|LifecycleTransition|IntelligentTiering|Replication|ReducedRedundancyLostObject)(:[A-Za-z*]+)*$")
+
+
+class S3ObjectTriggerArgs(TypedDict):
+    """Arguments of `S3ObjectTrigger`."""
+
+    bucket: str
+    """Name of an existing bucket. Its notification configuration is replaced (AWS allows one per bucket)."""
+    prefix: NotRequired[str]
+    """Only keys starting with this prefix, e.g. `landing/`."""
+    suffix: NotRequired[str]
+    """Only keys ending with this suffix, e.g. `.parquet`."""
+    events: NotRequired[list[str]]
+    """S3 event types. Defaults to `["s3:ObjectCreated:*"]`."""
+    bucket_account_id: NotRequired[str]
+    """Account that owns the bucket (the queue admits S3 only on its behalf). Defaults to the deploying account."""
+    region: NotRequired[str]
+    """Region of the bucket, the queue and the EventSource's client. Defaults to the stack's `aws:region`."""
+    identity: AwsIdentityArgs
+    """How the EventSource pod gets credentials to read the queue."""
+    queue: NotRequired[QueueOptionsArgs]
+    """Options of the queue between S3 and the EventSource."""
+    kubernetes: KubernetesArgs
+    """Namespaces, EventBus and labels of the Argo Events objects."""
+    targets: list[TargetArgs]
+    """What to start for each new object: flows and/or Metaflow events."""
+    filters: NotRequired[list[FieldFilterArgs]]
+    """Further Sensor filters on the object's fields (anchored)."""
+    sensor: NotRequired[SensorOptionsArgs]
+    """Retry and rate limit of the Sensor's triggers."""
+
+
+def check_bucket_name(bucket: str, argument: str = "bucket") -> str:
+    """S3's bucket naming rules (general purpose buckets)."""
+    fix = "use 3-63 lower-case letters, digits, '.' and '-', starting and ending with a letter or digit"
+    if not isinstance(bucket, str) or not BUCKET_NAME.match(bucket) or ".." in bucket:
+        raise BlueprintInputError(argument, f"{bucket!r} is not a valid S3 bucket name", fix)
+    if re.match(r"^\d+\.\d+\.\d+\.\d+$", bucket) or bucket.startswith(("xn--", "sthree-")) or bucket.endswith(("-s3alias", "--ol-s3")):
+        raise BlueprintInputError(argument, f"{bucket!r} uses a form S3 reserves", fix)
+    return bucket
+
+
+def check_event_types(events: list[str] | None, argument: str = "events") -> list[str]:
+    """S3 event types like `s3:ObjectCreated:*`."""
+    chosen = list(events) if events is not None else list(DEFAULT_EVENTS)
+    if not chosen or isinstance(events, str):
+        raise BlueprintInputError(argument, "must list at least one S3 event type", "e.g. ['s3:ObjectCreated:*']")
+    for event in chosen:
+        if not isinstance(event, str) or not EVENT_TYPE.match(event):
+            raise BlueprintInputError(argument, f"{event!r} is not an S3 event type", "e.g. s3:ObjectCreated:* or s3:ObjectRemoved:Delete")
+    return chosen
+
+
+def check_key_filter(value: str | None, argument: str) -> str | None:
+    """An S3 key prefix or suffix filter: at most 1024 characters, no wildcards (S3 matches them literally)."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value or len(value) > 1024:
+        raise BlueprintInputError(argument, f"{value!r} is not a key {argument}", "give 1-1024 characters, or leave it unset")
+    if "*" in value:
+        raise BlueprintInputError(argument, "S3 does not expand wildcards in key filters", "drop the '*'; use `filters` with a pattern")
+    return value
+
+
+def event_name_pattern(events: list[str]) -> str:
+    """The anchored regular expression of `eventName` values (no `s3:` prefix) the chosen event types produce."""
+    parts = [re.escape(e.removeprefix("s3:")).replace(r"\*", ".*") for e in events]
+    return anchored("|".join(parts))
+
+
+class S3ObjectTrigger(pulumi.ComponentResource):
+    """New objects in an S3 bucket start a Metaflow flow or publish a Metaflow event.
+
+    Creates an encrypted SQS queue with a dead-letter queue, a queue policy admitting only that bucket, the bucket
+    notification, the EventSource's identity and service account, the `sqs` EventSource, and the Sensor.
+    """
+
+    queue_url: pulumi.Output[str]
+    """URL of the queue S3 notifies."""
+    queue_arn: pulumi.Output[str]
+    """ARN of the queue S3 notifies."""
+    dead_letter_queue_arn: pulumi.Output[str]
+    """ARN of the dead-letter queue."""
+    role_arn: pulumi.Output[str]
+    """ARN of the role the EventSource uses."""
+    event_source_name: pulumi.Output[str]
+    """Name of the EventSource."""
+    sensor_name: pulumi.Output[str]
+    """Name of the Sensor."""
+    workflow_templates: pulumi.Output[list[str]]
+    """WorkflowTemplates the Sensor creates Workflows from."""
+
+    def __init__(self, name: str, args: S3ObjectTriggerArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        bucket = check_bucket_name(require(args, "bucket", "the bucket's name"))
+        events = check_event_types(args.get("events"))
+        prefix, suffix = check_key_filter(args.get("prefix"), "prefix"), check_key_filter(args.get("suffix"), "suffix")
+        identity = check_identity(args.get("identity"))
+        region = resolve_region(args.get("region"))
+        fields = S3_NOTIFICATION_FIELDS
+        plan = plan_trigger(
+            "S3ObjectTrigger",
+            name,
+            kubernetes=require(args, "kubernetes", "`{'namespace': ...}`"),
+            targets=require(args, "targets", "at least one target"),
+            catalog=fields,
+            filters=args.get("filters"),
+            source_filters=[string_filter(fields.resolve("event_name", "events"), event_name_pattern(events))],
+            options=args.get("sensor"),
+        )
+        queue_name, queue_options = check_queue_options(args.get("queue"), plan.base)
+        super().__init__(TYPE_TOKEN, name, None, opts)
+
+        invoke = pulumi.InvokeOutputOptions(parent=self)
+        bucket_arn = pulumi.Output.concat("arn:", aws.get_partition_output(opts=invoke).partition, ":s3:::", bucket)
+        owner = args.get("bucket_account_id") or aws.get_caller_identity_output(opts=invoke).account_id
+        source = create_sqs_source(
+            self,
+            name,
+            plan,
+            event_name=EVENT_NAME,
+            region=region,
+            queue_name=queue_name,
+            queue_options=queue_options,
+            identity=identity,
+            senders=lambda queue_arn: [
+                service_may_send("S3MaySendForOneBucket", "s3.amazonaws.com", queue_arn, bucket_arn, owner)
+            ],
+            filter_expression=TEST_EVENT_FILTER,
+        )
+        aws.s3.BucketNotification(
+            f"{name}-notification",
+            bucket=bucket,
+            queues=[
+                aws.s3.BucketNotificationQueueArgs(
+                    id=f"metaflow-blueprints-{plan.base}",
+                    queue_arn=source.queue.arn,
+                    events=events,
+                    filter_prefix=prefix,
+                    filter_suffix=suffix,
+                )
+            ],
+            region=region,
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[source.queue_policy]),
+        )
+        create_sensor(self, name, plan, EVENT_NAME, depends_on=[source.event_source])
+
+        self.queue_url = source.queue.url
+        self.queue_arn = source.queue.arn
+        self.dead_letter_queue_arn = source.dead_letter_queue.arn
+        self.role_arn = source.reader.role_arn
+        self.event_source_name = pulumi.Output.from_input(plan.event_source_name)
+        self.sensor_name = pulumi.Output.from_input(plan.sensor_name)
+        self.workflow_templates = pulumi.Output.from_input(plan.workflow_templates)
+        self.register_outputs(
+            {
+                "queue_url": self.queue_url,
+                "queue_arn": self.queue_arn,
+                "dead_letter_queue_arn": self.dead_letter_queue_arn,
+                "role_arn": self.role_arn,
+                "event_source_name": self.event_source_name,
+                "sensor_name": self.sensor_name,
+                "workflow_templates": self.workflow_templates,
+            }
+        )

@@ -1,0 +1,204 @@
+"""The SQS leg every AWS blueprint shares: encrypted queue + DLQ, its policy, the reader identity, the EventSource."""
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+import pulumi_kubernetes as k8s
+
+from pulumi_metaflow_blueprints.aws import policies
+from pulumi_metaflow_blueprints.aws.args import AwsIdentityArgs, QueueOptionsArgs
+from pulumi_metaflow_blueprints.aws.identity import QueueReader, create_queue_reader
+from pulumi_metaflow_blueprints.core import kube
+from pulumi_metaflow_blueprints.core.plan import TriggerPlan
+from pulumi_metaflow_blueprints.errors import BlueprintInputError
+from pulumi_metaflow_blueprints.naming import stable_hash
+
+QUEUE_NAME = re.compile(r"^[A-Za-z0-9_-]{1,80}$")
+QUEUE_NAME_MAX = 80 - len("-dlq")
+LONG_POLL_SECONDS = 20
+REGION = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$")
+
+SendersFor = Callable[[pulumi.Output[str]], list[dict[str, Any]]]
+"""Given the queue ARN, the policy statements that let the upstream service (and only it) send."""
+
+
+def resolve_region(region: str | None) -> str:
+    """The explicit region, else the stack's `aws:region`, checked; the EventSource and queue must agree."""
+    value = region or pulumi.Config("aws").get("region")
+    if not value:
+        raise BlueprintInputError("region", "is not set and the stack has no `aws:region`", "pass `region` or set aws:region")
+    if not REGION.match(value):
+        raise BlueprintInputError("region", f"{value!r} is not an AWS region", "use a region code like us-west-2")
+    return value
+
+
+def default_queue_name(base: str) -> str:
+    """`<project>-<stack>-<base>`, shortened stably to fit SQS's limit with room for `-dlq`."""
+    raw = re.sub(r"[^A-Za-z0-9_-]", "-", f"{pulumi.get_project()}-{pulumi.get_stack()}-{base}")
+    if len(raw) <= QUEUE_NAME_MAX:
+        return raw
+    digest = stable_hash(raw)
+    return f"{raw[: QUEUE_NAME_MAX - len(digest) - 1]}-{digest}"
+
+
+def check_queue_options(options: QueueOptionsArgs | None, base: str) -> tuple[str, QueueOptionsArgs]:
+    """Validate queue options; return the queue name and the options."""
+    options = options or QueueOptionsArgs()
+    name = options.get("name") or default_queue_name(base)
+    if not QUEUE_NAME.match(name) or len(name) > QUEUE_NAME_MAX:
+        raise BlueprintInputError(
+            "queue.name", f"{name!r} is not a valid SQS queue name", f"use up to {QUEUE_NAME_MAX} of A-Z a-z 0-9 _ -"
+        )
+    bounds = {
+        "max_receive_count": (1, 1000),
+        "visibility_timeout_seconds": (0, 43200),
+        "message_retention_seconds": (60, 1209600),
+        "dead_letter_retention_seconds": (60, 1209600),
+    }
+    for key, (low, high) in bounds.items():
+        value = options.get(key)
+        if value is not None and not (low <= int(value) <= high and int(value) == value):
+            raise BlueprintInputError(f"queue.{key}", f"{value!r} is out of range", f"use a whole number {low}..{high}")
+    return name, options
+
+
+def sqs_event_source_spec(
+    plan: TriggerPlan,
+    *,
+    event_name: str,
+    region: str,
+    queue_name: str,
+    assume_role_arn: str | None = None,
+    queue_account_id: str | None = None,
+    filter_expression: str | None = None,
+) -> dict[str, Any]:
+    """An `sqs` EventSource: JSON bodies, long polling, credentials from its service account."""
+    sqs: dict[str, Any] = {
+        "region": region,
+        "queue": queue_name,
+        "waitTimeSeconds": LONG_POLL_SECONDS,
+        "jsonBody": True,
+    }
+    if queue_account_id:
+        sqs["queueAccountId"] = queue_account_id
+    if assume_role_arn:
+        sqs["roleARN"] = assume_role_arn
+    if filter_expression:
+        sqs["filter"] = {"expression": filter_expression}
+    return {
+        "eventBusName": plan.event_bus_name,
+        "template": {"serviceAccountName": plan.event_source_service_account},
+        "sqs": {event_name: sqs},
+    }
+
+
+@dataclass(frozen=True)
+class SqsSource:
+    """The resources of the SQS leg."""
+
+    queue: aws.sqs.Queue
+    dead_letter_queue: aws.sqs.Queue
+    queue_policy: aws.sqs.QueuePolicy
+    reader: QueueReader
+    service_account: k8s.core.v1.ServiceAccount
+    event_source: k8s.apiextensions.CustomResource
+
+
+def create_sqs_source(
+    parent: pulumi.Resource,
+    name: str,
+    plan: TriggerPlan,
+    *,
+    event_name: str,
+    region: str,
+    queue_name: str,
+    queue_options: QueueOptionsArgs,
+    identity: AwsIdentityArgs,
+    senders: SendersFor,
+    filter_expression: str | None = None,
+) -> SqsSource:
+    """Create the queue pair, the policy admitting only ``senders``, the reader identity and the EventSource."""
+    opts = pulumi.ResourceOptions(parent=parent)
+    invoke = pulumi.InvokeOutputOptions(parent=parent)
+    account_id = aws.get_caller_identity_output(opts=invoke).account_id
+    partition = aws.get_partition_output(opts=invoke).partition
+    kms_key = queue_options.get("kms_master_key_id")
+    encryption: dict[str, Any] = (
+        {"kms_master_key_id": kms_key, "kms_data_key_reuse_period_seconds": 300}
+        if kms_key
+        else {"sqs_managed_sse_enabled": True}
+    )
+    tags = {"managed-by": "metaflow-blueprints", "metaflow-blueprints-instance": plan.base}
+    queue_arn = pulumi.Output.format("arn:{0}:sqs:{1}:{2}:{3}", partition, region, account_id, queue_name)
+    dead_letter = aws.sqs.Queue(
+        f"{name}-dlq",
+        name=f"{queue_name}-dlq",
+        redrive_allow_policy=pulumi.Output.json_dumps({"redrivePermission": "byQueue", "sourceQueueArns": [queue_arn]}),
+        message_retention_seconds=int(queue_options.get("dead_letter_retention_seconds", 1209600)),
+        region=region,
+        tags=tags,
+        opts=opts,
+        **encryption,
+    )
+    queue = aws.sqs.Queue(
+        f"{name}-queue",
+        name=queue_name,
+        receive_wait_time_seconds=LONG_POLL_SECONDS,
+        visibility_timeout_seconds=int(queue_options.get("visibility_timeout_seconds", 60)),
+        message_retention_seconds=int(queue_options.get("message_retention_seconds", 345600)),
+        redrive_policy=pulumi.Output.json_dumps(
+            {"deadLetterTargetArn": dead_letter.arn, "maxReceiveCount": int(queue_options.get("max_receive_count", 5))}
+        ),
+        region=region,
+        tags=tags,
+        opts=opts,
+        **encryption,
+    )
+    queue_policy = aws.sqs.QueuePolicy(
+        f"{name}-queue-policy",
+        queue_url=queue.url,
+        policy=pulumi.Output.json_dumps(policies.document(*senders(queue.arn), policies.tls_only(queue.arn))),
+        region=region,
+        opts=opts,
+    )
+    reader = create_queue_reader(
+        parent,
+        name,
+        identity,
+        namespace=plan.namespace,
+        service_account=plan.event_source_service_account,
+        queue_arn=queue.arn,
+        account_id=account_id,
+        partition=partition,
+        region=region,
+        kms_key_arn=kms_key if kms_key and kms_key.startswith("arn:") else None,
+    )
+    account = kube.service_account(
+        f"{name}-eventsource-sa",
+        name=plan.event_source_service_account,
+        namespace=plan.namespace,
+        labels=plan.labels,
+        annotations=reader.service_account_annotations,
+        opts=opts,
+    )
+    spec = sqs_event_source_spec(
+        plan,
+        event_name=event_name,
+        region=region,
+        queue_name=queue_name,
+        assume_role_arn=reader.assume_role_arn,
+        filter_expression=filter_expression,
+    )
+    source = kube.event_source(
+        f"{name}-eventsource",
+        name=plan.event_source_name,
+        namespace=plan.namespace,
+        labels=plan.labels,
+        spec=spec,
+        opts=pulumi.ResourceOptions(parent=parent, depends_on=[account, queue_policy]),
+    )
+    return SqsSource(queue, dead_letter, queue_policy, reader, account, source)

@@ -1,0 +1,1 @@
+"""The parts every blueprint composes: source fields, targets, the Sensor, and Kubernetes helpers."""

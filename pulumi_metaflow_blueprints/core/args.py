@@ -1,0 +1,112 @@
+"""Typed arguments shared by every blueprint.
+
+These classes are read by the Pulumi multi-language provider to infer its schema, so they follow its rules:
+TypedDicts with a docstring after each field, no Union types, class names unique across the package, and no
+``from __future__ import annotations`` in this module.
+"""
+
+from enum import Enum
+from typing import TypedDict
+
+from typing_extensions import NotRequired
+
+
+class KubernetesArgs(TypedDict):
+    """Where the Argo Events objects live and which EventBus they use."""
+
+    namespace: str
+    """Namespace of the EventSource, the Sensor and their service accounts (where Argo Events' EventBus runs)."""
+    workflow_namespace: NotRequired[str]
+    """Namespace of the flows' WorkflowTemplates (Metaflow's KUBERNETES_NAMESPACE). Defaults to `namespace`."""
+    event_bus_name: NotRequired[str]
+    """EventBus the EventSource publishes to and the Sensor reads from. Defaults to `default`."""
+    sensor_service_account_name: NotRequired[str]
+    """An existing service account for the Sensor pod. When unset, one is created with the least RBAC it needs."""
+    labels: NotRequired[dict[str, str]]
+    """Extra labels put on every Kubernetes object the blueprint creates."""
+
+
+class FlowTargetArgs(TypedDict):
+    """Start a deployed Metaflow flow: the Sensor creates a Workflow from the flow's WorkflowTemplate."""
+
+    flow: str
+    """The flow's class name, as in `class IngestFlow(FlowSpec)`."""
+    project: NotRequired[str]
+    """The `@project(name=...)` of the flow, when it has one."""
+    branch: NotRequired[str]
+    """The `--branch` given to `argo-workflows create` (test branch `test.<branch>`, or `prod.<branch>` with `production`)."""
+    production: NotRequired[bool]
+    """Whether the flow was deployed with `--production`."""
+    user: NotRequired[str]
+    """The deploying user, for a `@project` flow deployed with neither `branch` nor `production` (branch `user.<user>`)."""
+    template_name: NotRequired[str]
+    """The WorkflowTemplate's name, when known; overrides the name computed from flow, project and branch."""
+    parameters: NotRequired[dict[str, str]]
+    """Flow parameter name -> source field (e.g. `{"input_key": "key"}`), or `data:<path>` for a raw event path."""
+    static_parameters: NotRequired[dict[str, str]]
+    """Flow parameter name -> fixed value, given as on the command line (`--alpha 0.5` is `{"alpha": "0.5"}`)."""
+
+
+class MetaflowEventTargetArgs(TypedDict):
+    """Publish a Metaflow event, so every flow deployed with `@trigger(event=...)` starts with `current.trigger` set."""
+
+    event: str
+    """The Metaflow event name, as in `@trigger(event="raw_data_landed")`."""
+    payload: NotRequired[dict[str, str]]
+    """Payload key -> source field (payload keys become flow parameters in Metaflow), or `data:<path>`."""
+    static_payload: NotRequired[dict[str, str]]
+    """Payload key -> fixed string value."""
+    webhook_url: NotRequired[str]
+    """URL of Metaflow's webhook EventSource. Defaults to the `argo-events-webhook` service in `namespace`."""
+    authorization_secret_name: NotRequired[str]
+    """Kubernetes Secret (in `namespace`) whose key holds the full `Authorization` header value, `Bearer <token>`."""
+    authorization_secret_key: NotRequired[str]
+    """Key in `authorization_secret_name`. Defaults to `authorization`."""
+
+
+class TargetArgs(TypedDict):
+    """What the Sensor starts when a source event passes its filters. Set exactly one of `flow` and `metaflow_event`."""
+
+    name: NotRequired[str]
+    """Trigger name, unique within the blueprint. Defaults to the flow's template name or the event name."""
+    flow: NotRequired[FlowTargetArgs]
+    """Start this deployed flow directly."""
+    metaflow_event: NotRequired[MetaflowEventTargetArgs]
+    """Publish this Metaflow event to Metaflow's webhook."""
+
+
+class FieldFilterArgs(TypedDict):
+    """Keep only events whose source field matches. Values are matched whole (the filter is anchored)."""
+
+    field: str
+    """Source field name (e.g. `key`), or `data:<path>` for a raw event path."""
+    equals: NotRequired[list[str]]
+    """Exact values, any of which passes (regular-expression characters are escaped)."""
+    pattern: NotRequired[str]
+    """A regular expression (RE2) the whole value must match, e.g. `landing/.*\\.parquet`."""
+
+
+class RateLimitUnit(str, Enum):
+    """Unit of a Sensor trigger's rate limit."""
+
+    SECOND = "Second"
+    """Per second."""
+    MINUTE = "Minute"
+    """Per minute."""
+    HOUR = "Hour"
+    """Per hour."""
+
+
+class SensorOptionsArgs(TypedDict):
+    """How the Sensor retries and paces its triggers."""
+
+    retry_steps: NotRequired[int]
+    """Attempts after the first failure of a trigger. Defaults to 3."""
+    retry_initial_delay: NotRequired[str]
+    """Delay before the first retry, as a Go duration. Defaults to `10s`."""
+    retry_factor: NotRequired[float]
+    """Each retry waits this many times longer than the last. Defaults to 2."""
+    rate_limit: NotRequired[int]
+    """At most this many triggers per `rate_limit_unit`. Unlimited when unset."""
+    rate_limit_unit: NotRequired[RateLimitUnit]
+    """Unit of `rate_limit`. Defaults to `Second`."""

@@ -1,0 +1,230 @@
+"""Targets: what a Sensor trigger starts (a flow's Workflow, or a Metaflow event), as Argo trigger templates."""
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from pulumi_metaflow_blueprints import metaflow
+from pulumi_metaflow_blueprints.core.args import FlowTargetArgs, MetaflowEventTargetArgs, TargetArgs
+from pulumi_metaflow_blueprints.core.fields import EventPath, FieldCatalog
+from pulumi_metaflow_blueprints.errors import BlueprintInputError
+from pulumi_metaflow_blueprints.naming import to_dns_label
+
+DEPENDENCY = "source-event"
+"""Name of the one Sensor dependency every blueprint declares."""
+MANAGED_BY = "metaflow-blueprints"
+
+
+@dataclass(frozen=True)
+class ResolvedTarget:
+    """A validated target: its trigger name, kind, and the Argo trigger template it renders to."""
+
+    name: str
+    kind: str
+    template: dict[str, Any]
+    mapped: dict[str, str]
+    """Parameter or payload key -> the gjson path of the event data it is taken from."""
+    workflow_template: str | None = None
+
+
+def value_template(path: EventPath) -> str:
+    """A Go template that JSON-encodes the value at ``path``, failing (never guessing) when it is absent."""
+    return (
+        f"{{{{- $v := {path.go_template_value} -}}}}"
+        f'{{{{- if kindIs "invalid" $v -}}}}{{{{- fail "event has no {path.gjson}" -}}}}{{{{- end -}}}}'
+        "{{- toRawJson $v -}}"
+    )
+
+
+def resolve_targets(
+    targets: Sequence[TargetArgs],
+    catalog: FieldCatalog,
+    *,
+    namespace: str,
+    workflow_namespace: str,
+    labels: Mapping[str, str],
+    argument: str = "targets",
+) -> list[ResolvedTarget]:
+    """Validate every target and render its trigger template; trigger names must be unique."""
+    if not isinstance(targets, Sequence) or isinstance(targets, str) or not targets:
+        raise BlueprintInputError(argument, "needs at least one target", "add `{'flow': {...}}` or `{'metaflow_event': {...}}`")
+    resolved: list[ResolvedTarget] = []
+    for index, target in enumerate(targets):
+        where = f"{argument}[{index}]"
+        flow, event = target.get("flow"), target.get("metaflow_event")
+        if (flow is None) == (event is None):
+            raise BlueprintInputError(where, "must set exactly one of `flow` and `metaflow_event`", "keep one of them")
+        if flow is not None:
+            item = _flow_target(flow, target.get("name"), catalog, workflow_namespace, labels, f"{where}.flow")
+        else:
+            assert event is not None
+            item = _event_target(event, target.get("name"), catalog, namespace, f"{where}.metaflow_event")
+        if any(other.name == item.name for other in resolved):
+            raise BlueprintInputError(
+                f"{where}.name", f"trigger name {item.name!r} is used twice", "give each target a distinct `name`"
+            )
+        resolved.append(item)
+    return resolved
+
+
+def _trigger_name(given: str | None, default: str, argument: str) -> str:
+    if given is None:
+        return to_dns_label(default)
+    if not isinstance(given, str) or not given.strip():
+        raise BlueprintInputError(argument, "must be a non-empty string", "give a short trigger name")
+    return given
+
+
+def _check_keys(mapping: Mapping[str, str] | None, argument: str, kind: str) -> dict[str, str]:
+    if mapping is None:
+        return {}
+    if not isinstance(mapping, Mapping):
+        raise BlueprintInputError(argument, f"must map {kind} names to values", f"pass a dict of {kind} name -> value")
+    for key, value in mapping.items():
+        if not isinstance(value, str):
+            raise BlueprintInputError(f"{argument}.{key}", "must be a string", "quote the value")
+    return dict(mapping)
+
+
+def _flow_target(
+    flow: FlowTargetArgs,
+    name: str | None,
+    catalog: FieldCatalog,
+    workflow_namespace: str,
+    labels: Mapping[str, str],
+    argument: str,
+) -> ResolvedTarget:
+    metaflow.validate_flow_name(flow.get("flow", ""), f"{argument}.flow")
+    explicit = flow.get("template_name")
+    if explicit is not None:
+        template_name = metaflow.validate_template_name(explicit, f"{argument}.template_name")
+    else:
+        template_name = metaflow.workflow_template_name(
+            flow["flow"],
+            project=flow.get("project"),
+            branch=flow.get("branch"),
+            production=bool(flow.get("production", False)),
+            user=flow.get("user"),
+            argument=argument,
+        )
+    mapped_args = _check_keys(flow.get("parameters"), f"{argument}.parameters", "parameter")
+    static_args = _check_keys(flow.get("static_parameters"), f"{argument}.static_parameters", "parameter")
+    for key in (*mapped_args, *static_args):
+        metaflow.validate_parameter_name(key, f"{argument}.parameters.{key}")
+    both = sorted(set(mapped_args) & set(static_args))
+    if both:
+        raise BlueprintInputError(
+            f"{argument}.static_parameters",
+            f"{both[0]!r} is both mapped from the event and static",
+            "keep it in one of `parameters` and `static_parameters`",
+        )
+    mapped = {
+        key: catalog.resolve(ref, f"{argument}.parameters.{key}") for key, ref in sorted(mapped_args.items())
+    }
+    arguments = [{"name": key, "value": "null"} for key in mapped] + [
+        {"name": key, "value": json.dumps(value)} for key, value in sorted(static_args.items())
+    ]
+    parameters = [
+        {
+            "src": {"dependencyName": DEPENDENCY, "dataTemplate": value_template(path)},
+            "dest": f"spec.arguments.parameters.{index}.value",
+        }
+        for index, path in enumerate(mapped.values())
+    ]
+    workflow: dict[str, Any] = {
+        "apiVersion": "argoproj.io/v1alpha1",
+        "kind": "Workflow",
+        "metadata": {
+            "generateName": f"{template_name}-",
+            "namespace": workflow_namespace,
+            "labels": {**labels, "app.kubernetes.io/managed-by": MANAGED_BY},
+        },
+        "spec": {"workflowTemplateRef": {"name": template_name}},
+    }
+    if arguments:
+        workflow["spec"]["arguments"] = {"parameters": arguments}
+    k8s: dict[str, Any] = {"operation": "create", "source": {"resource": workflow}}
+    if parameters:
+        k8s["parameters"] = parameters
+    trigger_name = _trigger_name(name, template_name, argument.rsplit(".", 1)[0] + ".name")
+    return ResolvedTarget(
+        name=trigger_name,
+        kind="flow",
+        template={"name": trigger_name, "k8s": k8s},
+        mapped={key: path.gjson for key, path in mapped.items()},
+        workflow_template=template_name,
+    )
+
+
+def _event_target(
+    event: MetaflowEventTargetArgs,
+    name: str | None,
+    catalog: FieldCatalog,
+    namespace: str,
+    argument: str,
+) -> ResolvedTarget:
+    event_name = metaflow.validate_event_name(event.get("event", ""), f"{argument}.event")
+    mapped_args = _check_keys(event.get("payload"), f"{argument}.payload", "payload key")
+    static_args = _check_keys(event.get("static_payload"), f"{argument}.static_payload", "payload key")
+    reserved = sorted({"name", "id", "timestamp"} & (set(mapped_args) | set(static_args)))
+    if reserved:
+        raise BlueprintInputError(
+            f"{argument}.payload", f"{reserved[0]!r} is set by Metaflow's event format", "choose another key"
+        )
+    both = sorted(set(mapped_args) & set(static_args))
+    if both:
+        raise BlueprintInputError(
+            f"{argument}.static_payload", f"{both[0]!r} is both mapped and static", "keep it in one of the two"
+        )
+    mapped = {key: catalog.resolve(ref, f"{argument}.payload.{key}") for key, ref in sorted(mapped_args.items())}
+
+    def fixed(value: str, dest: str) -> dict[str, Any]:
+        return {"src": {"dependencyName": DEPENDENCY, "value": value}, "dest": dest}
+
+    payload = [
+        fixed(event_name, "name"),
+        fixed(event_name, "payload.name"),
+        {"src": {"dependencyName": DEPENDENCY, "contextKey": "id"}, "dest": "payload.id"},
+        {
+            "src": {"dependencyName": DEPENDENCY, "dataTemplate": "{{ now | unixEpoch }}", "useRawData": True},
+            "dest": "payload.timestamp",
+        },
+        *(
+            {"src": {"dependencyName": DEPENDENCY, "dataKey": path.gjson, "useRawData": True}, "dest": f"payload.{_sjson_key(key)}"}
+            for key, path in mapped.items()
+        ),
+        *(fixed(value, f"payload.{_sjson_key(key)}") for key, value in sorted(static_args.items())),
+    ]
+    http: dict[str, Any] = {
+        "url": event.get("webhook_url") or metaflow.default_metaflow_webhook_url(namespace),
+        "method": "POST",
+        "headers": {"Content-Type": "application/json"},
+        "payload": payload,
+    }
+    secret_name = event.get("authorization_secret_name")
+    if secret_name:
+        http["secureHeaders"] = [
+            {
+                "name": "Authorization",
+                "valueFrom": {
+                    "secretKeyRef": {
+                        "name": secret_name,
+                        "key": event.get("authorization_secret_key") or "authorization",
+                    }
+                },
+            }
+        ]
+    trigger_name = _trigger_name(name, event_name, argument.rsplit(".", 1)[0] + ".name")
+    return ResolvedTarget(
+        name=trigger_name,
+        kind="metaflow_event",
+        template={"name": trigger_name, "http": http},
+        mapped={key: path.gjson for key, path in mapped.items()},
+    )
+
+
+def _sjson_key(key: str) -> str:
+    for char in ("\\", ".", "*", "?", ":"):
+        key = key.replace(char, "\\" + char)
+    return key
