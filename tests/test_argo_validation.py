@@ -1,7 +1,7 @@
 """The Argo Events controller rules (pulumi_metaflow_blueprints.argo.validation) and the schema test helper.
 
-Each rule test starts from a spec that passes both the v1.9.11 JSON schema and every rule, breaks one thing, and
-asserts the exact list of problems reported.
+Each rule test starts from a spec that passes both the v1.9.11 JSON schema and every rule, breaks one thing,
+and asserts the exact list of problems reported.
 """
 
 from typing import Any
@@ -60,7 +60,12 @@ def valid_sensor() -> dict[str, Any]:
                             "comparator": "=",
                         }
                     ],
-                    "exprs": [{"expr": "size > 0", "fields": [{"name": "size", "path": "body.Records.0.s3.object.size"}]}],
+                    "exprs": [
+                        {
+                            "expr": "size > 0",
+                            "fields": [{"name": "size", "path": "body.Records.0.s3.object.size"}],
+                        }
+                    ],
                     "time": {"start": "06:00:00", "stop": "22:00:00", "timezone": "Europe/London"},
                 },
             },
@@ -71,7 +76,11 @@ def valid_sensor() -> dict[str, Any]:
                 "template": {
                     "name": "start-flow",
                     "conditionsReset": [{"byTime": {"cron": "0 0 * * *", "timezone": "UTC"}}],
-                    "k8s": {"operation": "create", "source": {"resource": workflow()}, "parameters": [key_parameter()]},
+                    "k8s": {
+                        "operation": "create",
+                        "source": {"resource": workflow()},
+                        "parameters": [key_parameter()],
+                    },
                 },
                 "atLeastOnce": True,
                 "retryStrategy": {"steps": 3, "duration": "10s", "factor": 2},
@@ -100,7 +109,9 @@ def valid_sensor() -> dict[str, Any]:
                     "http": {
                         "url": "http://argo-events-webhook-eventsource-svc.argo-events.svc:12000/metaflow-event",
                         "method": "POST",
-                        "payload": [{"src": {"dependencyName": DEP, "value": "raw_data_landed"}, "dest": "name"}],
+                        "payload": [
+                            {"src": {"dependencyName": DEP, "value": "raw_data_landed"}, "dest": "name"}
+                        ],
                     },
                 },
                 "parameters": [{**key_parameter("http.url"), "operation": "append"}],
@@ -113,13 +124,22 @@ def valid_rolling_event_source() -> dict[str, Any]:
     """Webhook, SQS and SNS (all deployed with RollingUpdate) in one valid EventSource spec."""
     return {
         "template": {"serviceAccountName": "raw-events-eventsource"},
-        "webhook": {"metaflow-event": {"endpoint": "/metaflow-event", "port": "12000", "method": "POST", "url": ""}},
-        "sqs": {"object": {"region": "us-west-2", "queue": "raw-events", "waitTimeSeconds": 20, "jsonBody": True}},
+        "webhook": {
+            "metaflow-event": {"endpoint": "/metaflow-event", "port": "12000", "method": "POST", "url": ""}
+        },
+        "sqs": {
+            "object": {"region": "us-west-2", "queue": "raw-events", "waitTimeSeconds": 20, "jsonBody": True}
+        },
         "sns": {
             "topic": {
                 "topicArn": "arn:aws:sns:us-west-2:111122223333:raw-events",
                 "region": "us-west-2",
-                "webhook": {"endpoint": "/sns", "port": "12001", "method": "POST", "url": "https://sns.example.com"},
+                "webhook": {
+                    "endpoint": "/sns",
+                    "port": "12001",
+                    "method": "POST",
+                    "url": "https://sns.example.com",
+                },
             }
         },
     }
@@ -145,7 +165,7 @@ def resource(kind: str, spec: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-# --- The valid examples -------------------------------------------------------------------------------------------
+# --- The valid examples ---
 
 
 def test_valid_sensor_passes_the_rules_and_the_schema() -> None:
@@ -166,7 +186,7 @@ def test_valid_event_sources_pass_the_rules_and_the_schema(spec: dict[str, Any])
     check_event_source("raw-events", spec)
 
 
-# --- The schema helper --------------------------------------------------------------------------------------------
+# --- The schema helper ---
 
 
 def test_schema_errors_validate_the_whole_resource_when_it_has_a_spec() -> None:
@@ -198,11 +218,13 @@ def test_assert_valid_argo_reports_rules_the_schema_misses() -> None:
 def test_assert_valid_argo_reports_schema_errors() -> None:
     spec = valid_sensor()
     spec["triggers"][2]["template"]["http"]["timeout"] = "60"
-    with pytest.raises(AssertionError, match=r"schema: triggers\[2\]\.template\.http\.timeout: '60' is not of"):
+    with pytest.raises(
+        AssertionError, match=r"schema: triggers\[2\]\.template\.http\.timeout: '60' is not of"
+    ):
         assert_valid_argo("Sensor", spec)
 
 
-# --- Sensor: dependencies -----------------------------------------------------------------------------------------
+# --- Sensor: dependencies ---
 
 
 def test_sensor_needs_a_dependency() -> None:
@@ -255,7 +277,8 @@ def test_data_filter_comparator_is_one_of_six() -> None:
         assert sensor_problems(spec) == []
     data["comparator"] = "=="
     assert sensor_problems(spec) == [
-        f"{FILTERS}.data[0].comparator: '==' is not supported; allowed: '>=', '>', '=', '!=', '<', '<=' or empty (=)"
+        f"{FILTERS}.data[0].comparator: '==' is not supported; "
+        "allowed: '>=', '>', '=', '!=', '<', '<=' or empty (=)"
     ]
 
 
@@ -297,8 +320,8 @@ def test_context_filter_needs_a_field() -> None:
     spec = valid_sensor()
     spec["dependencies"][0]["filters"]["context"] = {}
     assert sensor_problems(spec) == [
-        f"{FILTERS}.context: set at least one of type, subject, source, datacontenttype (an empty context filter "
-        "discards every event)"
+        f"{FILTERS}.context: set at least one of type, subject, source, datacontenttype "
+        "(an empty context filter discards every event)"
     ]
     spec["dependencies"][0]["filters"]["context"] = {"type": "webhook"}
     assert sensor_problems(spec) == []
@@ -333,7 +356,7 @@ def test_time_filter_timezone_is_iana() -> None:
     ]
 
 
-# --- Sensor: triggers ---------------------------------------------------------------------------------------------
+# --- Sensor: triggers ---
 
 
 def test_sensor_needs_a_trigger() -> None:
@@ -365,7 +388,9 @@ def test_trigger_names_are_unique() -> None:
 def test_conditions_reset_needs_by_time() -> None:
     spec = valid_sensor()
     spec["triggers"][0]["template"]["conditionsReset"] = [{}]
-    assert sensor_problems(spec) == [f"{T0}.conditionsReset[0].byTime: required (conditionsReset only supports byTime)"]
+    assert sensor_problems(spec) == [
+        f"{T0}.conditionsReset[0].byTime: required (conditionsReset only supports byTime)"
+    ]
 
 
 @pytest.mark.parametrize(
@@ -388,13 +413,14 @@ def test_conditions_reset_cron_has_five_valid_fields(cron: str, error: str) -> N
     spec = valid_sensor()
     spec["triggers"][0]["template"]["conditionsReset"][0]["byTime"]["cron"] = cron
     assert sensor_problems(spec) == [
-        f"{T0}.conditionsReset[0].byTime.cron: {cron!r} is not a valid cron expression ({error}); use 5 fields: "
-        "minute hour day-of-month month day-of-week"
+        f"{T0}.conditionsReset[0].byTime.cron: {cron!r} is not a valid cron expression ({error}); "
+        "use 5 fields: minute hour day-of-month month day-of-week"
     ]
 
 
 @pytest.mark.parametrize(
-    "cron", ["*/15 0-6 1,15 jan-jun ?", "0 12 * * MON-FRI", "5/10 * * * sun", "CRON_TZ=Europe/Berlin 0 3 * * *"]
+    "cron",
+    ["*/15 0-6 1,15 jan-jun ?", "0 12 * * MON-FRI", "5/10 * * * sun", "CRON_TZ=Europe/Berlin 0 3 * * *"],
 )
 def test_conditions_reset_accepts_robfig_cron_syntax(cron: str) -> None:
     spec = valid_sensor()
@@ -424,7 +450,8 @@ def test_k8s_trigger_operation_is_create_update_patch_delete_or_empty() -> None:
         assert sensor_problems(spec) == []
     k8s["operation"] = "apply"
     assert sensor_problems(spec) == [
-        f"{T0}.k8s.operation: 'apply' is not supported; allowed: create, update, patch, delete or empty (create)"
+        f"{T0}.k8s.operation: 'apply' is not supported; "
+        "allowed: create, update, patch, delete or empty (create)"
     ]
 
 
@@ -439,8 +466,8 @@ def test_argo_workflow_trigger_needs_a_known_operation(operation: str) -> None:
     spec = valid_sensor()
     spec["triggers"][1]["template"]["argoWorkflow"]["operation"] = operation
     assert sensor_problems(spec) == [
-        f"{T1}.argoWorkflow.operation: {operation!r} is not supported; allowed: submit, submit-from, suspend, "
-        "retry, resume, resubmit, terminate, stop (it has no default)"
+        f"{T1}.argoWorkflow.operation: {operation!r} is not supported; "
+        "allowed: submit, submit-from, suspend, retry, resume, resubmit, terminate, stop (it has no default)"
     ]
     spec["triggers"][1]["template"]["argoWorkflow"]["operation"] = "submit-from"
     assert sensor_problems(spec) == []
@@ -470,14 +497,19 @@ def test_http_payload_may_have_an_empty_dest_but_http_parameters_may_not() -> No
     http["payload"][0]["dest"] = ""
     assert sensor_problems(spec) == []
     http["parameters"] = [key_parameter("")]
-    assert sensor_problems(spec) == [f"{T2}.http.parameters[0].dest: required (the JSON path of the key to set)"]
+    assert sensor_problems(spec) == [
+        f"{T2}.http.parameters[0].dest: required (the JSON path of the key to set)"
+    ]
 
 
 @pytest.mark.parametrize(
     ("where", "path"),
     [
         (lambda s: s["triggers"][0]["template"]["k8s"]["parameters"][0], f"{T0}.k8s.parameters[0]"),
-        (lambda s: s["triggers"][1]["template"]["argoWorkflow"]["parameters"][0], f"{T1}.argoWorkflow.parameters[0]"),
+        (
+            lambda s: s["triggers"][1]["template"]["argoWorkflow"]["parameters"][0],
+            f"{T1}.argoWorkflow.parameters[0]",
+        ),
         (lambda s: s["triggers"][2]["parameters"][0], "triggers[2].parameters[0]"),
     ],
 )
@@ -506,8 +538,8 @@ def test_parameter_operation_is_append_overwrite_prepend_or_empty() -> None:
     spec = valid_sensor()
     spec["triggers"][2]["parameters"][0]["operation"] = "replace"
     assert sensor_problems(spec) == [
-        "triggers[2].parameters[0].operation: 'replace' is not supported; allowed: append, overwrite, prepend or "
-        "empty (overwrite)"
+        "triggers[2].parameters[0].operation: 'replace' is not supported; "
+        "allowed: append, overwrite, prepend or empty (overwrite)"
     ]
 
 
@@ -525,8 +557,8 @@ def test_dlq_trigger_is_validated_like_a_trigger() -> None:
     spec["triggers"][0]["dlqTrigger"]["template"] = {"name": "", "argoWorkflow": {"source": {"resource": {}}}}
     assert sensor_problems(spec) == [
         "triggers[0].dlqTrigger.template.name: required (a non-empty string)",
-        "triggers[0].dlqTrigger.template.argoWorkflow.operation: '' is not supported; allowed: submit, submit-from, "
-        "suspend, retry, resume, resubmit, terminate, stop (it has no default)",
+        "triggers[0].dlqTrigger.template.argoWorkflow.operation: '' is not supported; "
+        "allowed: submit, submit-from, suspend, retry, resume, resubmit, terminate, stop (it has no default)",
     ]
 
 
@@ -541,7 +573,9 @@ def test_k8s_policy_needs_labels() -> None:
 def test_http_status_policy_needs_allow() -> None:
     spec = valid_sensor()
     spec["triggers"][2]["policy"] = {"status": {}}
-    assert sensor_problems(spec) == ["triggers[2].policy.status.allow: required (the list of allowed response statuses)"]
+    assert sensor_problems(spec) == [
+        "triggers[2].policy.status.allow: required (the list of allowed response statuses)"
+    ]
     spec["triggers"][2]["policy"] = {"status": {"allow": [200, 201]}}
     assert sensor_problems(spec) == []
 
@@ -553,7 +587,11 @@ def test_http_status_policy_needs_allow() -> None:
         ("kafka", {"url": "kafka:9092", "payload": []}, ["topic: required (a non-empty string)"]),
         ("nats", {"url": "nats://nats:4222", "subject": "s"}, ["payload: required"]),
         ("slack", {"channel": "c"}, ["slackToken: required"]),
-        ("custom", {"serverURL": "svc:9000", "spec": {}, "secure": True}, ["certSecret: required when secure is true"]),
+        (
+            "custom",
+            {"serverURL": "svc:9000", "spec": {}, "secure": True},
+            ["certSecret: required when secure is true"],
+        ),
         ("email", {"host": "smtp", "port": 70000}, ["port: 70000 is not a port number between 0 and 65535"]),
         (
             "openWhisk",
@@ -562,7 +600,9 @@ def test_http_status_policy_needs_allow() -> None:
         ),
     ],
 )
-def test_other_trigger_types_have_their_required_fields(kind: str, trigger: dict[str, Any], expected: list[str]) -> None:
+def test_other_trigger_types_have_their_required_fields(
+    kind: str, trigger: dict[str, Any], expected: list[str]
+) -> None:
     spec = valid_sensor()
     spec["triggers"][1]["template"] = {"name": "other", kind: trigger}
     assert sensor_problems(spec) == [f"{T1}.{kind}.{message}" for message in expected]
@@ -580,15 +620,15 @@ def test_check_sensor_raises_with_every_problem() -> None:
     assert "Sensor 'raw-events-sensor' would be rejected by the Argo Events controller" in str(caught.value)
 
 
-# --- EventSource --------------------------------------------------------------------------------------------------
+# --- EventSource ---
 
 
 def test_event_names_are_unique_across_types() -> None:
     spec = valid_rolling_event_source()
     spec["sqs"]["metaflow-event"] = spec["sqs"].pop("object")
     assert event_source_problems(spec) == [
-        "sqs.metaflow-event: event name 'metaflow-event' is also used by webhook.metaflow-event; event names must "
-        "be unique across all event-source types of one EventSource"
+        "sqs.metaflow-event: event name 'metaflow-event' is also used by webhook.metaflow-event; "
+        "event names must be unique across all event-source types of one EventSource"
     ]
 
 
@@ -596,8 +636,8 @@ def test_recreate_and_rolling_types_cannot_share_an_event_source() -> None:
     spec = valid_rolling_event_source()
     spec.update(valid_recreate_event_source())
     assert event_source_problems(spec) == [
-        "spec: pubSub, calendar (deployed with the Recreate strategy) cannot share one EventSource with webhook, "
-        "sqs, sns (deployed with RollingUpdate); split them into separate EventSources"
+        "spec: pubSub, calendar (deployed with the Recreate strategy) cannot share one EventSource "
+        "with webhook, sqs, sns (deployed with RollingUpdate); split them into separate EventSources"
     ]
 
 
@@ -689,18 +729,22 @@ def test_calendar_schedule_is_a_five_field_cron() -> None:
     spec = valid_recreate_event_source()
     spec["calendar"]["nightly"]["schedule"] = "0 30 2 * * *"
     assert event_source_problems(spec) == [
-        "calendar.nightly.schedule: '0 30 2 * * *' is not a valid 5-field cron expression (expected exactly 5 "
-        "fields, found 6)"
+        "calendar.nightly.schedule: '0 30 2 * * *' is not a valid 5-field cron expression "
+        "(expected exactly 5 fields, found 6)"
     ]
 
 
-@pytest.mark.parametrize(("interval", "valid"), [("90s", True), ("1h30m", True), ("1.5h", True), ("10", False)])
+@pytest.mark.parametrize(
+    ("interval", "valid"), [("90s", True), ("1h30m", True), ("1.5h", True), ("10", False)]
+)
 def test_calendar_interval_is_a_go_duration(interval: str, valid: bool) -> None:
     spec = valid_recreate_event_source()
     spec["calendar"]["hourly"]["interval"] = interval
-    expected = [] if valid else [
-        f"calendar.hourly.interval: {interval!r} is not a Go duration such as '30s', '5m' or '1h30m'"
-    ]
+    expected = (
+        []
+        if valid
+        else [f"calendar.hourly.interval: {interval!r} is not a Go duration such as '30s', '5m' or '1h30m'"]
+    )
     assert event_source_problems(spec) == expected
 
 
@@ -713,6 +757,6 @@ def test_check_event_source_raises_with_every_problem() -> None:
     assert caught.value.kind == "EventSource" and caught.value.name == "raw-events"
     assert caught.value.problems == [
         "sqs.object.queue: required (a non-empty string)",
-        "spec: calendar (deployed with the Recreate strategy) cannot share one EventSource with webhook, sqs, sns "
-        "(deployed with RollingUpdate); split them into separate EventSources",
+        "spec: calendar (deployed with the Recreate strategy) cannot share one EventSource "
+        "with webhook, sqs, sns (deployed with RollingUpdate); split them into separate EventSources",
     ]
