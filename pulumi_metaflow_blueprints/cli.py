@@ -30,7 +30,9 @@ def preview(args: argparse.Namespace) -> int:
         (out / "manifests.yaml").write_text(export.manifests_yaml(run))
         (out / "resources.json").write_text(export.resources_json(run))
         count = len(export.manifests(run))
-        print(f"\nWrote {count} Kubernetes objects to {out / 'manifests.yaml'} and {len(run.registrations)} resources to {out / 'resources.json'}")
+        total = len(run.registrations)
+        print(f"\nWrote {count} Kubernetes objects to {out / 'manifests.yaml'}")
+        print(f"Wrote {total} resources to {out / 'resources.json'}")
     return 0
 
 
@@ -38,7 +40,9 @@ def build_parser() -> argparse.ArgumentParser:
     """The command line."""
     parser = argparse.ArgumentParser(prog="metaflow-blueprints", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
-    run = commands.add_parser("preview", help="run a Pulumi Python program offline under mocks and show what it creates")
+    run = commands.add_parser(
+        "preview", help="run a Pulumi Python program offline under mocks and show what it creates"
+    )
     run.add_argument("program_dir", help="folder with Pulumi.yaml and __main__.py")
     run.add_argument("--out", help="write manifests.yaml and resources.json here")
     run.add_argument("--config", action="append", default=[], metavar="KEY=VALUE", help="stack config (repeatable)")

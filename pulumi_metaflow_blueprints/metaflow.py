@@ -41,7 +41,7 @@ __all__ = [
 ]
 
 WORKFLOW_NAME_LIMIT = 45
-"""``limit`` in ``resolve_workflow_name_v2``: the longest WorkflowTemplate name Metaflow (>= 2.17) deploys."""
+"""``limit`` in ``resolve_workflow_name_v2`` (shortened ``@project`` names can still reach 47 characters)."""
 PROJECT_NAME_MAX = 128
 """``VALID_NAME_LEN`` in ``project_decorator.py``: the longest project or branch name."""
 
@@ -294,7 +294,8 @@ def workflow_template_name(
 
     Without ``project`` the name is the flow name, lower-cased with ``_``, ``@`` and ``+`` removed; Metaflow
     refuses to deploy flow names over 45 characters (this raises). With ``project`` it is
-    ``<project>.<branch>.<flow>`` sanitised the same way, shortened with a hash when over 45 characters.
+    ``<project>.<branch>.<flow>`` sanitised the same way, shortened with a hash when over 45 characters
+    (Metaflow's shortened names forget the two dots in their budget, so they can reach 47).
     ``user`` is the deploying user (``METAFLOW_OWNER`` when set, else Metaflow's user name) and is only used
     for a ``@project`` flow deployed with neither ``branch`` nor ``production``, where it is required.
     ``argument`` prefixes the argument names in errors (e.g. ``targets[0].flow``).

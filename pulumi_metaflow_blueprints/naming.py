@@ -19,9 +19,7 @@ def validate_dns_label(value: str, argument: str) -> str:
     if not isinstance(value, str) or not value:
         raise BlueprintInputError(argument, "must be a non-empty string", "give a lower-case DNS-1123 label")
     if len(value) > LABEL_MAX:
-        raise BlueprintInputError(
-            argument, f"{value!r} is {len(value)} characters, over {LABEL_MAX}", "shorten it"
-        )
+        raise BlueprintInputError(argument, f"{value!r} is {len(value)} characters, over {LABEL_MAX}", "shorten it")
     if not DNS1123_LABEL.match(value):
         raise BlueprintInputError(
             argument,

@@ -81,7 +81,10 @@ def test_queues_are_encrypted_long_polled_and_redrive_to_the_dlq(run: ProgramRun
     redrive = json.loads(queue["redrivePolicy"])
     assert redrive == {"deadLetterTargetArn": "arn:aws:sqs:us-west-2:000000000000:" + dlq["name"], "maxReceiveCount": 5}
     allow = json.loads(dlq["redriveAllowPolicy"])
-    assert allow == {"redrivePermission": "byQueue", "sourceQueueArns": ["arn:aws:sqs:us-west-2:000000000000:" + queue["name"]]}
+    assert allow == {
+        "redrivePermission": "byQueue",
+        "sourceQueueArns": ["arn:aws:sqs:us-west-2:000000000000:" + queue["name"]],
+    }
 
 
 def test_queue_policy_admits_only_that_bucket_of_that_account_over_tls(run: ProgramRun) -> None:
@@ -120,10 +123,17 @@ def test_reader_role_trusts_only_the_eventsource_service_account_and_reads_one_q
     }
     access = policy(run.named("raw-events-queue-access").inputs["policy"])
     (grant,) = access["Statement"]
-    assert sorted(grant["Action"]) == ["sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl", "sqs:ReceiveMessage"]
+    assert sorted(grant["Action"]) == [
+        "sqs:DeleteMessage",
+        "sqs:GetQueueAttributes",
+        "sqs:GetQueueUrl",
+        "sqs:ReceiveMessage",
+    ]
     assert grant["Resource"] == "arn:aws:sqs:us-west-2:000000000000:metaflow-blueprints-offline-raw-events"
     account = run.named("raw-events-eventsource-sa").plain_inputs
-    assert account["metadata"]["annotations"] == {"eks.amazonaws.com/role-arn": "arn:aws:iam::000000000000:role/raw-events-reader-placeholder"}
+    assert account["metadata"]["annotations"] == {
+        "eks.amazonaws.com/role-arn": "arn:aws:iam::000000000000:role/raw-events-reader-placeholder"
+    }
 
 
 def test_pod_identity_associates_the_exact_service_account() -> None:
@@ -134,8 +144,12 @@ def test_pod_identity_associates_the_exact_service_account() -> None:
     assert (association["namespace"], association["serviceAccount"]) == ("argo-events", "raw-events-eventsource")
     (statement,) = policy(run.named("raw-events-reader").inputs["assumeRolePolicy"])["Statement"]
     assert statement["Principal"] == {"Service": "pods.eks.amazonaws.com"}
-    assert statement["Condition"]["ArnEquals"] == {"aws:SourceArn": "arn:aws:eks:us-west-2:000000000000:cluster/ml-platform"}
-    assert statement["Condition"]["StringEquals"]["aws:RequestTag/kubernetes-service-account"] == "raw-events-eventsource"
+    assert statement["Condition"]["ArnEquals"] == {
+        "aws:SourceArn": "arn:aws:eks:us-west-2:000000000000:cluster/ml-platform"
+    }
+    assert (
+        statement["Condition"]["StringEquals"]["aws:RequestTag/kubernetes-service-account"] == "raw-events-eventsource"
+    )
     assert "annotations" not in run.named("raw-events-eventsource-sa").plain_inputs["metadata"]
 
 
@@ -208,7 +222,11 @@ def test_sensor_creates_the_flow_workflow_and_posts_the_metaflow_event(run: Prog
     payload = {p["dest"]: p["src"] for p in http["payload"]}
     assert payload["name"]["value"] == payload["payload.name"]["value"] == "raw_data_landed"
     assert payload["payload.id"]["contextKey"] == "id"
-    assert payload["payload.key"] == {"dependencyName": "source-event", "dataKey": "body.Records.0.s3.object.key", "useRawData": True}
+    assert payload["payload.key"] == {
+        "dependencyName": "source-event",
+        "dataKey": "body.Records.0.s3.object.key",
+        "useRawData": True,
+    }
     assert spec["template"] == {"serviceAccountName": "raw-events-sensor"}
 
 
@@ -235,7 +253,10 @@ def test_metaflow_event_only_needs_no_rbac_and_may_send_a_bearer_header() -> Non
     http = spec["triggers"][0]["template"]["http"]
     assert http["url"] == "https://events.example.com/metaflow-event"
     assert http["secureHeaders"] == [
-        {"name": "Authorization", "valueFrom": {"secretKeyRef": {"name": "metaflow-webhook-auth", "key": "authorization"}}}
+        {
+            "name": "Authorization",
+            "valueFrom": {"secretKeyRef": {"name": "metaflow-webhook-auth", "key": "authorization"}},
+        }
     ]
     assert_valid_argo("Sensor", spec)
 

@@ -25,7 +25,9 @@ def check_identity(identity: AwsIdentityArgs | None) -> AwsIdentityArgs:
     try:
         mode = AwsIdentityMode(identity["mode"])
     except ValueError:
-        raise BlueprintInputError("identity.mode", f"{identity['mode']!r} is not a mode", f"use one of {modes}") from None
+        raise BlueprintInputError(
+            "identity.mode", f"{identity['mode']!r} is not a mode", f"use one of {modes}"
+        ) from None
     needs = {
         AwsIdentityMode.POD_IDENTITY: ("cluster_name", CLUSTER_NAME, "the EKS cluster's name"),
         AwsIdentityMode.IRSA: ("oidc_provider_arn", OIDC_PROVIDER_ARN, "arn:aws:iam::<account>:oidc-provider/<issuer>"),
@@ -68,16 +70,16 @@ def create_queue_reader(
     mode = AwsIdentityMode(identity["mode"])
     consumer = pulumi.Output.json_dumps(policies.queue_consumer(queue_arn, kms_key_arn))
     if mode is AwsIdentityMode.ROLE_ARN:
-        role_arn = identity["role_arn"]
+        role_arn = str(identity.get("role_arn"))
         match = ROLE_ARN.match(role_arn)
         assert match is not None
         aws.iam.RolePolicy(f"{name}-queue-access", role=match.group(1), policy=consumer, opts=opts)
         return QueueReader(pulumi.Output.from_input(role_arn), {}, role_arn)
     if mode is AwsIdentityMode.IRSA:
-        trust: Any = json.dumps(policies.irsa_trust(identity["oidc_provider_arn"], namespace, service_account))
+        trust: Any = json.dumps(policies.irsa_trust(str(identity.get("oidc_provider_arn")), namespace, service_account))
     else:
         cluster_arn = pulumi.Output.format(
-            "arn:{0}:eks:{1}:{2}:cluster/{3}", partition, region, account_id, identity["cluster_name"]
+            "arn:{0}:eks:{1}:{2}:cluster/{3}", partition, region, account_id, str(identity.get("cluster_name"))
         )
         trust = pulumi.Output.json_dumps(
             policies.pod_identity_trust(account_id, cluster_arn, namespace, service_account)
@@ -94,7 +96,7 @@ def create_queue_reader(
         return QueueReader(role.arn, {"eks.amazonaws.com/role-arn": role.arn}, None)
     aws.eks.PodIdentityAssociation(
         f"{name}-pod-identity",
-        cluster_name=identity["cluster_name"],
+        cluster_name=str(identity.get("cluster_name")),
         namespace=namespace,
         service_account=service_account,
         role_arn=role.arn,

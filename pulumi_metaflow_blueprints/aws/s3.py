@@ -5,6 +5,7 @@ from typing import TypedDict
 
 import pulumi
 import pulumi_aws as aws
+from typing_extensions import NotRequired
 
 from pulumi_metaflow_blueprints.aws.args import AwsIdentityArgs, QueueOptionsArgs
 from pulumi_metaflow_blueprints.aws.identity import check_identity
@@ -16,7 +17,6 @@ from pulumi_metaflow_blueprints.core.filters import anchored, string_filter
 from pulumi_metaflow_blueprints.core.plan import plan_trigger, require
 from pulumi_metaflow_blueprints.core.sensor import create_sensor
 from pulumi_metaflow_blueprints.errors import BlueprintInputError
-from typing_extensions import NotRequired
 
 TYPE_TOKEN = "metaflow-blueprints:index:S3ObjectTrigger"
 EVENT_NAME = "object"
@@ -29,18 +29,26 @@ S3_NOTIFICATION_FIELDS = FieldCatalog.of(
     "S3 object",
     [
         SourceField("bucket", _RECORD.child("s3", "bucket", "name"), "Bucket name.", "acme-raw-events"),
-        SourceField("key", _RECORD.child("s3", "object", "key"), "Object key, URL-encoded as S3 sends it.", "landing/a.parquet"),
+        SourceField(
+            "key", _RECORD.child("s3", "object", "key"), "Object key, URL-encoded as S3 sends it.", "landing/a.parquet"
+        ),
         SourceField("size", _RECORD.child("s3", "object", "size"), "Object size in bytes.", "1048576"),
         SourceField("etag", _RECORD.child("s3", "object", "eTag"), "Object ETag.", "d41d8cd98f00b204e9800998ecf8427e"),
         SourceField("version_id", _RECORD.child("s3", "object", "versionId"), "Version id (versioned buckets only)."),
-        SourceField("sequencer", _RECORD.child("s3", "object", "sequencer"), "Orders events of one key.", "0055AED6DCD90281E5"),
+        SourceField(
+            "sequencer", _RECORD.child("s3", "object", "sequencer"), "Orders events of one key.", "0055AED6DCD90281E5"
+        ),
         SourceField("event_name", _RECORD.child("eventName"), "Event type without `s3:`.", "ObjectCreated:Put"),
-        SourceField("event_time", _RECORD.child("eventTime"), "When S3 saw the event (ISO 8601).", "2026-11-20T08:15:30.123Z"),
+        SourceField(
+            "event_time", _RECORD.child("eventTime"), "When S3 saw the event (ISO 8601).", "2026-11-20T08:15:30.123Z"
+        ),
     ],
 )
 
 BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
-EVENT_TYPE = re.compile(r"^s3:(ObjectCreated|ObjectRemoved|ObjectRestore|ObjectTagging|ObjectAcl|LifecycleExpiration|LifecycleTransition|IntelligentTiering|Replication|ReducedRedundancyLostObject)(:[A-Za-z*]+)*$")
+EVENT_TYPE = re.compile(
+    r"^s3:(ObjectCreated|ObjectRemoved|ObjectRestore|ObjectTagging|ObjectAcl|LifecycleExpiration|LifecycleTransition|IntelligentTiering|Replication|ReducedRedundancyLostObject)(:[A-Za-z*]+)*$"
+)
 
 
 class S3ObjectTriggerArgs(TypedDict):
@@ -77,7 +85,11 @@ def check_bucket_name(bucket: str, argument: str = "bucket") -> str:
     fix = "use 3-63 lower-case letters, digits, '.' and '-', starting and ending with a letter or digit"
     if not isinstance(bucket, str) or not BUCKET_NAME.match(bucket) or ".." in bucket:
         raise BlueprintInputError(argument, f"{bucket!r} is not a valid S3 bucket name", fix)
-    if re.match(r"^\d+\.\d+\.\d+\.\d+$", bucket) or bucket.startswith(("xn--", "sthree-")) or bucket.endswith(("-s3alias", "--ol-s3")):
+    if (
+        re.match(r"^\d+\.\d+\.\d+\.\d+$", bucket)
+        or bucket.startswith(("xn--", "sthree-"))
+        or bucket.endswith(("-s3alias", "--ol-s3"))
+    ):
         raise BlueprintInputError(argument, f"{bucket!r} uses a form S3 reserves", fix)
     return bucket
 
@@ -89,7 +101,9 @@ def check_event_types(events: list[str] | None, argument: str = "events") -> lis
         raise BlueprintInputError(argument, "must list at least one S3 event type", "e.g. ['s3:ObjectCreated:*']")
     for event in chosen:
         if not isinstance(event, str) or not EVENT_TYPE.match(event):
-            raise BlueprintInputError(argument, f"{event!r} is not an S3 event type", "e.g. s3:ObjectCreated:* or s3:ObjectRemoved:Delete")
+            raise BlueprintInputError(
+                argument, f"{event!r} is not an S3 event type", "e.g. s3:ObjectCreated:* or s3:ObjectRemoved:Delete"
+            )
     return chosen
 
 
@@ -98,9 +112,13 @@ def check_key_filter(value: str | None, argument: str) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str) or not value or len(value) > 1024:
-        raise BlueprintInputError(argument, f"{value!r} is not a key {argument}", "give 1-1024 characters, or leave it unset")
+        raise BlueprintInputError(
+            argument, f"{value!r} is not a key {argument}", "give 1-1024 characters, or leave it unset"
+        )
     if "*" in value:
-        raise BlueprintInputError(argument, "S3 does not expand wildcards in key filters", "drop the '*'; use `filters` with a pattern")
+        raise BlueprintInputError(
+            argument, "S3 does not expand wildcards in key filters", "drop the '*'; use `filters` with a pattern"
+        )
     return value
 
 

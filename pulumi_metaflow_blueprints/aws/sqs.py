@@ -30,7 +30,9 @@ def resolve_region(region: str | None) -> str:
     """The explicit region, else the stack's `aws:region`, checked; the EventSource and queue must agree."""
     value = region or pulumi.Config("aws").get("region")
     if not value:
-        raise BlueprintInputError("region", "is not set and the stack has no `aws:region`", "pass `region` or set aws:region")
+        raise BlueprintInputError(
+            "region", "is not set and the stack has no `aws:region`", "pass `region` or set aws:region"
+        )
     if not REGION.match(value):
         raise BlueprintInputError("region", f"{value!r} is not an AWS region", "use a region code like us-west-2")
     return value

@@ -34,11 +34,11 @@ class FlowTargetArgs(TypedDict):
     project: NotRequired[str]
     """The `@project(name=...)` of the flow, when it has one."""
     branch: NotRequired[str]
-    """The `--branch` given to `argo-workflows create` (test branch `test.<branch>`, or `prod.<branch>` with `production`)."""
+    """The `--branch` of `argo-workflows create`: branch `test.<branch>`, or `prod.<branch>` with `production`."""
     production: NotRequired[bool]
     """Whether the flow was deployed with `--production`."""
     user: NotRequired[str]
-    """The deploying user, for a `@project` flow deployed with neither `branch` nor `production` (branch `user.<user>`)."""
+    """The deploying user, for a `@project` flow deployed with neither `branch` nor `production`."""
     template_name: NotRequired[str]
     """The WorkflowTemplate's name, when known; overrides the name computed from flow, project and branch."""
     parameters: NotRequired[dict[str, str]]

@@ -24,7 +24,9 @@ def string_filter(path: EventPath, regex: str) -> dict[str, Any]:
     return {"path": path.gjson, "type": "string", "value": [regex]}
 
 
-def user_filters(filters: Sequence[FieldFilterArgs] | None, catalog: FieldCatalog, argument: str) -> list[dict[str, Any]]:
+def user_filters(
+    filters: Sequence[FieldFilterArgs] | None, catalog: FieldCatalog, argument: str
+) -> list[dict[str, Any]]:
     """Turn the user's field filters into anchored Argo data filters."""
     rendered: list[dict[str, Any]] = []
     for index, item in enumerate(filters or []):
@@ -42,6 +44,8 @@ def user_filters(filters: Sequence[FieldFilterArgs] | None, catalog: FieldCatalo
         try:
             re.compile(pattern)
         except re.error as error:
-            raise BlueprintInputError(f"{where}.pattern", f"is not a valid regular expression ({error})", "fix the pattern") from None
+            raise BlueprintInputError(
+                f"{where}.pattern", f"is not a valid regular expression ({error})", "fix the pattern"
+            ) from None
         rendered.append(string_filter(path, anchored(pattern)))
     return rendered

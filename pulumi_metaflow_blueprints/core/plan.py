@@ -16,7 +16,13 @@ from pulumi_metaflow_blueprints.core.filters import user_filters
 from pulumi_metaflow_blueprints.core.kube import standard_labels
 from pulumi_metaflow_blueprints.core.target import DEPENDENCY, ResolvedTarget, resolve_targets
 from pulumi_metaflow_blueprints.errors import BlueprintInputError
-from pulumi_metaflow_blueprints.naming import BASE_MAX, child_name, to_dns_label, validate_dns_label, validate_dns_subdomain
+from pulumi_metaflow_blueprints.naming import (
+    BASE_MAX,
+    child_name,
+    to_dns_label,
+    validate_dns_label,
+    validate_dns_subdomain,
+)
 
 
 @dataclass(frozen=True)
@@ -79,7 +85,9 @@ def plan_trigger(
     extra_labels = dict(kubernetes.get("labels") or {})
     for key, value in extra_labels.items():
         if not isinstance(value, str) or len(value) > 63:
-            raise BlueprintInputError(f"kubernetes.labels.{key}", "must be a string of at most 63 characters", "shorten it")
+            raise BlueprintInputError(
+                f"kubernetes.labels.{key}", "must be a string of at most 63 characters", "shorten it"
+            )
     base = to_dns_label(name, BASE_MAX)
     labels = standard_labels(blueprint, base, extra_labels)
     given_sa = kubernetes.get("sensor_service_account_name")
@@ -151,4 +159,3 @@ def sensor_spec(plan: TriggerPlan, event_name: str) -> dict[str, Any]:
     if plan.needs_workflow_rbac or not plan.create_sensor_service_account:
         spec["template"] = {"serviceAccountName": plan.sensor_service_account}
     return spec
-

@@ -40,9 +40,7 @@ def create_sensor(
             metadata=k8s.meta.v1.ObjectMetaArgs(
                 name=plan.sensor_name, namespace=plan.workflow_namespace, labels=plan.labels
             ),
-            rules=[
-                k8s.rbac.v1.PolicyRuleArgs(api_groups=["argoproj.io"], resources=["workflows"], verbs=["create"])
-            ],
+            rules=[k8s.rbac.v1.PolicyRuleArgs(api_groups=["argoproj.io"], resources=["workflows"], verbs=["create"])],
             opts=child,
         )
         binding = k8s.rbac.v1.RoleBinding(
@@ -52,7 +50,9 @@ def create_sensor(
             ),
             role_ref=k8s.rbac.v1.RoleRefArgs(api_group="rbac.authorization.k8s.io", kind="Role", name=plan.sensor_name),
             subjects=[
-                k8s.rbac.v1.SubjectArgs(kind="ServiceAccount", name=plan.sensor_service_account, namespace=plan.namespace)
+                k8s.rbac.v1.SubjectArgs(
+                    kind="ServiceAccount", name=plan.sensor_service_account, namespace=plan.namespace
+                )
             ],
             opts=pulumi.ResourceOptions(parent=parent, depends_on=[role]),
         )

@@ -48,7 +48,9 @@ def resolve_targets(
 ) -> list[ResolvedTarget]:
     """Validate every target and render its trigger template; trigger names must be unique."""
     if not isinstance(targets, Sequence) or isinstance(targets, str) or not targets:
-        raise BlueprintInputError(argument, "needs at least one target", "add `{'flow': {...}}` or `{'metaflow_event': {...}}`")
+        raise BlueprintInputError(
+            argument, "needs at least one target", "add `{'flow': {...}}` or `{'metaflow_event': {...}}`"
+        )
     resolved: list[ResolvedTarget] = []
     for index, target in enumerate(targets):
         where = f"{argument}[{index}]"
@@ -119,9 +121,7 @@ def _flow_target(
             f"{both[0]!r} is both mapped from the event and static",
             "keep it in one of `parameters` and `static_parameters`",
         )
-    mapped = {
-        key: catalog.resolve(ref, f"{argument}.parameters.{key}") for key, ref in sorted(mapped_args.items())
-    }
+    mapped = {key: catalog.resolve(ref, f"{argument}.parameters.{key}") for key, ref in sorted(mapped_args.items())}
     arguments = [{"name": key, "value": "null"} for key in mapped] + [
         {"name": key, "value": json.dumps(value)} for key, value in sorted(static_args.items())
     ]
@@ -191,7 +191,10 @@ def _event_target(
             "dest": "payload.timestamp",
         },
         *(
-            {"src": {"dependencyName": DEPENDENCY, "dataKey": path.gjson, "useRawData": True}, "dest": f"payload.{_sjson_key(key)}"}
+            {
+                "src": {"dependencyName": DEPENDENCY, "dataKey": path.gjson, "useRawData": True},
+                "dest": f"payload.{_sjson_key(key)}",
+            }
             for key, path in mapped.items()
         ),
         *(fixed(value, f"payload.{_sjson_key(key)}") for key, value in sorted(static_args.items())),

@@ -56,5 +56,5 @@ def invoke_result(token: str, args: dict[str, Any]) -> dict[str, Any]:
     if token == "gcp:organizations/getProject:getProject":
         return {"number": "000000000000", "projectId": args.get("projectId") or PROJECT, "id": PROJECT}
     if token.startswith("gcp:storage/getProjectServiceAccount"):
-        return {"emailAddress": f"service-000000000000@gs-project-accounts.iam.gserviceaccount.com", "id": MARK}
+        return {"emailAddress": "service-000000000000@gs-project-accounts.iam.gserviceaccount.com", "id": MARK}
     return {}

@@ -103,7 +103,7 @@ class RecordingMonitor(mocks.MockMonitor):
         super().__init__(recorder)
         self.run = run
 
-    def RegisterResource(self, request: Any) -> Any:  # noqa: N802 (gRPC method name)
+    def RegisterResource(self, request: Any) -> Any:
         response = super().RegisterResource(request)
         if request.type != "pulumi:pulumi:Stack":
             from pulumi.runtime import rpc
@@ -131,8 +131,8 @@ class PlaceholderMocks(mocks.Mocks):
         resource_id, state = placeholders.resource_state(args.typ, args.name, args.inputs)
         return resource_id, state if self.computed else dict(args.inputs)
 
-    def call(self, args: mocks.MockCallArgs) -> dict[Any, Any]:
-        return placeholders.invoke_result(args.token, args.args)
+    def call(self, args: mocks.MockCallArgs) -> tuple[dict[Any, Any], list[tuple[str, str]] | None]:
+        return placeholders.invoke_result(args.token, args.args), []
 
 
 def run_program(
@@ -146,8 +146,9 @@ def run_program(
     """Run ``program`` under the placeholder mocks, as a preview, and return what it registered."""
     run = ProgramRun(project, stack)
     recorder = PlaceholderMocks(computed)
-    settings.SETTINGS.rpc_manager.clear()
-    settings.SETTINGS.outputs.clear()
+    state: Any = settings.SETTINGS  # the SDK types this context-local as its getter
+    state.rpc_manager.clear()
+    state.outputs.clear()
     settings.set_root_resource(None)  # type: ignore[arg-type]
     pulumi.runtime.set_all_config(dict(config or {}))
     mocks.set_mocks(recorder, project=project, stack=stack, preview=True, monitor=RecordingMonitor(run, recorder))
@@ -177,7 +178,9 @@ def load_project(program_dir: Path) -> tuple[str, dict[str, str]]:
     return name, defaults
 
 
-def run_program_dir(program_dir: str | os.PathLike[str], config: Mapping[str, str] | None = None, stack: str = "offline") -> ProgramRun:
+def run_program_dir(
+    program_dir: str | os.PathLike[str], config: Mapping[str, str] | None = None, stack: str = "offline"
+) -> ProgramRun:
     """Run a Pulumi Python program folder (`Pulumi.yaml` + `__main__.py`) offline."""
     folder = Path(program_dir).resolve()
     project, defaults = load_project(folder)
@@ -194,7 +197,9 @@ def run_program_dir(program_dir: str | os.PathLike[str], config: Mapping[str, st
     cwd = Path.cwd()
     try:
         os.chdir(folder)
-        return run_program(lambda: runpy.run_path(str(main), run_name="__main__"), project=project, stack=stack, config=values)
+        return run_program(
+            lambda: runpy.run_path(str(main), run_name="__main__"), project=project, stack=stack, config=values
+        )
     finally:
         os.chdir(cwd)
         sys.path.remove(str(folder))
