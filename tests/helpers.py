@@ -43,3 +43,65 @@ def contains_unknown(value: Any) -> bool:
 def sqs_event(body: Any, message_id: str = "2d5c3a8e-0000-4000-8000-000000000001") -> dict[str, Any]:
     """Argo's event data for an SQS message with `jsonBody: true`."""
     return {"messageId": message_id, "messageAttributes": {}, "body": body, "metadata": {}}
+
+
+def pubsub_event(message: dict[str, Any], json_body: bool = True) -> dict[str, Any]:
+    """Argo's event data for a Pub/Sub message (`data` shown decoded): `{id, body, attributes, publishTime, metadata}`.
+
+    With `jsonBody` the body is the data's JSON value; without it, the bytes, which Go's JSON encoding writes as
+    base64. `publishTime` is Go's `time.Time.String()` of the publish time.
+    """
+    import base64
+    from datetime import datetime
+
+    data = message.get("data")
+    body = data if json_body else base64.b64encode(json.dumps(data).encode()).decode()
+    published = datetime.fromisoformat(str(message["publishTime"]).replace("Z", "+00:00"))
+    fraction = f"{published.microsecond:06d}".rstrip("0")
+    go_time = published.strftime("%Y-%m-%d %H:%M:%S") + (f".{fraction}" if fraction else "") + " +0000 UTC"
+    return {
+        "id": message["messageId"],
+        "body": body,
+        "attributes": message.get("attributes"),
+        "publishTime": go_time,
+        "metadata": None,
+    }
+
+
+def strings_outside_secrets(value: Any) -> list[str]:
+    """Every string in a wire-form value that is not inside a Pulumi secret (what plain state would show)."""
+    from pulumi_metaflow_blueprints.offline.runner import is_secret
+
+    if is_secret(value):
+        return []
+    if isinstance(value, dict):
+        return [s for key, item in value.items() for s in [str(key), *strings_outside_secrets(item)]]
+    if isinstance(value, list):
+        return [s for item in value for s in strings_outside_secrets(item)]
+    return [value] if isinstance(value, str) else []
+
+
+def resolved(output: Any) -> tuple[Any, bool]:
+    """A component Output's value and whether it is secret (call after `run_program` returned)."""
+    from pulumi.runtime.sync_await import _sync_await
+
+    return _sync_await(output.future()), _sync_await(output.is_secret())
+
+
+def rejected(build: Any, **kwargs: Any) -> tuple[Any, Any]:
+    """Run ``build`` offline expecting a BlueprintInputError: the run (to check it registered nothing) and the error."""
+    from pulumi_metaflow_blueprints.errors import BlueprintInputError
+    from pulumi_metaflow_blueprints.offline import run_program
+
+    errors: list[BlueprintInputError] = []
+
+    def program() -> None:
+        try:
+            build()
+        except BlueprintInputError as error:
+            errors.append(error)
+
+    run = run_program(program, **kwargs)
+    if not errors:
+        raise AssertionError("expected a BlueprintInputError; the program registered " + str(len(run.registrations)))
+    return run, errors[0]

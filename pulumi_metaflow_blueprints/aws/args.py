@@ -47,3 +47,12 @@ class QueueOptionsArgs(TypedDict):
     """How long the dead-letter queue keeps messages. Defaults to 1209600 (14 days, the maximum)."""
     kms_master_key_id: NotRequired[str]
     """A customer-managed KMS key for the queues; the sender must be allowed to use it. Defaults to SQS-managed SSE."""
+
+
+class S3Delivery(str, Enum):
+    """How a bucket's events reach the blueprint's queue."""
+
+    NOTIFICATION = "notification"
+    """A bucket notification sends to the queue. A bucket has one notification configuration: one blueprint a bucket."""
+    EVENTBRIDGE = "eventbridge"
+    """The bucket sends events to EventBridge and the blueprint's own rule routes them: many blueprints per bucket."""

@@ -84,3 +84,61 @@ def pod_identity_trust(account_id: Any, cluster_arn: Any, namespace: str, servic
             },
         }
     )
+
+
+def principals_may_send(queue_arn: Any, principals: list[str]) -> dict[str, Any]:
+    """Let the given IAM principals (roles, users, account roots) send to the queue."""
+    return {
+        "Sid": "PrincipalsMaySend",
+        "Effect": "Allow",
+        "Principal": {"AWS": principals},
+        "Action": "sqs:SendMessage",
+        "Resource": queue_arn,
+    }
+
+
+def reader_may_read(role_arn: Any, queue_arn: Any) -> dict[str, Any]:
+    """The statement a queue of another account needs in its own policy so our reader role may consume it."""
+    return {
+        "Sid": "ArgoEventsReaderMayConsume",
+        "Effect": "Allow",
+        "Principal": {"AWS": role_arn},
+        "Action": QUEUE_CONSUMER_ACTIONS,
+        "Resource": queue_arn,
+    }
+
+
+def service_trust(service: str, source_account: Any, source_arn: Any) -> dict[str, Any]:
+    """Trust an AWS service to assume the role only for one resource of one account (no confused deputy)."""
+    return document(
+        {
+            "Sid": "OneResourceOfOneAccount",
+            "Effect": "Allow",
+            "Principal": {"Service": service},
+            "Action": "sts:AssumeRole",
+            "Condition": {
+                "StringEquals": {"aws:SourceAccount": source_account},
+                "ArnEquals": {"aws:SourceArn": source_arn},
+            },
+        }
+    )
+
+
+STREAM_READ_ACTIONS = [
+    "dynamodb:DescribeStream",
+    "dynamodb:GetRecords",
+    "dynamodb:GetShardIterator",
+    "dynamodb:ListStreams",
+]
+
+
+def stream_to_queues(stream_arn: Any, queue_arns: list[Any], kms_key_arn: str | None = None) -> dict[str, Any]:
+    """Read one DynamoDB stream and send to the given queues, and nothing else (an EventBridge Pipe's role)."""
+    statements: list[dict[str, Any]] = [
+        {"Sid": "ReadOneStream", "Effect": "Allow", "Action": STREAM_READ_ACTIONS, "Resource": stream_arn},
+        {"Sid": "SendToOwnQueues", "Effect": "Allow", "Action": "sqs:SendMessage", "Resource": queue_arns},
+    ]
+    if kms_key_arn:
+        actions = ["kms:GenerateDataKey", "kms:Decrypt"]
+        statements.append({"Sid": "EncryptForQueues", "Effect": "Allow", "Action": actions, "Resource": kms_key_arn})
+    return document(*statements)

@@ -1,4 +1,4 @@
-"""`S3ObjectTrigger`: new objects in an S3 bucket start a Metaflow flow (bucket notification -> SQS -> Argo)."""
+"""`S3ObjectTrigger`: new objects in an S3 bucket start a Metaflow flow (notification or EventBridge -> SQS -> Argo)."""
 
 import re
 from typing import TypedDict
@@ -7,14 +7,15 @@ import pulumi
 import pulumi_aws as aws
 from typing_extensions import NotRequired
 
-from pulumi_metaflow_blueprints.aws.args import AwsIdentityArgs, QueueOptionsArgs
-from pulumi_metaflow_blueprints.aws.identity import check_identity
+from pulumi_metaflow_blueprints.aws.args import AwsIdentityArgs, QueueOptionsArgs, S3Delivery
 from pulumi_metaflow_blueprints.aws.policies import service_may_send
-from pulumi_metaflow_blueprints.aws.sqs import check_queue_options, create_sqs_source, resolve_region
+from pulumi_metaflow_blueprints.aws.s3_eventbridge import detail_types, eventbridge_fields, route_through_eventbridge
+from pulumi_metaflow_blueprints.aws.sqs import SqsSource, create_sqs_source
+from pulumi_metaflow_blueprints.aws.trigger import AwsTrigger, check_trigger, publish_outputs
 from pulumi_metaflow_blueprints.core.args import FieldFilterArgs, KubernetesArgs, SensorOptionsArgs, TargetArgs
 from pulumi_metaflow_blueprints.core.fields import EventPath, FieldCatalog, SourceField
-from pulumi_metaflow_blueprints.core.filters import anchored, string_filter
-from pulumi_metaflow_blueprints.core.plan import plan_trigger, require
+from pulumi_metaflow_blueprints.core.filters import anchored, exact, string_filter
+from pulumi_metaflow_blueprints.core.plan import require
 from pulumi_metaflow_blueprints.core.sensor import create_sensor
 from pulumi_metaflow_blueprints.errors import BlueprintInputError
 
@@ -44,6 +45,8 @@ S3_NOTIFICATION_FIELDS = FieldCatalog.of(
         ),
     ],
 )
+S3_EVENTBRIDGE_FIELDS = eventbridge_fields(S3_NOTIFICATION_FIELDS)
+"""The same fields at their EventBridge paths (`body.detail.object.key`, ...), so targets work in both modes."""
 
 BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 EVENT_TYPE = re.compile(
@@ -55,7 +58,12 @@ class S3ObjectTriggerArgs(TypedDict):
     """Arguments of `S3ObjectTrigger`."""
 
     bucket: str
-    """Name of an existing bucket. Its notification configuration is replaced (AWS allows one per bucket)."""
+    """Name of an existing bucket. With `notification` delivery its notification configuration is replaced."""
+    delivery: NotRequired[S3Delivery]
+    """`notification` (default; one blueprint per bucket) or `eventbridge` (any number of blueprints per bucket)."""
+    manage_bucket_eventbridge: NotRequired[bool]
+    """`eventbridge` only: turn on the bucket's EventBridge setting (default true). Set false on all but one blueprint
+    of a bucket, or when the setting is managed elsewhere: it replaces the bucket's notification configuration."""
     prefix: NotRequired[str]
     """Only keys starting with this prefix, e.g. `landing/`."""
     suffix: NotRequired[str]
@@ -63,7 +71,7 @@ class S3ObjectTriggerArgs(TypedDict):
     events: NotRequired[list[str]]
     """S3 event types. Defaults to `["s3:ObjectCreated:*"]`."""
     bucket_account_id: NotRequired[str]
-    """Account that owns the bucket (the queue admits S3 only on its behalf). Defaults to the deploying account."""
+    """`notification` only: account owning the bucket (the queue admits S3 only for it). Defaults to the deployer's."""
     region: NotRequired[str]
     """Region of the bucket, the queue and the EventSource's client. Defaults to the stack's `aws:region`."""
     identity: AwsIdentityArgs
@@ -122,6 +130,23 @@ def check_key_filter(value: str | None, argument: str) -> str | None:
     return value
 
 
+def check_delivery(args: S3ObjectTriggerArgs) -> S3Delivery:
+    """The delivery mode, and the arguments that only make sense in one mode."""
+    value = args.get("delivery", S3Delivery.NOTIFICATION)
+    try:
+        delivery = S3Delivery(value)
+    except ValueError:
+        fix = "use notification or eventbridge"
+        raise BlueprintInputError("delivery", f"{value!r} is not a delivery mode", fix) from None
+    if delivery is S3Delivery.NOTIFICATION and args.get("manage_bucket_eventbridge") is not None:
+        raise BlueprintInputError("manage_bucket_eventbridge", "applies only to delivery 'eventbridge'", "drop it")
+    if delivery is S3Delivery.EVENTBRIDGE and args.get("bucket_account_id") is not None:
+        fix = "deploy in the bucket's account, or use delivery 'notification'"
+        problem = "S3 sends EventBridge events only to the bucket owner's default bus"
+        raise BlueprintInputError("bucket_account_id", problem, fix)
+    return delivery
+
+
 def event_name_pattern(events: list[str]) -> str:
     """The anchored regular expression of `eventName` values (no `s3:` prefix) the chosen event types produce."""
     parts = [re.escape(e.removeprefix("s3:")).replace(r"\*", ".*") for e in events]
@@ -154,34 +179,65 @@ class S3ObjectTrigger(pulumi.ComponentResource):
         bucket = check_bucket_name(require(args, "bucket", "the bucket's name"))
         events = check_event_types(args.get("events"))
         prefix, suffix = check_key_filter(args.get("prefix"), "prefix"), check_key_filter(args.get("suffix"), "suffix")
-        identity = check_identity(args.get("identity"))
-        region = resolve_region(args.get("region"))
-        fields = S3_NOTIFICATION_FIELDS
-        plan = plan_trigger(
-            "S3ObjectTrigger",
-            name,
-            kubernetes=require(args, "kubernetes", "`{'namespace': ...}`"),
-            targets=require(args, "targets", "at least one target"),
-            catalog=fields,
-            filters=args.get("filters"),
-            source_filters=[string_filter(fields.resolve("event_name", "events"), event_name_pattern(events))],
-            options=args.get("sensor"),
-        )
-        queue_name, queue_options = check_queue_options(args.get("queue"), plan.base)
+        delivery = check_delivery(args)
+        types: list[str] = []
+        if delivery is S3Delivery.NOTIFICATION:
+            fields, event_names = S3_NOTIFICATION_FIELDS, event_name_pattern(events)
+        else:
+            types = detail_types(events)
+            fields, event_names = S3_EVENTBRIDGE_FIELDS, exact(types)
+        event_filter = string_filter(fields.resolve("event_name", "events"), event_names)
+        trigger = check_trigger("S3ObjectTrigger", name, args, fields, source_filters=[event_filter])
         super().__init__(TYPE_TOKEN, name, None, opts)
 
+        if delivery is S3Delivery.NOTIFICATION:
+            source = self._notify(name, trigger, args, bucket=bucket, events=events, prefix=prefix, suffix=suffix)
+        else:
+            source = route_through_eventbridge(
+                self,
+                name,
+                trigger,
+                bucket=bucket,
+                prefix=prefix,
+                suffix=suffix,
+                types=types,
+                manage_bucket_eventbridge=bool(args.get("manage_bucket_eventbridge", True)),
+                event_name=EVENT_NAME,
+            )
+        create_sensor(self, name, trigger.plan, EVENT_NAME, depends_on=[source.event_source])
+        publish_outputs(
+            self,
+            trigger.plan,
+            queue_url=source.queue.url,
+            queue_arn=source.queue.arn,
+            dead_letter_queue_arn=source.dead_letter_queue.arn,
+            role_arn=source.reader.role_arn,
+        )
+
+    def _notify(
+        self,
+        name: str,
+        trigger: AwsTrigger,
+        args: S3ObjectTriggerArgs,
+        *,
+        bucket: str,
+        events: list[str],
+        prefix: str | None,
+        suffix: str | None,
+    ) -> SqsSource:
+        """The queue admitting only this bucket, and the bucket notification sending to it."""
         invoke = pulumi.InvokeOutputOptions(parent=self)
         bucket_arn = pulumi.Output.concat("arn:", aws.get_partition_output(opts=invoke).partition, ":s3:::", bucket)
         owner = args.get("bucket_account_id") or aws.get_caller_identity_output(opts=invoke).account_id
         source = create_sqs_source(
             self,
             name,
-            plan,
+            trigger.plan,
             event_name=EVENT_NAME,
-            region=region,
-            queue_name=queue_name,
-            queue_options=queue_options,
-            identity=identity,
+            region=trigger.region,
+            queue_name=trigger.queue_name,
+            queue_options=trigger.queue_options,
+            identity=trigger.identity,
             senders=lambda queue_arn: [
                 service_may_send("S3MaySendForOneBucket", "s3.amazonaws.com", queue_arn, bucket_arn, owner)
             ],
@@ -192,33 +248,14 @@ class S3ObjectTrigger(pulumi.ComponentResource):
             bucket=bucket,
             queues=[
                 aws.s3.BucketNotificationQueueArgs(
-                    id=f"metaflow-blueprints-{plan.base}",
+                    id=f"metaflow-blueprints-{trigger.plan.base}",
                     queue_arn=source.queue.arn,
                     events=events,
                     filter_prefix=prefix,
                     filter_suffix=suffix,
                 )
             ],
-            region=region,
+            region=trigger.region,
             opts=pulumi.ResourceOptions(parent=self, depends_on=[source.queue_policy]),
         )
-        create_sensor(self, name, plan, EVENT_NAME, depends_on=[source.event_source])
-
-        self.queue_url = source.queue.url
-        self.queue_arn = source.queue.arn
-        self.dead_letter_queue_arn = source.dead_letter_queue.arn
-        self.role_arn = source.reader.role_arn
-        self.event_source_name = pulumi.Output.from_input(plan.event_source_name)
-        self.sensor_name = pulumi.Output.from_input(plan.sensor_name)
-        self.workflow_templates = pulumi.Output.from_input(plan.workflow_templates)
-        self.register_outputs(
-            {
-                "queue_url": self.queue_url,
-                "queue_arn": self.queue_arn,
-                "dead_letter_queue_arn": self.dead_letter_queue_arn,
-                "role_arn": self.role_arn,
-                "event_source_name": self.event_source_name,
-                "sensor_name": self.sensor_name,
-                "workflow_templates": self.workflow_templates,
-            }
-        )
+        return source

@@ -1,7 +1,7 @@
 """The SQS leg every AWS blueprint shares: encrypted queue + DLQ, its policy, the reader identity, the EventSource."""
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,6 +13,7 @@ from pulumi_metaflow_blueprints.aws import policies
 from pulumi_metaflow_blueprints.aws.args import AwsIdentityArgs, QueueOptionsArgs
 from pulumi_metaflow_blueprints.aws.identity import QueueReader, create_queue_reader
 from pulumi_metaflow_blueprints.core import kube
+from pulumi_metaflow_blueprints.core.fields import EventPath, FieldCatalog, SourceField
 from pulumi_metaflow_blueprints.core.plan import TriggerPlan
 from pulumi_metaflow_blueprints.errors import BlueprintInputError
 from pulumi_metaflow_blueprints.naming import stable_hash
@@ -24,6 +25,30 @@ REGION = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$")
 
 SendersFor = Callable[[pulumi.Output[str]], list[dict[str, Any]]]
 """Given the queue ARN, the policy statements that let the upstream service (and only it) send."""
+
+
+def message_fields(source: str) -> FieldCatalog:
+    """The fields of any SQS message the EventSource reads (`jsonBody: true`): body, attributes, id."""
+    return FieldCatalog.of(
+        source,
+        [
+            SourceField(
+                "body",
+                EventPath(("body",)),
+                "The message body, parsed as JSON; `body.<path>` reaches inside (`body.order.id`, `body.items.0.sku`).",
+                '{"order": {"id": "ord-1001"}}',
+                json_object=True,
+            ),
+            SourceField(
+                "message_attributes",
+                EventPath(("messageAttributes",)),
+                "Message attributes by name; `message_attributes.<name>.StringValue` is an attribute's value.",
+                '{"tenant": {"DataType": "String", "StringValue": "acme"}}',
+                json_object=True,
+            ),
+            SourceField("message_id", EventPath(("messageId",)), "The SQS message id.", "2d5c3a8e-5f1b-4c1e-9a3e-08f4"),
+        ],
+    )
 
 
 def resolve_region(region: str | None) -> str:
@@ -38,13 +63,18 @@ def resolve_region(region: str | None) -> str:
     return value
 
 
-def default_queue_name(base: str) -> str:
-    """`<project>-<stack>-<base>`, shortened stably to fit SQS's limit with room for `-dlq`."""
+def default_name(base: str, max_length: int) -> str:
+    """`<project>-<stack>-<base>` in `[A-Za-z0-9_-]`, shortened stably to ``max_length`` (queues, rules, pipes)."""
     raw = re.sub(r"[^A-Za-z0-9_-]", "-", f"{pulumi.get_project()}-{pulumi.get_stack()}-{base}")
-    if len(raw) <= QUEUE_NAME_MAX:
+    if len(raw) <= max_length:
         return raw
     digest = stable_hash(raw)
-    return f"{raw[: QUEUE_NAME_MAX - len(digest) - 1]}-{digest}"
+    return f"{raw[: max_length - len(digest) - 1]}-{digest}"
+
+
+def default_queue_name(base: str) -> str:
+    """`<project>-<stack>-<base>`, shortened stably to fit SQS's limit with room for `-dlq`."""
+    return default_name(base, QUEUE_NAME_MAX)
 
 
 def check_queue_options(options: QueueOptionsArgs | None, base: str) -> tuple[str, QueueOptionsArgs]:
@@ -77,8 +107,13 @@ def sqs_event_source_spec(
     assume_role_arn: str | None = None,
     queue_account_id: str | None = None,
     filter_expression: str | None = None,
+    keep_unreadable: bool = False,
 ) -> dict[str, Any]:
-    """An `sqs` EventSource: JSON bodies, long polling, credentials from its service account."""
+    """An `sqs` EventSource: JSON bodies, long polling, credentials from its service account.
+
+    ``keep_unreadable`` sets `dlq: true`: a message whose body is not JSON is left on the queue (to reach its
+    dead-letter queue after `maxReceiveCount` receives) instead of being deleted.
+    """
     sqs: dict[str, Any] = {
         "region": region,
         "queue": queue_name,
@@ -91,11 +126,22 @@ def sqs_event_source_spec(
         sqs["roleARN"] = assume_role_arn
     if filter_expression:
         sqs["filter"] = {"expression": filter_expression}
+    if keep_unreadable:
+        sqs["dlq"] = True
     return {
         "eventBusName": plan.event_bus_name,
         "template": {"serviceAccountName": plan.event_source_service_account},
         "sqs": {event_name: sqs},
     }
+
+
+@dataclass(frozen=True)
+class QueueConsumer:
+    """The reading side of the SQS leg: the identity, its service account and the EventSource."""
+
+    reader: QueueReader
+    service_account: k8s.core.v1.ServiceAccount
+    event_source: k8s.apiextensions.CustomResource
 
 
 @dataclass(frozen=True)
@@ -110,6 +156,12 @@ class SqsSource:
     event_source: k8s.apiextensions.CustomResource
 
 
+def caller_account(parent: pulumi.Resource) -> tuple[pulumi.Output[str], pulumi.Output[str]]:
+    """The deploying account id and partition."""
+    invoke = pulumi.InvokeOutputOptions(parent=parent)
+    return aws.get_caller_identity_output(opts=invoke).account_id, aws.get_partition_output(opts=invoke).partition
+
+
 def create_sqs_source(
     parent: pulumi.Resource,
     name: str,
@@ -122,12 +174,11 @@ def create_sqs_source(
     identity: AwsIdentityArgs,
     senders: SendersFor,
     filter_expression: str | None = None,
+    keep_unreadable: bool = False,
 ) -> SqsSource:
     """Create the queue pair, the policy admitting only ``senders``, the reader identity and the EventSource."""
     opts = pulumi.ResourceOptions(parent=parent)
-    invoke = pulumi.InvokeOutputOptions(parent=parent)
-    account_id = aws.get_caller_identity_output(opts=invoke).account_id
-    partition = aws.get_partition_output(opts=invoke).partition
+    account_id, partition = caller_account(parent)
     kms_key = queue_options.get("kms_master_key_id")
     encryption: dict[str, Any] = (
         {"kms_master_key_id": kms_key, "kms_data_key_reuse_period_seconds": 300}
@@ -167,17 +218,52 @@ def create_sqs_source(
         region=region,
         opts=opts,
     )
+    consumer = create_queue_consumer(
+        parent,
+        name,
+        plan,
+        event_name=event_name,
+        region=region,
+        queue_name=queue_name,
+        queue_arn=queue.arn,
+        identity=identity,
+        kms_key_arn=kms_key if kms_key and kms_key.startswith("arn:") else None,
+        filter_expression=filter_expression,
+        keep_unreadable=keep_unreadable,
+        depends_on=[queue_policy],
+    )
+    return SqsSource(queue, dead_letter, queue_policy, consumer.reader, consumer.service_account, consumer.event_source)
+
+
+def create_queue_consumer(
+    parent: pulumi.Resource,
+    name: str,
+    plan: TriggerPlan,
+    *,
+    event_name: str,
+    region: str,
+    queue_name: str,
+    queue_arn: pulumi.Input[str],
+    identity: AwsIdentityArgs,
+    kms_key_arn: str | None = None,
+    queue_account_id: str | None = None,
+    filter_expression: str | None = None,
+    keep_unreadable: bool = False,
+    depends_on: Sequence[pulumi.Resource] = (),
+) -> QueueConsumer:
+    """Create the identity allowed to read only ``queue_arn``, its service account, and the `sqs` EventSource."""
+    account_id, partition = caller_account(parent)
     reader = create_queue_reader(
         parent,
         name,
         identity,
         namespace=plan.namespace,
         service_account=plan.event_source_service_account,
-        queue_arn=queue.arn,
+        queue_arn=queue_arn,
         account_id=account_id,
         partition=partition,
         region=region,
-        kms_key_arn=kms_key if kms_key and kms_key.startswith("arn:") else None,
+        kms_key_arn=kms_key_arn,
     )
     account = kube.service_account(
         f"{name}-eventsource-sa",
@@ -185,7 +271,7 @@ def create_sqs_source(
         namespace=plan.namespace,
         labels=plan.labels,
         annotations=reader.service_account_annotations,
-        opts=opts,
+        opts=pulumi.ResourceOptions(parent=parent),
     )
     spec = sqs_event_source_spec(
         plan,
@@ -193,7 +279,9 @@ def create_sqs_source(
         region=region,
         queue_name=queue_name,
         assume_role_arn=reader.assume_role_arn,
+        queue_account_id=queue_account_id,
         filter_expression=filter_expression,
+        keep_unreadable=keep_unreadable,
     )
     source = kube.event_source(
         f"{name}-eventsource",
@@ -201,6 +289,6 @@ def create_sqs_source(
         namespace=plan.namespace,
         labels=plan.labels,
         spec=spec,
-        opts=pulumi.ResourceOptions(parent=parent, depends_on=[account, queue_policy]),
+        opts=pulumi.ResourceOptions(parent=parent, depends_on=[account, *depends_on]),
     )
-    return SqsSource(queue, dead_letter, queue_policy, reader, account, source)
+    return QueueConsumer(reader, account, source)

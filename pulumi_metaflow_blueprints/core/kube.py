@@ -50,9 +50,14 @@ def event_source(
     labels: Mapping[str, str],
     spec: dict[str, Any],
     opts: pulumi.ResourceOptions,
+    checked_spec: dict[str, Any] | None = None,
 ) -> k8s.apiextensions.CustomResource:
-    """An EventSource, checked against the Argo Events controller's rules before it is registered."""
-    check_event_source(name, spec)
+    """An EventSource, checked against the Argo Events controller's rules before it is registered.
+
+    When ``spec`` holds Outputs (e.g. an endpoint with a secret path), pass ``checked_spec``: the same spec with
+    plain stand-ins for them, which is checked instead.
+    """
+    check_event_source(name, checked_spec if checked_spec is not None else spec)
     return k8s.apiextensions.CustomResource(
         resource_name,
         api_version=ARGO_API_VERSION,

@@ -1,0 +1,321 @@
+"""The hand-written side of the scale benchmark: the same resources as N `S3ObjectTrigger`s, in plain SDK calls.
+
+What a careful engineer would write without the package: the same queues, policies, identity, Kubernetes objects and
+Argo specs (values kept identical, labels included, so `run.py` can check that both programs register the same
+resources with the same inputs), with the account and partition looked up once for the whole program.
+"""
+
+import json
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+import pulumi_kubernetes as k8s
+from workload import (
+    EVENT_PAYLOAD,
+    FLOW_PARAMETERS,
+    NAMESPACE,
+    OIDC_PROVIDER_ARN,
+    PREFIX,
+    RATE_LIMIT,
+    RETRY_STEPS,
+    SUFFIX,
+    bucket_name,
+    instance_name,
+)
+
+FIELD_PATHS = {
+    "bucket": ("body", "Records", 0, "s3", "bucket", "name"),
+    "key": ("body", "Records", 0, "s3", "object", "key"),
+    "size": ("body", "Records", 0, "s3", "object", "size"),
+}
+TEMPLATE = "lakehouse.prod.ingestflow"
+WEBHOOK_URL = f"http://argo-events-webhook-eventsource-svc.{NAMESPACE}.svc:12000/metaflow-event"
+ISSUER = OIDC_PROVIDER_ARN.split(":oidc-provider/", 1)[1]
+
+
+def gjson(path: tuple[Any, ...]) -> str:
+    """`body.Records.0...` as Argo reads it."""
+    return ".".join(str(part) for part in path)
+
+
+def value_template(path: tuple[Any, ...]) -> str:
+    """JSON-encode the event value at ``path``; fail the trigger when it is missing."""
+    keys = " ".join(str(p) if isinstance(p, int) else json.dumps(p) for p in path)
+    return (
+        f"{{{{- $v := index .Input {keys} -}}}}"
+        f'{{{{- if kindIs "invalid" $v -}}}}{{{{- fail "event has no {gjson(path)}" -}}}}{{{{- end -}}}}'
+        "{{- toRawJson $v -}}"
+    )
+
+
+def sensor_spec(event_source: str, service_account: str) -> dict[str, Any]:
+    """The Sensor: one dependency, the event-type filter, a flow trigger and a Metaflow event trigger."""
+    common = {
+        "retryStrategy": {"steps": RETRY_STEPS, "duration": "10s", "factor": 2.0, "jitter": 0.2},
+        "atLeastOnce": True,
+        "rateLimit": {"unit": "Second", "requestsPerUnit": RATE_LIMIT},
+    }
+    mapped = sorted(FLOW_PARAMETERS.items())
+    workflow = {
+        "apiVersion": "argoproj.io/v1alpha1",
+        "kind": "Workflow",
+        "metadata": {
+            "generateName": f"{TEMPLATE}-",
+            "namespace": NAMESPACE,
+            "labels": {"app.kubernetes.io/managed-by": "metaflow-blueprints"},
+        },
+        "spec": {
+            "workflowTemplateRef": {"name": TEMPLATE},
+            "arguments": {
+                "parameters": [{"name": p, "value": "null"} for p, _ in mapped]
+                + [{"name": "mode", "value": '"incremental"'}]
+            },
+        },
+    }
+    flow_trigger = {
+        "name": "ingest",
+        "k8s": {
+            "operation": "create",
+            "source": {"resource": workflow},
+            "parameters": [
+                {
+                    "src": {"dependencyName": "source-event", "dataTemplate": value_template(FIELD_PATHS[field])},
+                    "dest": f"spec.arguments.parameters.{index}.value",
+                }
+                for index, (_, field) in enumerate(mapped)
+            ],
+        },
+    }
+    fixed = {"dependencyName": "source-event", "value": "raw_data_landed"}
+    event_trigger = {
+        "name": "landed",
+        "http": {
+            "url": WEBHOOK_URL,
+            "method": "POST",
+            "headers": {"Content-Type": "application/json"},
+            "payload": [
+                {"src": fixed, "dest": "name"},
+                {"src": fixed, "dest": "payload.name"},
+                {"src": {"dependencyName": "source-event", "contextKey": "id"}, "dest": "payload.id"},
+                {
+                    "src": {
+                        "dependencyName": "source-event",
+                        "dataTemplate": "{{ now | unixEpoch }}",
+                        "useRawData": True,
+                    },
+                    "dest": "payload.timestamp",
+                },
+                *(
+                    {
+                        "src": {
+                            "dependencyName": "source-event",
+                            "dataKey": gjson(FIELD_PATHS[field]),
+                            "useRawData": True,
+                        },
+                        "dest": f"payload.{key}",
+                    }
+                    for key, field in sorted(EVENT_PAYLOAD.items())
+                ),
+            ],
+        },
+    }
+    return {
+        "eventBusName": "default",
+        "dependencies": [
+            {
+                "name": "source-event",
+                "eventSourceName": event_source,
+                "eventName": "object",
+                "filters": {
+                    "data": [
+                        {"path": "body.Records.0.eventName", "type": "string", "value": ["^(?:ObjectCreated:.*)$"]}
+                    ],
+                    "dataLogicalOperator": "and",
+                },
+            }
+        ],
+        "triggers": [{"template": flow_trigger, **common}, {"template": event_trigger, **common}],
+        "template": {"serviceAccountName": service_account},
+    }
+
+
+def s3_trigger(
+    name: str, bucket: str, region: str, account_id: pulumi.Output[str], partition: pulumi.Output[str]
+) -> None:
+    """One bucket -> queue -> EventSource -> Sensor chain."""
+    queue_name = f"{pulumi.get_project()}-{pulumi.get_stack()}-{name}"
+    es_account, sensor_name = f"{name}-eventsource", f"{name}-sensor"
+    labels = {
+        "app.kubernetes.io/managed-by": "metaflow-blueprints",
+        "app.kubernetes.io/part-of": "metaflow",
+        "metaflow-blueprints/blueprint": "S3ObjectTrigger",
+        "metaflow-blueprints/instance": name,
+    }
+    tags = {"managed-by": "metaflow-blueprints", "metaflow-blueprints-instance": name}
+    queue_arn = pulumi.Output.format("arn:{0}:sqs:{1}:{2}:{3}", partition, region, account_id, queue_name)
+
+    dlq = aws.sqs.Queue(
+        f"{name}-dlq",
+        name=f"{queue_name}-dlq",
+        redrive_allow_policy=pulumi.Output.json_dumps({"redrivePermission": "byQueue", "sourceQueueArns": [queue_arn]}),
+        message_retention_seconds=1209600,
+        sqs_managed_sse_enabled=True,
+        region=region,
+        tags=tags,
+    )
+    queue = aws.sqs.Queue(
+        f"{name}-queue",
+        name=queue_name,
+        receive_wait_time_seconds=20,
+        visibility_timeout_seconds=60,
+        message_retention_seconds=345600,
+        redrive_policy=pulumi.Output.json_dumps({"deadLetterTargetArn": dlq.arn, "maxReceiveCount": 5}),
+        sqs_managed_sse_enabled=True,
+        region=region,
+        tags=tags,
+    )
+    bucket_arn = pulumi.Output.concat("arn:", partition, ":s3:::", bucket)
+    queue_policy = aws.sqs.QueuePolicy(
+        f"{name}-queue-policy",
+        queue_url=queue.url,
+        region=region,
+        policy=pulumi.Output.json_dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Sid": "S3MaySendForOneBucket",
+                        "Effect": "Allow",
+                        "Principal": {"Service": "s3.amazonaws.com"},
+                        "Action": "sqs:SendMessage",
+                        "Resource": queue.arn,
+                        "Condition": {
+                            "ArnEquals": {"aws:SourceArn": bucket_arn},
+                            "StringEquals": {"aws:SourceAccount": account_id},
+                        },
+                    },
+                    {
+                        "Sid": "DenyInsecureTransport",
+                        "Effect": "Deny",
+                        "Principal": "*",
+                        "Action": "sqs:*",
+                        "Resource": queue.arn,
+                        "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+                    },
+                ],
+            }
+        ),
+    )
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "OneServiceAccount",
+                "Effect": "Allow",
+                "Principal": {"Federated": OIDC_PROVIDER_ARN},
+                "Action": "sts:AssumeRoleWithWebIdentity",
+                "Condition": {
+                    "StringEquals": {
+                        f"{ISSUER}:sub": f"system:serviceaccount:{NAMESPACE}:{es_account}",
+                        f"{ISSUER}:aud": "sts.amazonaws.com",
+                    }
+                },
+            }
+        ],
+    }
+    role = aws.iam.Role(
+        f"{name}-reader",
+        assume_role_policy=json.dumps(trust),
+        description=f"Argo Events EventSource {NAMESPACE}/{es_account}: read one SQS queue",
+    )
+    read_actions = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl"]
+    aws.iam.RolePolicy(
+        f"{name}-queue-access",
+        role=role.id,
+        policy=pulumi.Output.json_dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {"Sid": "ReadOneQueue", "Effect": "Allow", "Action": read_actions, "Resource": queue.arn}
+                ],
+            }
+        ),
+    )
+    reader_account = k8s.core.v1.ServiceAccount(
+        f"{name}-eventsource-sa",
+        metadata={
+            "name": es_account,
+            "namespace": NAMESPACE,
+            "labels": labels,
+            "annotations": {"eks.amazonaws.com/role-arn": role.arn},
+        },
+    )
+    event_source = k8s.apiextensions.CustomResource(
+        f"{name}-eventsource",
+        api_version="argoproj.io/v1alpha1",
+        kind="EventSource",
+        metadata={"name": name, "namespace": NAMESPACE, "labels": labels},
+        spec={
+            "eventBusName": "default",
+            "template": {"serviceAccountName": es_account},
+            "sqs": {
+                "object": {
+                    "region": region,
+                    "queue": queue_name,
+                    "waitTimeSeconds": 20,
+                    "jsonBody": True,
+                    "filter": {"expression": 'body.Event != "s3:TestEvent"'},
+                }
+            },
+        },
+        opts=pulumi.ResourceOptions(depends_on=[reader_account, queue_policy]),
+    )
+    aws.s3.BucketNotification(
+        f"{name}-notification",
+        bucket=bucket,
+        region=region,
+        queues=[
+            {
+                "id": f"metaflow-blueprints-{name}",
+                "queue_arn": queue.arn,
+                "events": ["s3:ObjectCreated:*"],
+                "filter_prefix": PREFIX,
+                "filter_suffix": SUFFIX,
+            }
+        ],
+        opts=pulumi.ResourceOptions(depends_on=[queue_policy]),
+    )
+    sensor_account = k8s.core.v1.ServiceAccount(
+        f"{name}-sensor-sa", metadata={"name": sensor_name, "namespace": NAMESPACE, "labels": labels}
+    )
+    metadata = {"name": sensor_name, "namespace": NAMESPACE, "labels": labels}
+    role_k8s = k8s.rbac.v1.Role(
+        f"{name}-sensor-role",
+        metadata=metadata,
+        rules=[{"api_groups": ["argoproj.io"], "resources": ["workflows"], "verbs": ["create"]}],
+    )
+    binding = k8s.rbac.v1.RoleBinding(
+        f"{name}-sensor-binding",
+        metadata=metadata,
+        role_ref={"api_group": "rbac.authorization.k8s.io", "kind": "Role", "name": sensor_name},
+        subjects=[{"kind": "ServiceAccount", "name": sensor_name, "namespace": NAMESPACE}],
+        opts=pulumi.ResourceOptions(depends_on=[role_k8s]),
+    )
+    k8s.apiextensions.CustomResource(
+        f"{name}-sensor",
+        api_version="argoproj.io/v1alpha1",
+        kind="Sensor",
+        metadata=metadata,
+        spec=sensor_spec(name, sensor_name),
+        opts=pulumi.ResourceOptions(depends_on=[event_source, sensor_account, binding]),
+    )
+
+
+def program(n: int) -> None:
+    """Register ``n`` hand-written S3 -> Argo chains."""
+    region = pulumi.Config("aws").require("region")
+    account_id = aws.get_caller_identity_output().account_id
+    partition = aws.get_partition_output().partition
+    for index in range(n):
+        s3_trigger(instance_name(index), bucket_name(index), region, account_id, partition)

@@ -1,0 +1,677 @@
+"""Benchmarks of pulumi-metaflow-blueprints, measured in one run on one machine; prints a Markdown report.
+
+    python benchmarks/run.py                      # everything, about 4-5 minutes on 2 cores
+    python benchmarks/run.py --quick              # smaller N, fewer repeats (about a minute)
+    python benchmarks/run.py --ns 1,10,100,500 --parts import,scale,resources,preview --out report.md
+
+Parts: `import` (import time against `import pulumi`), `scale` (N S3 blueprints against a hand-written program that
+registers the same resources, under the offline mocks), `resources` (resources per blueprint in each example against
+the hand-written minimum of `minimum.py`; EventSource/Sensor pods per N), `preview` (`metaflow-blueprints preview` of
+the repository's example). Every measurement runs in a fresh process.
+"""
+
+import argparse
+import datetime
+import importlib
+import importlib.metadata
+import json
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+CLOUD_SDKS = ("pulumi_aws", "pulumi_gcp", "pulumi_snowflake", "pulumi_dbtcloud", "pulumi_random")
+COMPONENT_PREFIX = "metaflow-blueprints:index:"
+EVENT_SOURCE = "kubernetes:argoproj.io/v1alpha1:EventSource"
+SENSOR = "kubernetes:argoproj.io/v1alpha1:Sensor"
+GOAL_IMPORT = 1.3
+GOAL_SCALE = 1.2
+GOAL_LINEAR = 1.25
+"""Largest ratio between the marginal costs per blueprint of two N ranges (from N=10 up) still called linear."""
+
+SDK_MODULES = (
+    "pulumi_aws.sqs",
+    "pulumi_aws.iam",
+    "pulumi_aws.s3",
+    "pulumi_kubernetes.core.v1",
+    "pulumi_kubernetes.rbac.v1",
+    "pulumi_kubernetes.meta.v1",
+    "pulumi_kubernetes.apiextensions",
+)
+"""SDK modules both scale programs use; the SDKs import them on first attribute access."""
+IMPORT_CASES = [
+    ("pulumi", "import pulumi"),
+    ("pulumi_metaflow_blueprints", "import pulumi_metaflow_blueprints"),
+    ("pulumi + pulumi_metaflow_blueprints", "import pulumi, pulumi_metaflow_blueprints"),
+    ("pulumi_aws + pulumi_kubernetes", "import pulumi_aws, pulumi_kubernetes"),
+    ("pulumi_metaflow_blueprints.aws", "import pulumi_metaflow_blueprints.aws"),
+]
+"""(label, statement); the first is the baseline, the fourth the SDK floor of the fifth."""
+IMPORT_SNIPPET = """\
+import json, sys, time
+start = time.perf_counter()
+{statement}
+seconds = time.perf_counter() - start
+print(json.dumps({{"seconds": seconds, "loaded": [m for m in {sdks!r} if m in sys.modules]}}))
+"""
+
+
+# --- workers: each runs in its own fresh process ---------------------------------------------------------------------
+
+
+def max_rss_kb() -> int:
+    """Peak resident set size of this process so far (ru_maxrss: KiB on Linux)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+def normalise(value: Any) -> Any:
+    """Wire-form inputs made comparable: JSON documents parsed (key order is not a difference)."""
+    if isinstance(value, str) and value[:1] in "{[":
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    if isinstance(value, dict):
+        return {k: normalise(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [normalise(v) for v in value]
+    return value
+
+
+def worker_program(side: str, n: int, dump: str | None) -> dict[str, Any]:
+    """Run the blueprint or hand-written program with ``n`` instances under the offline mocks; time it."""
+    start = time.perf_counter()
+    sys.path.insert(0, str(HERE))
+    module = importlib.import_module("blueprint_s3" if side == "blueprint" else "handwritten_s3")
+    from workload import CONFIG
+
+    from pulumi_metaflow_blueprints.offline import run_program
+    from pulumi_metaflow_blueprints.offline.runner import reveal
+
+    for name in SDK_MODULES:  # loaded lazily on first use: load them here, so both sides time registrations only
+        importlib.import_module(name)
+    imported = time.perf_counter()
+    rss_imported = max_rss_kb()
+    run = run_program(lambda: module.program(n), config=CONFIG)
+    finished = time.perf_counter()
+    rss_peak = max_rss_kb()
+    dump_seconds = 0.0
+    if dump:
+        records = [[r.type, r.name, r.custom, normalise(reveal(r.inputs))] for r in run.registrations]
+        Path(dump).write_text(json.dumps(records, sort_keys=True))
+        dump_seconds = time.perf_counter() - finished
+    return {
+        "side": side,
+        "n": n,
+        "import_s": imported - start,
+        "run_s": finished - imported,
+        "rss_imported_kb": rss_imported,
+        "rss_peak_kb": rss_peak,
+        "types": dict(Counter(r.type for r in run.registrations)),
+        "dump_s": dump_seconds,
+    }
+
+
+def worker_example(folder: str) -> dict[str, Any]:
+    """Run one example offline; count each top-level blueprint's resources by type."""
+    from pulumi_metaflow_blueprints.offline import run_program_dir
+
+    run = run_program_dir(folder)
+    by_urn = {r.urn: r for r in run.registrations}
+
+    def is_blueprint(urn: str) -> bool:
+        item = by_urn.get(urn)
+        return item is not None and item.type.startswith(COMPONENT_PREFIX) and not item.custom
+
+    def top_blueprint(urn: str) -> str | None:
+        found = None
+        while urn in by_urn:
+            if is_blueprint(urn):
+                found = urn
+            urn = by_urn[urn].parent
+        return found
+
+    counts: dict[str, Counter[str]] = {r.urn: Counter() for r in run.registrations if is_blueprint(r.urn)}
+    for item in run.registrations:
+        owner = top_blueprint(item.parent) if item.custom else None
+        if owner is not None:
+            counts[owner][item.type] += 1
+    components = [
+        {"type": by_urn[urn].type.removeprefix(COMPONENT_PREFIX), "name": by_urn[urn].name, "resources": dict(c)}
+        for urn, c in counts.items()
+        if top_blueprint(urn) == urn
+    ]
+    kinds = Counter(r.type for r in run.registrations)
+    return {
+        "components": components,
+        "total": len(run.registrations),
+        "event_sources": kinds[EVENT_SOURCE],
+        "sensors": kinds[SENSOR],
+    }
+
+
+# --- driver -----------------------------------------------------------------------------------------------------------
+
+
+def call_worker(*arguments: str, timeout: float = 600) -> tuple[dict[str, Any], float]:
+    """Run this script as a worker in a fresh process; its JSON result and the process's wall time."""
+    start = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, str(Path(__file__).resolve()), "--worker", *arguments],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=ROOT,
+    )
+    wall = time.perf_counter() - start
+    if done.returncode != 0:
+        raise RuntimeError(f"worker {' '.join(arguments)} failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1]), wall
+
+
+def machine() -> dict[str, str]:
+    """What the numbers were measured on."""
+    cpu = "unknown"
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.is_file():
+        for line in cpuinfo.read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    memory = "unknown"
+    meminfo = Path("/proc/meminfo")
+    if meminfo.is_file():
+        for line in meminfo.read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                memory = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
+    versions = []
+    for dist in ("pulumi", "pulumi-aws", "pulumi-kubernetes", "pulumi-metaflow-blueprints"):
+        try:
+            versions.append(f"{dist} {importlib.metadata.version(dist)}")
+        except importlib.metadata.PackageNotFoundError:
+            versions.append(f"{dist} (not installed)")
+    return {
+        "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "cpus": str(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()),
+        "cpu": cpu,
+        "memory": memory,
+        "os": f"{platform.system()} {platform.release()}",
+        "python": platform.python_version(),
+        "packages": ", ".join(versions),
+    }
+
+
+def median(values: Sequence[float]) -> float:
+    return statistics.median(values)
+
+
+def bench_imports(runs: int) -> dict[str, Any]:
+    """Median import time of each case, cases interleaved, one discarded warm-up round."""
+    times: dict[str, list[float]] = {label: [] for label, _ in IMPORT_CASES}
+    loaded: dict[str, list[str]] = {}
+    for round_ in range(runs + 1):
+        for label, statement in IMPORT_CASES:
+            code = IMPORT_SNIPPET.format(statement=statement, sdks=CLOUD_SDKS)
+            done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+            result = json.loads(done.stdout)
+            loaded[label] = result["loaded"]
+            if round_:
+                times[label].append(result["seconds"])
+    return {"runs": runs, "median_s": {k: median(v) for k, v in times.items()}, "loaded": loaded}
+
+
+def compare_registrations(blueprint: list[list[Any]], handwritten: list[list[Any]], n: int) -> str:
+    """Assert that both programs registered the same custom resources with the same inputs; describe the result."""
+    ours = {(t, name): inputs for t, name, custom, inputs in blueprint if custom}
+    theirs = {(t, name): inputs for t, name, custom, inputs in handwritten if custom}
+    assert len(ours) == sum(1 for r in blueprint if r[2]), "duplicate resource names in the blueprint run"
+    assert len(theirs) == len(handwritten), "the hand-written program registered a component or a duplicate name"
+    only = sorted(set(ours) ^ set(theirs))
+    assert not only, f"N={n}: resources registered by only one program: {only[:5]}"
+    differ = sorted(key for key in ours if ours[key] != theirs[key])
+    assert not differ, f"N={n}: inputs differ for {differ[:5]}"
+    assert Counter(t for t, *_ in blueprint if t.startswith(COMPONENT_PREFIX)) == Counter(
+        {f"{COMPONENT_PREFIX}S3ObjectTrigger": n}
+    )
+    return f"N={n}: {len(ours)} custom resources, same types, names and inputs"
+
+
+def repeats_for(n: int, repeats: int) -> int:
+    """Median of `repeats` (>= 3 by default) up to N=100; one run above (each takes tens of seconds)."""
+    if n <= 10:
+        return repeats
+    if n <= 100:
+        return min(repeats, 3)
+    return 1
+
+
+def bench_scale(ns: Sequence[int], repeats: int, tmp: Path) -> dict[str, Any]:
+    """Both programs at each N, interleaved; the first run at each N also dumps and compares registrations."""
+    for side in ("blueprint", "handwritten"):  # warm the page cache and bytecode; not measured
+        call_worker("program", side, "1")
+    rows = []
+    checks = []
+    for n in ns:
+        samples: dict[str, list[dict[str, Any]]] = {"blueprint": [], "handwritten": []}
+        for rep in range(repeats_for(n, repeats)):
+            for side in ("blueprint", "handwritten"):
+                dump = str(tmp / f"{side}-{n}.json") if rep == 0 else ""
+                result, wall = call_worker("program", side, str(n), *(["--dump", dump] if dump else []))
+                result["wall_s"] = wall - result["dump_s"]
+                samples[side].append(result)
+            if rep == 0:
+                checks.append(
+                    compare_registrations(
+                        json.loads((tmp / f"blueprint-{n}.json").read_text()),
+                        json.loads((tmp / f"handwritten-{n}.json").read_text()),
+                        n,
+                    )
+                )
+        row: dict[str, Any] = {"n": n, "runs": len(samples["blueprint"])}
+        for side, results in samples.items():
+            row[side] = {
+                key: median([r[key] for r in results])
+                for key in ("run_s", "wall_s", "import_s", "rss_peak_kb", "rss_imported_kb")
+            }
+            row[side]["types"] = results[0]["types"]
+        rows.append(row)
+    return {"rows": rows, "checks": checks}
+
+
+def discover_examples(only: Sequence[str]) -> list[Path]:
+    """Every examples/*/ holding a Pulumi.yaml and a __main__.py (optionally only the named ones)."""
+    found = sorted(
+        p for p in (ROOT / "examples").iterdir() if (p / "Pulumi.yaml").is_file() and (p / "__main__.py").is_file()
+    )
+    return [p for p in found if not only or p.name in only]
+
+
+def bench_resources(only: Sequence[str]) -> dict[str, Any]:
+    """Run every example (two at a time: counts, not timings) and compare each blueprint with its minimum."""
+
+    def one(folder: Path) -> dict[str, Any]:
+        try:
+            result, _ = call_worker("example", str(folder), timeout=300)
+        except (RuntimeError, subprocess.TimeoutExpired) as error:
+            lines = str(error).strip().splitlines()
+            return {"example": folder.name, "error": lines[-1] if lines else repr(error)}
+        return {"example": folder.name, **result}
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        return {"examples": list(pool.map(one, discover_examples(only)))}
+
+
+def preview_command() -> list[str]:
+    """The installed console script next to this interpreter (/work/venv/bin, .venv/bin in CI)."""
+    script = Path(sys.executable).parent / "metaflow-blueprints"
+    if script.is_file():
+        return [str(script)]
+    return [sys.executable, "-m", "pulumi_metaflow_blueprints"]
+
+
+def bench_preview(runs: int) -> dict[str, Any]:
+    """Median wall time of `metaflow-blueprints preview .` at the repository root, after one warm-up."""
+    command = [*preview_command(), "preview", "."]
+    times = []
+    for round_ in range(runs + 1):
+        start = time.perf_counter()
+        subprocess.run(command, cwd=ROOT, capture_output=True, check=True)
+        if round_:
+            times.append(time.perf_counter() - start)
+    return {
+        "command": " ".join(Path(command[0]).name if i == 0 else c for i, c in enumerate(command)),
+        "runs": runs,
+        "median_s": median(times),
+        "min_s": min(times),
+        "max_s": max(times),
+    }
+
+
+# --- report -----------------------------------------------------------------------------------------------------------
+
+
+def verdict(ok: bool) -> str:
+    return "met" if ok else "**missed**"
+
+
+def table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
+    return lines
+
+
+def report_imports(data: dict[str, Any], goals: list[str]) -> list[str]:
+    med = data["median_s"]
+    base = med["pulumi"]
+    floor = med["pulumi_aws + pulumi_kubernetes"]
+    rows = []
+    for label, _ in IMPORT_CASES:
+        against = f"{med[label] / floor:.2f}x the SDKs" if label == "pulumi_metaflow_blueprints.aws" else ""
+        rows.append(
+            [
+                f"`import {label}`",
+                f"{med[label] * 1000:.0f}",
+                f"{med[label] / base:.2f}x",
+                against,
+                ", ".join(data["loaded"][label]) or "none",
+            ]
+        )
+    ratio = max(med["pulumi_metaflow_blueprints"], med["pulumi + pulumi_metaflow_blueprints"]) / base
+    clean = (
+        not data["loaded"]["pulumi_metaflow_blueprints"] and not data["loaded"]["pulumi + pulumi_metaflow_blueprints"]
+    )
+    goals.append(f"Import: {ratio:.2f}x `import pulumi` (goal <= {GOAL_IMPORT}x): {verdict(ratio <= GOAL_IMPORT)}")
+    goals.append(f"Import loads no cloud SDK: {verdict(clean)}")
+    return [
+        f"## 1. Import time (median of {data['runs']} fresh processes each, perf_counter around the import)",
+        "",
+        *table(["import", "median ms", "vs `import pulumi`", "vs its SDKs", "cloud SDKs in sys.modules"], rows),
+        "",
+        f"Cloud SDKs after `import pulumi_metaflow_blueprints`: "
+        f"{', '.join(data['loaded']['pulumi_metaflow_blueprints']) or 'none'} (checked: {', '.join(CLOUD_SDKS)}).",
+    ]
+
+
+def report_scale(data: dict[str, Any], goals: list[str]) -> list[str]:
+    rows = data["rows"]
+    timing, memory, linear = [], [], []
+    worst = 0.0
+    worst_memory = 0.0
+    previous: dict[str, Any] | None = None
+    marginals: list[float] = []
+    for row in rows:
+        n, bp, hw = row["n"], row["blueprint"], row["handwritten"]
+        ratio = bp["run_s"] / hw["run_s"]
+        worst = max(worst, ratio)
+        per_bp, per_hw = bp["run_s"] / n * 1000, hw["run_s"] / n * 1000
+        marginal = ""
+        if previous is not None:
+            step = (bp["run_s"] - previous["blueprint"]["run_s"]) / (n - previous["n"]) * 1000
+            step_hw = (hw["run_s"] - previous["handwritten"]["run_s"]) / (n - previous["n"]) * 1000
+            marginal = f"{step:.1f} / {step_hw:.1f}"
+            if previous["n"] >= 10:
+                marginals.append(step)
+        timing.append(
+            [
+                n,
+                row["runs"],
+                f"{bp['run_s']:.2f}",
+                f"{hw['run_s']:.2f}",
+                f"{ratio:.2f}x",
+                f"{per_bp:.1f} / {per_hw:.1f}",
+                marginal,
+                f"{bp['wall_s']:.2f} / {hw['wall_s']:.2f}",
+            ]
+        )
+        peak_ratio = bp["rss_peak_kb"] / hw["rss_peak_kb"]
+        worst_memory = max(worst_memory, peak_ratio)
+        growth_bp = (bp["rss_peak_kb"] - bp["rss_imported_kb"]) / 1024
+        growth_hw = (hw["rss_peak_kb"] - hw["rss_imported_kb"]) / 1024
+        memory.append(
+            [
+                n,
+                f"{bp['rss_peak_kb'] / 1024:.0f}",
+                f"{hw['rss_peak_kb'] / 1024:.0f}",
+                f"{peak_ratio:.2f}x",
+                f"{growth_bp:.0f} / {growth_hw:.0f}",
+                f"{growth_bp * 1024 / n:.0f} / {growth_hw * 1024 / n:.0f}",
+            ]
+        )
+        bp_types, hw_types = bp["types"], hw["types"]
+        linear.append(
+            [
+                n,
+                sum(bp_types.values()),
+                sum(hw_types.values()),
+                bp_types.get(EVENT_SOURCE, 0),
+                bp_types.get(SENSOR, 0),
+                bp_types.get(EVENT_SOURCE, 0) + bp_types.get(SENSOR, 0),
+                2,
+            ]
+        )
+        previous = row
+    spread = max(marginals) / min(marginals) if len(marginals) >= 2 else 1.0
+    goals.append(
+        f"Scale: blueprint program at most {worst:.2f}x the hand-written one (goal <= {GOAL_SCALE}x at every "
+        f"N): {verdict(worst <= GOAL_SCALE)}"
+    )
+    goals.append(
+        f"Scale: peak memory at most {worst_memory:.2f}x the hand-written one: {verdict(worst_memory <= GOAL_SCALE)}"
+    )
+    if len(marginals) >= 2:
+        goals.append(
+            f"Scale: linear in N (marginal cost per blueprint varies {spread:.2f}x from N=10 up, goal <= "
+            f"{GOAL_LINEAR}x): {verdict(spread <= GOAL_LINEAR)}"
+        )
+    return [
+        "## 2. N S3 blueprints under the offline mocks, against the hand-written program",
+        "",
+        "Program time: `run_program(...)` inside a fresh process, imports excluded (median of the runs). Process: the "
+        "whole process, interpreter start and imports included. Marginal: extra time per extra blueprint since the "
+        "previous N. Pairs read blueprint / hand-written.",
+        "",
+        *table(
+            ["N", "runs", "blueprint s", "hand-written s", "ratio", "ms per blueprint", "marginal ms", "process s"],
+            timing,
+        ),
+        "",
+        "Peak memory: the worker's peak resident set size (`resource.getrusage(RUSAGE_SELF).ru_maxrss`, interpreter "
+        "and SDKs included); growth: peak minus the high-water mark after imports.",
+        "",
+        *table(
+            ["N", "blueprint peak MB", "hand-written peak MB", "ratio", "growth MB", "growth KB per blueprint"], memory
+        ),
+        "",
+        "Same resources (asserted): " + "; ".join(data["checks"]) + ". The blueprint program also registers one "
+        "component resource per blueprint.",
+        "",
+        "### EventSource/Sensor pods per N blueprints",
+        "",
+        "Each EventSource and each Sensor is one Deployment (one pod) in the cluster.",
+        "",
+        *table(
+            [
+                "N",
+                "registrations (blueprint)",
+                "registrations (hand-written)",
+                "EventSources",
+                "Sensors",
+                "pods",
+                "fewest pods by hand",
+            ],
+            linear,
+        ),
+        "",
+        "Fewest by hand: one `sqs` EventSource listing all N queues and one Sensor with N dependencies; that couples "
+        "every source's availability, restarts and RBAC to one object (and one bad spec stops all N).",
+    ]
+
+
+def report_resources(data: dict[str, Any], goals: list[str]) -> list[str]:
+    from minimum import compare
+
+    summary, details, pods = [], [], []
+    over: list[str] = []
+    for example in data["examples"]:
+        if "error" in example:
+            summary.append([example["example"], "(failed)", "", "", "", example["error"][:120]])
+            continue
+        pods.append(
+            [
+                example["example"],
+                example["event_sources"],
+                example["sensors"],
+                example["event_sources"] + example["sensors"],
+            ]
+        )
+        for component in example["components"]:
+            result = compare(component["type"], component["resources"])
+            if result is None:
+                summary.append(
+                    [
+                        example["example"],
+                        f"{component['type']} `{component['name']}`",
+                        sum(component["resources"].values()),
+                        "not listed",
+                        "",
+                        "",
+                    ]
+                )
+                continue
+            extra = ", ".join(f"{t} x{c}" for t, c in result.extra.items())
+            summary.append(
+                [
+                    example["example"],
+                    f"{component['type']} `{component['name']}`",
+                    result.registered,
+                    result.minimum,
+                    extra or "none",
+                    ", ".join(result.missing) or "none",
+                ]
+            )
+            if result.extra:
+                over.append(f"{component['type']} (+{result.registered - result.minimum + len(result.missing)})")
+            details.append(f"- **{component['type']}** in `{example['example']}`:")
+            for need, taken in result.matched:
+                condition = f" *(only with {need.optional})*" if need.optional else ""
+                wanted = f"{taken}/{need.count}" if need.count > 1 or not need.optional else str(taken)
+                details.append(f"  - {need.role}{condition}: {wanted}. {need.why}")
+    goals.append(
+        "Resources: every blueprint within its hand-written minimum: "
+        + (verdict(True) if not over else f"{verdict(False)} ({', '.join(over)}; see section 3)")
+    )
+    return [
+        "## 3. Resources per blueprint against the hand-written minimum",
+        "",
+        "Every `examples/*/` with `Pulumi.yaml` and `__main__.py`, run offline; resources counted under each "
+        "top-level blueprint component. The minimum (`benchmarks/minimum.py`) is what a careful engineer would "
+        "write by hand for the options the example uses.",
+        "",
+        *table(["example", "blueprint", "registered", "minimum by hand", "extra", "missing"], summary),
+        "",
+        "EventSource/Sensor pods each example runs:",
+        "",
+        *table(["example", "EventSources", "Sensors", "pods"], pods),
+        "",
+        "<details><summary>The minimum, need by need (matched count / needed)</summary>",
+        "",
+        *details,
+        "",
+        "</details>",
+    ]
+
+
+def report_preview(data: dict[str, Any], imports: dict[str, Any] | None) -> list[str]:
+    context = ""
+    if imports:
+        floor = imports["median_s"]["pulumi_aws + pulumi_kubernetes"]
+        context = f" For scale: importing pulumi_aws + pulumi_kubernetes alone takes {floor:.2f} s."
+    return [
+        f"## 4. `{data['command']}` (repository root example), wall time",
+        "",
+        f"Median of {data['runs']} fresh runs: **{data['median_s']:.2f} s** (min {data['min_s']:.2f}, max "
+        f"{data['max_s']:.2f}).{context}",
+    ]
+
+
+def report(results: dict[str, Any]) -> str:
+    info = results["machine"]
+    goals: list[str] = []
+    body: list[str] = []
+    if "import" in results:
+        body += [*report_imports(results["import"], goals), ""]
+    if "scale" in results:
+        body += [*report_scale(results["scale"], goals), ""]
+    if "resources" in results:
+        body += [*report_resources(results["resources"], goals), ""]
+    if "preview" in results:
+        body += [*report_preview(results["preview"], results.get("import")), ""]
+    head = [
+        f"# Benchmarks, {info['date']}",
+        "",
+        f"Machine: {info['cpus']} CPUs ({info['cpu']}), {info['memory']} memory, {info['os']}; Python "
+        f"{info['python']}; {info['packages']}. Total benchmark time: {results['elapsed_s']:.0f} s"
+        f"{' (--quick)' if results['quick'] else ''}.",
+        "",
+        "Goals:",
+        "",
+        *[f"- {g}" for g in goals],
+        "",
+    ]
+    return "\n".join(head + body).rstrip() + "\n"
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="N=1,10,50, 3 repeats, 5 import and 3 preview runs")
+    parser.add_argument("--ns", help="comma-separated N values for the scale part (default 1,10,100,500)")
+    parser.add_argument("--repeats", type=int, help="runs per N up to N=10 (at most 3 up to 100, 1 above); default 5")
+    parser.add_argument("--import-runs", type=int, help="fresh processes per import case (default 9)")
+    parser.add_argument("--preview-runs", type=int, help="fresh preview runs (default 5)")
+    parser.add_argument("--parts", default="import,scale,resources,preview", help="which parts to run")
+    parser.add_argument("--examples", default="", help="comma-separated example folder names (default: all)")
+    parser.add_argument("--out", help="also write the Markdown report to this file")
+    parser.add_argument("--json", help="write the raw results as JSON to this file")
+    parser.add_argument("--worker", nargs="+", help=argparse.SUPPRESS)
+    parser.add_argument("--dump", help=argparse.SUPPRESS)
+    return parser.parse_args(argv)
+
+
+def run_worker(args: argparse.Namespace) -> int:
+    kind, *rest = args.worker
+    workers: dict[str, Callable[[], dict[str, Any]]] = {
+        "program": lambda: worker_program(rest[0], int(rest[1]), args.dump),
+        "example": lambda: worker_example(rest[0]),
+    }
+    result = workers[kind]()
+    sys.stdout.flush()
+    print(json.dumps(result))
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    if args.worker:
+        return run_worker(args)
+    import tempfile
+
+    started = time.perf_counter()
+    parts = {p.strip() for p in args.parts.split(",") if p.strip()}
+    unknown = parts - {"import", "scale", "resources", "preview"}
+    if unknown:
+        raise SystemExit(f"unknown parts: {', '.join(sorted(unknown))}")
+    ns = [int(n) for n in (args.ns or ("1,10,50" if args.quick else "1,10,100,500")).split(",")]
+    repeats = args.repeats or (3 if args.quick else 5)
+    results: dict[str, Any] = {"machine": machine(), "quick": args.quick}
+    if "resources" in parts:  # first: it runs two processes at once, which would disturb timings
+        results["resources"] = bench_resources([e for e in args.examples.split(",") if e])
+    if "import" in parts:
+        results["import"] = bench_imports(args.import_runs or (5 if args.quick else 9))
+    if "scale" in parts:
+        with tempfile.TemporaryDirectory() as tmp:
+            results["scale"] = bench_scale(ns, repeats, Path(tmp))
+    if "preview" in parts:
+        results["preview"] = bench_preview(args.preview_runs or (3 if args.quick else 5))
+    results["elapsed_s"] = time.perf_counter() - started
+    text = report(results)
+    print(text)
+    if args.out:
+        Path(args.out).write_text(text)
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=2, sort_keys=True, default=str))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(HERE))
+    sys.exit(main())

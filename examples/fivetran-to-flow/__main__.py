@@ -1,0 +1,36 @@
+"""Each successful sync of one Fivetran connector starts `OrdersFlow`, and publishes a Metaflow event.
+
+After `pulumi up`, create the Fivetran webhook once (docs/blueprints/fivetran-sync-trigger.md):
+
+    curl -X POST https://api.fivetran.com/v1/webhooks/account -u "$FIVETRAN_API_KEY:$FIVETRAN_API_SECRET" \
+         -H 'Content-Type: application/json' \
+         -d "{\"url\": \"$(pulumi stack output --show-secrets url)\", \"events\": [\"sync_end\"], \"active\": true,
+              \"secret\": \"$(pulumi stack output --show-secrets signing_secret)\"}"
+"""
+
+import pulumi
+
+from pulumi_metaflow_blueprints.webhooks import FivetranSyncTrigger
+
+config = pulumi.Config()
+
+synced = FivetranSyncTrigger(
+    "fivetran-orders",
+    {
+        "connector_ids": [config.require("connectorId")],
+        "ingress": {
+            "host": config.require("host"),
+            "class_name": "nginx",
+            "tls_secret_name": config.require("tlsSecretName"),
+        },
+        "kubernetes": {"namespace": config.require("namespace")},
+        "targets": [
+            {"flow": {"flow": "OrdersFlow", "parameters": {"sync_id": "sync_id", "synced_at": "created"}}},
+            {"metaflow_event": {"event": "orders_synced", "payload": {"connector": "connector_name"}}},
+        ],
+    },
+)
+
+pulumi.export("url", synced.url)  # a secret: its path is the credential
+pulumi.export("signing_secret", synced.signing_secret)
+pulumi.export("sensor", synced.sensor_name)

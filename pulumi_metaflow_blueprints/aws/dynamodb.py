@@ -1,0 +1,284 @@
+"""`DynamoDBTableTrigger`: new (or changed, or removed) items of a DynamoDB table start a Metaflow flow.
+
+Stream -> EventBridge Pipe (filter on `eventName`, one record per message) -> SQS -> Argo. The Pipe sends each stream
+record unchanged as the message body.
+"""
+
+import json
+import re
+from collections.abc import Sequence
+from enum import Enum
+from typing import TypedDict
+
+import pulumi
+import pulumi_aws as aws
+from typing_extensions import NotRequired
+
+from pulumi_metaflow_blueprints.aws import policies
+from pulumi_metaflow_blueprints.aws.args import AwsIdentityArgs, QueueOptionsArgs
+from pulumi_metaflow_blueprints.aws.sqs import caller_account, create_sqs_source, default_name
+from pulumi_metaflow_blueprints.aws.trigger import check_trigger, publish_outputs
+from pulumi_metaflow_blueprints.core.args import FieldFilterArgs, KubernetesArgs, SensorOptionsArgs, TargetArgs
+from pulumi_metaflow_blueprints.core.fields import EventPath, FieldCatalog, PathSegment, SourceField
+from pulumi_metaflow_blueprints.core.filters import exact, string_filter
+from pulumi_metaflow_blueprints.core.plan import require
+from pulumi_metaflow_blueprints.core.sensor import create_sensor
+from pulumi_metaflow_blueprints.errors import BlueprintInputError
+
+TYPE_TOKEN = "metaflow-blueprints:index:DynamoDBTableTrigger"
+EVENT_NAME = "record"
+PIPE_NAME_MAX = 64
+PIPE_RETRIES = 10
+"""Attempts to deliver a record to the queue before the Pipe gives up and reports it to the dead-letter queue."""
+STREAM_ARN = re.compile(
+    r"^arn:aws[a-z-]*:dynamodb:([a-z]{2}[a-z0-9-]+):(\d{12}):table/([A-Za-z0-9_.-]{3,255})/stream/[0-9A-Za-z:.\-T]+$"
+)
+SCALAR_TYPES = {"S", "N", "B", "BOOL", "NULL"}
+SET_TYPES = {"SS", "NS", "BS"}
+TYPE_FIX = (
+    "write `<field>.<attribute>` for a string (S), or `<field>.<attribute>.<type>` with type one of "
+    "S, N, B, BOOL, NULL, SS, NS, BS, `M.<attribute>...` or `L.<index>...`"
+)
+
+
+class DynamoDBChange(str, Enum):
+    """A kind of item change in a DynamoDB stream (the record's `eventName`)."""
+
+    INSERT = "INSERT"
+    """A new item."""
+    MODIFY = "MODIFY"
+    """An existing item was updated."""
+    REMOVE = "REMOVE"
+    """An item was deleted (also by TTL)."""
+
+
+class DynamoDBTableTriggerArgs(TypedDict):
+    """Arguments of `DynamoDBTableTrigger`."""
+
+    stream_arn: str
+    """ARN of the table's stream (`LatestStreamArn`); streams must be on with `NEW_IMAGE` or `NEW_AND_OLD_IMAGES`."""
+    changes: NotRequired[list[DynamoDBChange]]
+    """Which item changes start a run. Defaults to `["INSERT"]` (new items only)."""
+    region: NotRequired[str]
+    """Region of the table, the Pipe, the queue and the EventSource's client. Defaults to the stack's `aws:region`."""
+    identity: AwsIdentityArgs
+    """How the EventSource pod gets credentials to read the queue."""
+    queue: NotRequired[QueueOptionsArgs]
+    """Options of the queue between the Pipe and the EventSource."""
+    kubernetes: KubernetesArgs
+    """Namespaces, EventBus and labels of the Argo Events objects."""
+    targets: list[TargetArgs]
+    """What to start for each record: flows and/or Metaflow events."""
+    filters: NotRequired[list[FieldFilterArgs]]
+    """Further Sensor filters on the record's fields (anchored), e.g. `new_image.status`."""
+    sensor: NotRequired[SensorOptionsArgs]
+    """Retry and rate limit of the Sensor's triggers."""
+
+
+def typed_attribute(segments: Sequence[PathSegment]) -> tuple[PathSegment, ...]:
+    """`<attribute>[.<type>...]` of DynamoDB JSON, the type defaulting to `S` (`customer` -> `customer.S`)."""
+    attribute, *rest = segments
+    return (str(attribute), *_typed_value(rest))
+
+
+def _typed_value(segments: Sequence[PathSegment]) -> tuple[PathSegment, ...]:
+    if not segments:
+        return ("S",)
+    kind, *rest = segments
+    if kind == "M":
+        return ("M", *typed_attribute(rest)) if rest else ("M",)
+    if kind == "L":
+        if not rest:
+            return ("L",)
+        if not isinstance(rest[0], int):
+            raise ValueError(f"`L` takes an index, not {rest[0]!r}")
+        return ("L", rest[0], *_typed_value(rest[1:]))
+    if kind in SET_TYPES and len(rest) <= 1 and all(isinstance(s, int) for s in rest):
+        return (kind, *rest)
+    if kind in SCALAR_TYPES and not rest:
+        return (kind,)
+    raise ValueError(f"{kind!r} is not a DynamoDB type here")
+
+
+class DynamoDBRecordFields(FieldCatalog):
+    """The fields of a stream record; inside the typed fields, attribute paths unwrap DynamoDB JSON."""
+
+    def resolve(self, reference: str, argument: str) -> EventPath:
+        """Like `FieldCatalog.resolve`, with `new_image.<attribute>` meaning `NewImage.<attribute>.S`."""
+        head, _, rest = reference.partition(".") if isinstance(reference, str) else ("", "", "")
+        field = self.get(head)
+        if field is None or not field.json_object or not rest:
+            return super().resolve(reference, argument)
+        try:
+            return field.path.child(*typed_attribute(EventPath.parse(rest).segments))
+        except ValueError as error:
+            raise BlueprintInputError(
+                argument, f"{reference!r} is not a typed attribute path ({error})", TYPE_FIX
+            ) from None
+
+
+_RECORD = EventPath(("body",))
+_ITEM = _RECORD.child("dynamodb")
+DYNAMODB_RECORD_FIELDS = DynamoDBRecordFields.of(
+    "DynamoDB stream record",
+    [
+        SourceField("event_name", _RECORD.child("eventName"), "INSERT, MODIFY or REMOVE.", "INSERT"),
+        SourceField(
+            "keys", _ITEM.child("Keys"), "The item's key attributes, typed.", '{"order_id": {"S": "o-1"}}', True
+        ),
+        SourceField(
+            "new_image", _ITEM.child("NewImage"), "The item after the change, typed.", '{"n": {"N": "2"}}', True
+        ),
+        SourceField("old_image", _ITEM.child("OldImage"), "The item before (NEW_AND_OLD_IMAGES streams).", "", True),
+        SourceField("sequence_number", _ITEM.child("SequenceNumber"), "Orders the changes of one item.", "4421584500"),
+        SourceField("created_at", _ITEM.child("ApproximateCreationDateTime"), "Epoch seconds.", "1763626530"),
+        SourceField(
+            "event_id", _RECORD.child("eventID"), "Unique id of the record.", "c4ca4238a0b923820dcc509a6f75849b"
+        ),
+        SourceField("stream_arn", _RECORD.child("eventSourceARN"), "The stream's ARN."),
+    ],
+)
+
+
+def check_stream_arn(value: str, region: str, argument: str = "stream_arn") -> str:
+    """A DynamoDB stream ARN in the blueprint's region; returns the table name."""
+    match = STREAM_ARN.match(value) if isinstance(value, str) else None
+    if not match:
+        fix = "give the table's LatestStreamArn, arn:aws:dynamodb:<region>:<account>:table/<table>/stream/<label>"
+        raise BlueprintInputError(argument, f"{value!r} is not a DynamoDB stream ARN", fix)
+    if match.group(1) != region:
+        fix = f"set `region` to {match.group(1)!r} (a Pipe reads streams of its own region)"
+        raise BlueprintInputError(argument, f"the stream is in {match.group(1)!r}, not {region!r}", fix)
+    return match.group(3)
+
+
+def check_changes(changes: list[DynamoDBChange] | None, argument: str = "changes") -> list[str]:
+    """The `eventName` values that start a run."""
+    chosen = [DynamoDBChange.INSERT] if changes is None else changes
+    names = ", ".join(c.value for c in DynamoDBChange)
+    if isinstance(chosen, str) or not chosen:
+        raise BlueprintInputError(argument, "must list at least one change", f"list some of {names}")
+    values: list[str] = []
+    for change in chosen:
+        if change not in {c.value for c in DynamoDBChange}:
+            raise BlueprintInputError(argument, f"{change!r} is not a stream change", f"use {names}")
+        values.append(DynamoDBChange(change).value)
+    return list(dict.fromkeys(values))
+
+
+class DynamoDBTableTrigger(pulumi.ComponentResource):
+    """New (or changed, or removed) items of a DynamoDB table start a Metaflow flow or publish a Metaflow event.
+
+    Creates an encrypted queue with a dead-letter queue, an EventBridge Pipe from the table's stream to the queue with
+    a role that may only read that stream and send to those queues, the EventSource's identity and service account,
+    the `sqs` EventSource, and the Sensor.
+    """
+
+    queue_url: pulumi.Output[str]
+    """URL of the queue the Pipe sends records to."""
+    queue_arn: pulumi.Output[str]
+    """ARN of the queue the Pipe sends records to."""
+    dead_letter_queue_arn: pulumi.Output[str]
+    """ARN of the dead-letter queue (also where the Pipe reports records it could not deliver)."""
+    role_arn: pulumi.Output[str]
+    """ARN of the role the EventSource uses."""
+    pipe_arn: pulumi.Output[str]
+    """ARN of the EventBridge Pipe."""
+    pipe_role_arn: pulumi.Output[str]
+    """ARN of the Pipe's role."""
+    event_source_name: pulumi.Output[str]
+    """Name of the EventSource."""
+    sensor_name: pulumi.Output[str]
+    """Name of the Sensor."""
+    workflow_templates: pulumi.Output[list[str]]
+    """WorkflowTemplates the Sensor creates Workflows from."""
+
+    def __init__(self, name: str, args: DynamoDBTableTriggerArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        changes = check_changes(args.get("changes"))
+        fields = DYNAMODB_RECORD_FIELDS
+        event_filter = string_filter(fields.resolve("event_name", "changes"), exact(changes))
+        trigger = check_trigger("DynamoDBTableTrigger", name, args, fields, source_filters=[event_filter])
+        stream_arn = require(args, "stream_arn", "the table's stream ARN")
+        table = check_stream_arn(stream_arn, trigger.region)
+        plan = trigger.plan
+        super().__init__(TYPE_TOKEN, name, None, opts)
+
+        source = create_sqs_source(
+            self,
+            name,
+            plan,
+            event_name=EVENT_NAME,
+            region=trigger.region,
+            queue_name=trigger.queue_name,
+            queue_options=trigger.queue_options,
+            identity=trigger.identity,
+            senders=lambda _: [],
+        )
+        account_id, partition = caller_account(self)
+        pipe_name = default_name(plan.base, PIPE_NAME_MAX)
+        pipe_arn = pulumi.Output.format(
+            "arn:{0}:pipes:{1}:{2}:pipe/{3}", partition, trigger.region, account_id, pipe_name
+        )
+        child = pulumi.ResourceOptions(parent=self)
+        role = aws.iam.Role(
+            f"{name}-pipe-role",
+            assume_role_policy=pulumi.Output.json_dumps(
+                policies.service_trust("pipes.amazonaws.com", account_id, pipe_arn)
+            ),
+            description=f"EventBridge Pipe {pipe_name}: read the stream of table {table}, send to one queue",
+            permissions_boundary=trigger.identity.get("permissions_boundary_arn"),
+            opts=child,
+        )
+        kms_key = trigger.queue_options.get("kms_master_key_id")
+        access = aws.iam.RolePolicy(
+            f"{name}-pipe-access",
+            role=role.id,
+            policy=pulumi.Output.json_dumps(
+                policies.stream_to_queues(
+                    stream_arn,
+                    [source.queue.arn, source.dead_letter_queue.arn],
+                    kms_key if kms_key and kms_key.startswith("arn:") else None,
+                )
+            ),
+            opts=child,
+        )
+        pipe = aws.pipes.Pipe(
+            f"{name}-pipe",
+            name=pipe_name,
+            description=f"{table} stream changes {', '.join(changes)} to Argo Events",
+            role_arn=role.arn,
+            source=stream_arn,
+            target=source.queue.arn,
+            source_parameters=aws.pipes.PipeSourceParametersArgs(
+                dynamodb_stream_parameters=aws.pipes.PipeSourceParametersDynamodbStreamParametersArgs(
+                    starting_position="LATEST",
+                    batch_size=1,
+                    maximum_retry_attempts=PIPE_RETRIES,
+                    dead_letter_config=aws.pipes.PipeSourceParametersDynamodbStreamParametersDeadLetterConfigArgs(
+                        arn=source.dead_letter_queue.arn
+                    ),
+                ),
+                filter_criteria=aws.pipes.PipeSourceParametersFilterCriteriaArgs(
+                    filters=[
+                        aws.pipes.PipeSourceParametersFilterCriteriaFilterArgs(
+                            pattern=json.dumps({"eventName": changes})
+                        )
+                    ]
+                ),
+            ),
+            desired_state="RUNNING",
+            region=trigger.region,
+            tags={"managed-by": "metaflow-blueprints", "metaflow-blueprints-instance": plan.base},
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[access]),
+        )
+        create_sensor(self, name, plan, EVENT_NAME, depends_on=[source.event_source])
+        publish_outputs(
+            self,
+            plan,
+            queue_url=source.queue.url,
+            queue_arn=source.queue.arn,
+            dead_letter_queue_arn=source.dead_letter_queue.arn,
+            role_arn=source.reader.role_arn,
+            pipe_arn=pipe.arn,
+            pipe_role_arn=role.arn,
+        )

@@ -1,0 +1,214 @@
+"""`SqsQueueTrigger`: messages on an SQS queue (an existing one, of any account, or a new one) start a Metaflow flow."""
+
+import re
+from dataclasses import dataclass
+from typing import TypedDict
+
+import pulumi
+from typing_extensions import NotRequired
+
+from pulumi_metaflow_blueprints.aws.args import AwsIdentityArgs, QueueOptionsArgs
+from pulumi_metaflow_blueprints.aws.policies import principals_may_send, reader_may_read
+from pulumi_metaflow_blueprints.aws.sqs import caller_account, create_queue_consumer, create_sqs_source, message_fields
+from pulumi_metaflow_blueprints.aws.trigger import check_trigger, publish_outputs
+from pulumi_metaflow_blueprints.core.args import FieldFilterArgs, KubernetesArgs, SensorOptionsArgs, TargetArgs
+from pulumi_metaflow_blueprints.core.sensor import create_sensor
+from pulumi_metaflow_blueprints.errors import BlueprintInputError
+
+TYPE_TOKEN = "metaflow-blueprints:index:SqsQueueTrigger"
+EVENT_NAME = "message"
+SQS_MESSAGE_FIELDS = message_fields("SQS message")
+
+_NAME = r"([A-Za-z0-9_-]{1,80}(?:\.fifo)?)"
+QUEUE_ARN = re.compile(rf"^arn:(aws[a-z-]*):sqs:([a-z]{{2}}[a-z0-9-]+):(\d{{12}}):{_NAME}$")
+QUEUE_URL = re.compile(
+    rf"^https://(?:sqs\.([a-z0-9-]+)|([a-z0-9-]+)\.queue)\.amazonaws\.com(\.cn)?/(\d{{12}})/{_NAME}$"
+)
+PRINCIPAL = re.compile(r"^(\d{12}|arn:aws[a-z-]*:iam::\d{12}:(root|role/[\w+=,.@/-]+|user/[\w+=,.@/-]+))$")
+KMS_KEY_ARN = re.compile(r"^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/[A-Za-z0-9-]+$")
+
+
+class SqsQueueTriggerArgs(TypedDict):
+    """Arguments of `SqsQueueTrigger`."""
+
+    existing_queue: NotRequired[str]
+    """ARN or URL of an existing queue to read, in this or another account. When unset, a new queue is created."""
+    existing_queue_kms_key_arn: NotRequired[str]
+    """ARN of the customer-managed KMS key of the existing queue, if it has one: the reader may decrypt with it."""
+    senders: NotRequired[list[str]]
+    """New queue only: IAM principals (role, user or account ARNs, or account ids) its policy lets send."""
+    region: NotRequired[str]
+    """Region of the new queue. Defaults to the existing queue's region, else the stack's `aws:region`."""
+    identity: AwsIdentityArgs
+    """How the EventSource pod gets credentials to read the queue."""
+    queue: NotRequired[QueueOptionsArgs]
+    """New queue only: options of the queue and its dead-letter queue."""
+    kubernetes: KubernetesArgs
+    """Namespaces, EventBus and labels of the Argo Events objects."""
+    targets: list[TargetArgs]
+    """What to start for each message: flows and/or Metaflow events."""
+    filters: NotRequired[list[FieldFilterArgs]]
+    """Further Sensor filters on the message's fields (anchored), e.g. `body.kind`."""
+    sensor: NotRequired[SensorOptionsArgs]
+    """Retry and rate limit of the Sensor's triggers."""
+
+
+@dataclass(frozen=True)
+class ExistingQueue:
+    """An existing queue, from its ARN or URL."""
+
+    arn: str
+    url: str
+    region: str
+    account_id: str
+    name: str
+
+
+def parse_existing_queue(value: str, argument: str = "existing_queue") -> ExistingQueue:
+    """Read region, account and name from a queue ARN or URL."""
+    fix = "give arn:aws:sqs:<region>:<account>:<name> or https://sqs.<region>.amazonaws.com/<account>/<name>"
+    text = value.strip() if isinstance(value, str) else ""
+    arn, url = QUEUE_ARN.match(text), QUEUE_URL.match(text)
+    if arn:
+        partition, region, account, name = arn.groups()
+    elif url and (url.group(1) or url.group(2)):
+        region, account, name = url.group(1) or url.group(2), url.group(4), url.group(5)
+        partition = "aws-cn" if url.group(3) else "aws-us-gov" if region.startswith("us-gov-") else "aws"
+    else:
+        raise BlueprintInputError(argument, f"{value!r} is not an SQS queue ARN or URL", fix)
+    if len(name) > 80:
+        raise BlueprintInputError(argument, f"queue name {name!r} is over 80 characters", fix)
+    domain = "amazonaws.com.cn" if partition == "aws-cn" else "amazonaws.com"
+    return ExistingQueue(
+        arn=f"arn:{partition}:sqs:{region}:{account}:{name}",
+        url=f"https://sqs.{region}.{domain}/{account}/{name}",
+        region=region,
+        account_id=account,
+        name=name,
+    )
+
+
+def _check_choice(args: SqsQueueTriggerArgs) -> ExistingQueue | None:
+    given = args.get("existing_queue")
+    kms_key = args.get("existing_queue_kms_key_arn")
+    if given is None:
+        if kms_key is not None:
+            raise BlueprintInputError("existing_queue_kms_key_arn", "applies only to `existing_queue`", "drop it")
+        for index, principal in enumerate(args.get("senders") or []):
+            if not isinstance(principal, str) or not PRINCIPAL.match(principal):
+                raise BlueprintInputError(
+                    f"senders[{index}]",
+                    f"{principal!r} is not an IAM principal",
+                    "give a role/user/root ARN or an account id",
+                )
+        return None
+    existing = parse_existing_queue(given)
+    for key in ("queue", "senders"):
+        if args.get(key) is not None:
+            raise BlueprintInputError(key, "applies only to a new queue", "drop it, or drop `existing_queue`")
+    region = args.get("region")
+    if region is not None and region != existing.region:
+        raise BlueprintInputError(
+            "region", f"{region!r} is not the queue's region {existing.region!r}", "drop `region`"
+        )
+    if kms_key is not None and not KMS_KEY_ARN.match(str(kms_key)):
+        raise BlueprintInputError(
+            "existing_queue_kms_key_arn",
+            f"{kms_key!r} is not a KMS key ARN",
+            "give arn:aws:kms:<region>:<account>:key/<id>",
+        )
+    return existing
+
+
+class SqsQueueTrigger(pulumi.ComponentResource):
+    """Messages on an SQS queue start a Metaflow flow or publish a Metaflow event.
+
+    Reads an existing queue (the reader role may read only that queue) or creates an encrypted queue with a
+    dead-letter queue; creates the EventSource's identity and service account, the `sqs` EventSource and the Sensor.
+    """
+
+    queue_url: pulumi.Output[str]
+    """URL of the queue the EventSource reads."""
+    queue_arn: pulumi.Output[str]
+    """ARN of the queue the EventSource reads."""
+    dead_letter_queue_arn: pulumi.Output[str]
+    """ARN of the new queue's dead-letter queue; empty for an existing queue."""
+    role_arn: pulumi.Output[str]
+    """ARN of the role the EventSource uses."""
+    queue_policy_statement: pulumi.Output[str]
+    """Existing queue of another account: the statement (JSON) its owner must add to the queue policy; else empty."""
+    event_source_name: pulumi.Output[str]
+    """Name of the EventSource."""
+    sensor_name: pulumi.Output[str]
+    """Name of the Sensor."""
+    workflow_templates: pulumi.Output[list[str]]
+    """WorkflowTemplates the Sensor creates Workflows from."""
+
+    def __init__(self, name: str, args: SqsQueueTriggerArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        existing = _check_choice(args)
+        trigger = check_trigger(
+            "SqsQueueTrigger", name, args, SQS_MESSAGE_FIELDS, region=existing.region if existing else None
+        )
+        plan = trigger.plan
+        super().__init__(TYPE_TOKEN, name, None, opts)
+
+        queue_url: pulumi.Input[str]
+        queue_arn: pulumi.Input[str]
+        dead_letter_queue_arn: pulumi.Input[str] = ""
+        if existing is not None:
+            consumer = create_queue_consumer(
+                self,
+                name,
+                plan,
+                event_name=EVENT_NAME,
+                region=trigger.region,
+                queue_name=existing.name,
+                queue_arn=existing.arn,
+                identity=trigger.identity,
+                kms_key_arn=args.get("existing_queue_kms_key_arn"),
+                queue_account_id=existing.account_id,
+                keep_unreadable=True,
+            )
+            event_source, reader = consumer.event_source, consumer.reader
+            queue_url, queue_arn = existing.url, existing.arn
+            statement = _statement_for_owner(self, existing, reader.role_arn)
+        else:
+            senders = list(args.get("senders") or [])
+            source = create_sqs_source(
+                self,
+                name,
+                plan,
+                event_name=EVENT_NAME,
+                region=trigger.region,
+                queue_name=trigger.queue_name,
+                queue_options=trigger.queue_options,
+                identity=trigger.identity,
+                senders=lambda arn: [principals_may_send(arn, senders)] if senders else [],
+                keep_unreadable=True,
+            )
+            event_source, reader = source.event_source, source.reader
+            queue_url, queue_arn, dead_letter_queue_arn = (
+                source.queue.url,
+                source.queue.arn,
+                source.dead_letter_queue.arn,
+            )
+            statement = pulumi.Output.from_input("")
+        create_sensor(self, name, plan, EVENT_NAME, depends_on=[event_source])
+        publish_outputs(
+            self,
+            plan,
+            queue_url=queue_url,
+            queue_arn=queue_arn,
+            dead_letter_queue_arn=dead_letter_queue_arn,
+            role_arn=reader.role_arn,
+            queue_policy_statement=statement,
+        )
+
+
+def _statement_for_owner(
+    parent: pulumi.Resource, queue: ExistingQueue, role_arn: pulumi.Output[str]
+) -> pulumi.Output[str]:
+    """The queue-policy statement (JSON) the owner of a queue in another account must add; empty in our account."""
+    account_id, _ = caller_account(parent)
+    statement = pulumi.Output.json_dumps(reader_may_read(role_arn, queue.arn))
+    return pulumi.Output.all(account_id, statement).apply(lambda pair: "" if pair[0] == queue.account_id else pair[1])

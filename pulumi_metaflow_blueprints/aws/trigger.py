@@ -1,0 +1,76 @@
+"""What every AWS blueprint checks first and publishes last: the shared inputs and the shared outputs."""
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+
+from pulumi_metaflow_blueprints.aws.args import AwsIdentityArgs, QueueOptionsArgs
+from pulumi_metaflow_blueprints.aws.identity import check_identity
+from pulumi_metaflow_blueprints.aws.sqs import check_queue_options, resolve_region
+from pulumi_metaflow_blueprints.core.fields import FieldCatalog
+from pulumi_metaflow_blueprints.core.plan import TriggerPlan, plan_trigger, require
+
+
+@dataclass(frozen=True)
+class AwsTrigger:
+    """The checked inputs every AWS blueprint shares."""
+
+    plan: TriggerPlan
+    identity: AwsIdentityArgs
+    region: str
+    queue_name: str
+    queue_options: QueueOptionsArgs
+
+
+def check_trigger(
+    blueprint: str,
+    name: str,
+    args: Mapping[str, Any],
+    catalog: FieldCatalog,
+    *,
+    source_filters: Sequence[dict[str, Any]] = (),
+    region: str | None = None,
+) -> AwsTrigger:
+    """Check identity, region, Kubernetes, targets, filters, Sensor and queue options; raise before any resource."""
+    identity = check_identity(args.get("identity"))
+    resolved_region = resolve_region(region or args.get("region"))
+    plan = plan_trigger(
+        blueprint,
+        name,
+        kubernetes=require(args, "kubernetes", "`{'namespace': ...}`"),
+        targets=require(args, "targets", "at least one target"),
+        catalog=catalog,
+        filters=args.get("filters"),
+        source_filters=source_filters,
+        options=args.get("sensor"),
+    )
+    queue_name, queue_options = check_queue_options(args.get("queue"), plan.base)
+    return AwsTrigger(plan, identity, resolved_region, queue_name, queue_options)
+
+
+def publish_outputs(
+    component: pulumi.ComponentResource,
+    plan: TriggerPlan,
+    *,
+    queue_url: pulumi.Input[str],
+    queue_arn: pulumi.Input[str],
+    dead_letter_queue_arn: pulumi.Input[str],
+    role_arn: pulumi.Input[str],
+    **extra: pulumi.Input[Any],
+) -> None:
+    """Set the outputs every AWS blueprint declares (plus ``extra``) and register them."""
+    outputs: dict[str, pulumi.Input[Any]] = {
+        "queue_url": queue_url,
+        "queue_arn": queue_arn,
+        "dead_letter_queue_arn": dead_letter_queue_arn,
+        "role_arn": role_arn,
+        "event_source_name": plan.event_source_name,
+        "sensor_name": plan.sensor_name,
+        "workflow_templates": plan.workflow_templates,
+        **extra,
+    }
+    for key, value in outputs.items():
+        setattr(component, key, pulumi.Output.from_input(value))
+    component.register_outputs({key: getattr(component, key) for key in outputs})

@@ -1,0 +1,167 @@
+"""`PubSubTrigger`: messages on a Pub/Sub topic start a Metaflow flow (topic -> subscription -> Argo)."""
+
+from typing import TypedDict
+
+import pulumi
+from typing_extensions import NotRequired
+
+from pulumi_metaflow_blueprints.core.args import FieldFilterArgs, KubernetesArgs, SensorOptionsArgs, TargetArgs
+from pulumi_metaflow_blueprints.core.fields import EventPath, FieldCatalog, SourceField
+from pulumi_metaflow_blueprints.core.plan import plan_trigger, require
+from pulumi_metaflow_blueprints.core.sensor import create_sensor
+from pulumi_metaflow_blueprints.errors import BlueprintInputError
+from pulumi_metaflow_blueprints.gcp.args import GcpIdentityArgs, PubSubSubscriptionArgs, PubSubTopicArgs
+from pulumi_metaflow_blueprints.gcp.identity import ProjectNumbers, check_identity
+from pulumi_metaflow_blueprints.gcp.names import check_topic_id, resolve_project
+from pulumi_metaflow_blueprints.gcp.pubsub_source import (
+    check_subscription_options,
+    check_topic_options,
+    create_pubsub_source,
+    create_topic,
+)
+
+TYPE_TOKEN = "metaflow-blueprints:index:PubSubTrigger"
+EVENT_NAME = "message"
+
+
+def pubsub_message_fields(json_body: bool) -> FieldCatalog:
+    """The fields of a Pub/Sub message as Argo's `pubSub` EventSource delivers it."""
+    body = "The message data: its JSON value (`body.<path>` reaches inside)" if json_body else "The data, base64"
+    return FieldCatalog.of(
+        "Pub/Sub message",
+        [
+            SourceField("message_id", EventPath(("id",)), "Message id Pub/Sub assigned.", "10487693251911234"),
+            SourceField("body", EventPath(("body",)), f"{body}.", json_object=json_body),
+            SourceField(
+                "attributes",
+                EventPath(("attributes",)),
+                "Message attributes (strings); `attributes.<name>` reaches one.",
+                json_object=True,
+            ),
+            SourceField(
+                "publish_time",
+                EventPath(("publishTime",)),
+                "When Pub/Sub received the message, in Go's time format.",
+                "2026-11-20 08:15:30.456 +0000 UTC",
+            ),
+        ],
+    )
+
+
+class PubSubTriggerArgs(TypedDict):
+    """Arguments of `PubSubTrigger`. Set exactly one of `topic` and `new_topic`."""
+
+    project: NotRequired[str]
+    """Project of the subscription (and of `new_topic`). Defaults to the stack's `gcp:project`."""
+    topic: NotRequired[str]
+    """An existing topic, `projects/<project>/topics/<name>`; it may live in another project."""
+    new_topic: NotRequired[PubSubTopicArgs]
+    """Create a topic in `project` instead (`{}` for the defaults)."""
+    json_body: NotRequired[bool]
+    """Whether messages are JSON, so `body.<path>` reaches inside them. Defaults to true; a message that is not
+    JSON is then refused by the EventSource and ends on the dead-letter topic."""
+    subscription: NotRequired[PubSubSubscriptionArgs]
+    """Options of the subscription the EventSource reads."""
+    identity: GcpIdentityArgs
+    """How the EventSource pod gets Google credentials to pull the subscription."""
+    kubernetes: KubernetesArgs
+    """Namespaces, EventBus and labels of the Argo Events objects."""
+    targets: list[TargetArgs]
+    """What to start for each message: flows and/or Metaflow events."""
+    filters: NotRequired[list[FieldFilterArgs]]
+    """Further Sensor filters on the message's fields (anchored)."""
+    sensor: NotRequired[SensorOptionsArgs]
+    """Retry and rate limit of the Sensor's triggers."""
+
+
+class PubSubTrigger(pulumi.ComponentResource):
+    """Messages on a Pub/Sub topic start a Metaflow flow or publish a Metaflow event.
+
+    Creates (optionally) the topic, a pull subscription with exponential retry and a dead-letter topic, the
+    EventSource's identity with `roles/pubsub.subscriber` on that subscription only, the `pubSub` EventSource and the
+    Sensor.
+    """
+
+    topic_id: pulumi.Output[str]
+    """Id of the topic read, `projects/<project>/topics/<name>`."""
+    subscription_id: pulumi.Output[str]
+    """Id of the subscription the EventSource pulls."""
+    subscription_name: pulumi.Output[str]
+    """Name of that subscription (known at preview)."""
+    dead_letter_topic_id: pulumi.Output[str]
+    """Id of the dead-letter topic (a subscription of the same name keeps its messages)."""
+    reader_member: pulumi.Output[str]
+    """The IAM member allowed to pull the subscription (a Google service account or a Kubernetes principal)."""
+    event_source_name: pulumi.Output[str]
+    """Name of the EventSource."""
+    sensor_name: pulumi.Output[str]
+    """Name of the Sensor."""
+    workflow_templates: pulumi.Output[list[str]]
+    """WorkflowTemplates the Sensor creates Workflows from."""
+
+    def __init__(self, name: str, args: PubSubTriggerArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        project = resolve_project(args.get("project"))
+        existing, new_topic = args.get("topic"), args.get("new_topic")
+        if (existing is None) == (new_topic is None):
+            raise BlueprintInputError(
+                "topic", "set exactly one of `topic` and `new_topic`", "give an existing topic id, or `new_topic: {}`"
+            )
+        if existing is not None:
+            check_topic_id(existing, "topic")
+        json_body = args.get("json_body")
+        json_body = True if json_body is None else json_body
+        if not isinstance(json_body, bool):
+            raise BlueprintInputError("json_body", f"{json_body!r} is not a boolean", "use true or false")
+        fields = pubsub_message_fields(json_body)
+        plan = plan_trigger(
+            "PubSubTrigger",
+            name,
+            kubernetes=require(args, "kubernetes", "`{'namespace': ...}`"),
+            targets=require(args, "targets", "at least one target"),
+            catalog=fields,
+            filters=args.get("filters"),
+            options=args.get("sensor"),
+        )
+        settings = check_subscription_options(args.get("subscription"), plan.base)
+        topic_settings = check_topic_options(new_topic, plan.base, "new_topic") if new_topic is not None else None
+        identity = check_identity(args.get("identity"), project, plan.base)
+        super().__init__(TYPE_TOKEN, name, None, opts)
+
+        numbers = ProjectNumbers(self)
+        topic_id: pulumi.Output[str] = pulumi.Output.from_input(existing or "")
+        if topic_settings is not None:
+            topic_id = create_topic(self, f"{name}-topic", topic_settings, project, plan).id
+        source = create_pubsub_source(
+            self,
+            name,
+            plan,
+            event_name=EVENT_NAME,
+            project=project,
+            topic=topic_id,
+            settings=settings,
+            identity=identity,
+            json_body=json_body,
+            numbers=numbers,
+        )
+        create_sensor(self, name, plan, EVENT_NAME, depends_on=[source.event_source])
+
+        self.topic_id = topic_id
+        self.subscription_id = source.subscription.id
+        self.subscription_name = pulumi.Output.from_input(settings.name)
+        self.dead_letter_topic_id = source.dead_letter_topic.id
+        self.reader_member = source.reader.member
+        self.event_source_name = pulumi.Output.from_input(plan.event_source_name)
+        self.sensor_name = pulumi.Output.from_input(plan.sensor_name)
+        self.workflow_templates = pulumi.Output.from_input(plan.workflow_templates)
+        self.register_outputs(
+            {
+                "topic_id": self.topic_id,
+                "subscription_id": self.subscription_id,
+                "subscription_name": self.subscription_name,
+                "dead_letter_topic_id": self.dead_letter_topic_id,
+                "reader_member": self.reader_member,
+                "event_source_name": self.event_source_name,
+                "sensor_name": self.sensor_name,
+                "workflow_templates": self.workflow_templates,
+            }
+        )

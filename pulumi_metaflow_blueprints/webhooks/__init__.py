@@ -1,0 +1,22 @@
+"""Webhook blueprints (extra `[webhooks]`; dbt Cloud also `[dbt]`): HTTP posts, dbt Cloud job runs and Fivetran syncs
+start Metaflow flows.
+
+`webhooks.receiver` is the receiving side they share (token, EventSource, Service, Ingress), for other blueprints too.
+"""
+
+from pulumi_metaflow_blueprints.webhooks.args import WebhookAuthMode, WebhookIngressArgs
+from pulumi_metaflow_blueprints.webhooks.dbt import DbtCloudJobTrigger, DbtCloudJobTriggerArgs, DbtRunStatus
+from pulumi_metaflow_blueprints.webhooks.fivetran import FivetranSyncTrigger, FivetranSyncTriggerArgs
+from pulumi_metaflow_blueprints.webhooks.generic import WebhookTrigger, WebhookTriggerArgs
+
+__all__ = [
+    "DbtCloudJobTrigger",
+    "DbtCloudJobTriggerArgs",
+    "DbtRunStatus",
+    "FivetranSyncTrigger",
+    "FivetranSyncTriggerArgs",
+    "WebhookAuthMode",
+    "WebhookIngressArgs",
+    "WebhookTrigger",
+    "WebhookTriggerArgs",
+]

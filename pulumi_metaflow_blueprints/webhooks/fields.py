@@ -1,0 +1,61 @@
+"""Fields of an Argo webhook event (`{header, body, metadata}`), with `header.<Name>` resolving to its first value."""
+
+import re
+from collections.abc import Iterable
+
+from pulumi_metaflow_blueprints.core.fields import EventPath, FieldCatalog, SourceField
+from pulumi_metaflow_blueprints.errors import BlueprintInputError
+
+BODY = EventPath(("body",))
+HEADER = EventPath(("header",))
+HEADER_PREFIX = "header."
+MASKED_HEADERS = frozenset({"Authorization"})
+"""Argo Events replaces these headers' values before the Sensor sees them."""
+_TOKEN = re.compile(r"^[A-Za-z0-9!#$%&'*+^_`|~-]+$")
+
+
+def canonical_header(name: str) -> str:
+    """A header name as Go's `textproto.CanonicalMIMEHeaderKey` writes it (`x-foo-id` -> `X-Foo-Id`)."""
+    return "-".join(part[:1].upper() + part[1:].lower() for part in name.split("-"))
+
+
+class WebhookFieldCatalog(FieldCatalog):
+    """A catalog that also resolves `header.<Name>` (Argo delivers each header as a list: `header.<Name>.0`)."""
+
+    def resolve(self, reference: str, argument: str) -> EventPath:
+        """Like `FieldCatalog.resolve`, plus `header.<Name>` and `header.<Name>.<index>`."""
+        if not isinstance(reference, str) or not reference.startswith(HEADER_PREFIX):
+            return super().resolve(reference, argument)
+        name, _, index = reference[len(HEADER_PREFIX) :].partition(".")
+        if not _TOKEN.match(name) or (index and not index.isdigit()):
+            raise BlueprintInputError(
+                argument,
+                f"{reference!r} is not a header reference",
+                "write `header.<Name>`, e.g. `header.X-Request-Id`",
+            )
+        canonical = canonical_header(name)
+        if canonical in MASKED_HEADERS:
+            raise BlueprintInputError(
+                argument,
+                f"Argo Events masks the {canonical} header before the Sensor sees it",
+                "send the value in another header or in the body",
+            )
+        return HEADER.child(canonical, int(index or 0))
+
+
+def webhook_catalog(source: str, fields: Iterable[SourceField] = ()) -> WebhookFieldCatalog:
+    """``fields`` plus `body` (the JSON body, reachable inside) and `header` (request headers)."""
+    checked = FieldCatalog.of(
+        source,
+        [
+            *fields,
+            SourceField("body", BODY, "The request body (JSON); `body.<path>` reaches inside.", json_object=True),
+            SourceField(
+                "header",
+                HEADER,
+                "Request headers; `header.<Name>` is the first value of one (names are case-insensitive).",
+                json_object=True,
+            ),
+        ],
+    )
+    return WebhookFieldCatalog(checked.source, checked.fields)

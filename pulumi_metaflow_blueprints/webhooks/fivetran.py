@@ -1,0 +1,156 @@
+"""`FivetranSyncTrigger`: a Fivetran connector's sync ending successfully starts a Metaflow flow.
+
+Fivetran signs deliveries with `X-Fivetran-Signature-256` (an HMAC Argo Events cannot check), so the endpoint path
+carries an unguessable token, and the Sensor accepts only successful `sync_end` events (of the given connectors).
+No maintained Pulumi provider on PyPI creates Fivetran webhooks, so the one Fivetran step (create the webhook with
+`url`) is documented in docs/blueprints/fivetran-sync-trigger.md instead of shipping an API client.
+"""
+
+import re
+from typing import TypedDict
+
+import pulumi
+import pulumi_random as random
+from typing_extensions import NotRequired
+
+from pulumi_metaflow_blueprints.core.args import FieldFilterArgs, KubernetesArgs, SensorOptionsArgs, TargetArgs
+from pulumi_metaflow_blueprints.core.fields import EventPath, SourceField
+from pulumi_metaflow_blueprints.core.filters import exact, string_filter
+from pulumi_metaflow_blueprints.core.plan import plan_trigger, require
+from pulumi_metaflow_blueprints.core.sensor import create_sensor
+from pulumi_metaflow_blueprints.errors import BlueprintInputError
+from pulumi_metaflow_blueprints.webhooks.args import WebhookAuthMode, WebhookIngressArgs
+from pulumi_metaflow_blueprints.webhooks.fields import webhook_catalog
+from pulumi_metaflow_blueprints.webhooks.receiver import (
+    TOKEN_LENGTH,
+    ReceiverOptions,
+    check_receiver,
+    create_receiver,
+)
+
+TYPE_TOKEN = "metaflow-blueprints:index:FivetranSyncTrigger"
+EVENT_NAME = "sync-end"
+SYNC_END = "sync_end"
+SUCCESSFUL = "SUCCESSFUL"
+CONNECTOR_ID = re.compile(r"^[A-Za-z0-9_]+$")
+
+_BODY = EventPath(("body",))
+FIVETRAN_SYNC_FIELDS = webhook_catalog(
+    "Fivetran sync",
+    [
+        SourceField("connector_id", _BODY.child("connector_id"), "Connector id.", "mystified_presiding"),
+        SourceField("connector_name", _BODY.child("connector_name"), "Connector (schema) name.", "orders_db"),
+        SourceField("connector_type", _BODY.child("connector_type"), "Source type.", "postgres"),
+        SourceField("sync_id", _BODY.child("sync_id"), "Sync id.", "4b8f0c7c-0fa9-49b6-bbbe-6e0c5cb4f6d5"),
+        SourceField("status", _BODY.child("data", "status"), "Sync outcome; `SUCCESSFUL` here.", SUCCESSFUL),
+        SourceField(
+            "created", _BODY.child("created"), "When the event was created (ISO 8601).", "2026-11-20T08:38:34Z"
+        ),
+        SourceField("destination_group_id", _BODY.child("destination_group_id"), "Destination group id.", "deck_enjoy"),
+        SourceField("event", _BODY.child("event"), "Always `sync_end` here.", SYNC_END),
+        SourceField("data", _BODY.child("data"), "Event details; `data.<key>` reaches inside.", json_object=True),
+    ],
+)
+
+
+class FivetranSyncTriggerArgs(TypedDict):
+    """Arguments of `FivetranSyncTrigger`."""
+
+    connector_ids: NotRequired[list[str]]
+    """Only syncs of these connectors (ids like `mystified_presiding`). Defaults to all the webhook reports."""
+    ingress: NotRequired[WebhookIngressArgs]
+    """The Ingress Fivetran posts through (it requires HTTPS). Required unless `public_url` is given."""
+    public_url: NotRequired[str]
+    """HTTPS base URL at which you expose the EventSource's Service yourself; the secret endpoint is appended."""
+    kubernetes: KubernetesArgs
+    """Namespaces, EventBus and labels of the Argo Events objects."""
+    targets: list[TargetArgs]
+    """What to start for each successful sync: flows and/or Metaflow events."""
+    filters: NotRequired[list[FieldFilterArgs]]
+    """Further Sensor filters on the sync's fields (anchored), e.g. on `connector_type`."""
+    sensor: NotRequired[SensorOptionsArgs]
+    """Retry and rate limit of the Sensor's triggers."""
+
+
+def check_connector_ids(connector_ids: list[str] | None, argument: str = "connector_ids") -> list[str] | None:
+    """Fivetran connector ids (letters, digits, `_`), unique, in the given order."""
+    if connector_ids is None:
+        return None
+    if not isinstance(connector_ids, list) or not connector_ids:
+        raise BlueprintInputError(argument, "must list at least one connector id", "or leave it unset for all")
+    for connector_id in connector_ids:
+        if not isinstance(connector_id, str) or not CONNECTOR_ID.match(connector_id):
+            raise BlueprintInputError(
+                argument, f"{connector_id!r} is not a Fivetran connector id", "e.g. `mystified_presiding`"
+            )
+    return list(dict.fromkeys(connector_ids))
+
+
+class FivetranSyncTrigger(pulumi.ComponentResource):
+    """A Fivetran connector's sync ending successfully starts a Metaflow flow or publishes a Metaflow event.
+
+    Creates the receiving side (a random path token, a `webhook` EventSource with its own Service, an Ingress) and the
+    Sensor. Create the Fivetran webhook (event `sync_end`) with the `url` and `signing_secret` outputs: one REST
+    call, see the docs.
+    """
+
+    url: pulumi.Output[str]
+    """The URL to give Fivetran's webhook, secret because its path is the credential."""
+    signing_secret: pulumi.Output[str]
+    """The `secret` to give Fivetran's webhook, which signs deliveries with it (Argo cannot check; a proxy can)."""
+    event_source_name: pulumi.Output[str]
+    """Name of the EventSource."""
+    sensor_name: pulumi.Output[str]
+    """Name of the Sensor."""
+    workflow_templates: pulumi.Output[list[str]]
+    """WorkflowTemplates the Sensor creates Workflows from."""
+
+    def __init__(self, name: str, args: FivetranSyncTriggerArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        connector_ids = check_connector_ids(args.get("connector_ids"))
+        fields = FIVETRAN_SYNC_FIELDS
+        source_filters = [
+            string_filter(fields.resolve("event", "event"), exact([SYNC_END])),
+            string_filter(fields.resolve("status", "status"), exact([SUCCESSFUL])),
+        ]
+        if connector_ids:
+            source_filters.append(string_filter(fields.resolve("connector_id", "connector_ids"), exact(connector_ids)))
+        plan = plan_trigger(
+            "FivetranSyncTrigger",
+            name,
+            kubernetes=require(args, "kubernetes", "`{'namespace': ...}`"),
+            targets=require(args, "targets", "at least one target"),
+            catalog=fields,
+            filters=args.get("filters"),
+            source_filters=source_filters,
+            options=args.get("sensor"),
+        )
+        options = ReceiverOptions(
+            event_name=EVENT_NAME,
+            auth=WebhookAuthMode.SECRET_PATH,
+            ingress=args.get("ingress"),
+            public_url=args.get("public_url"),
+            require_public=True,
+        )
+        check_receiver(plan, options)
+        super().__init__(TYPE_TOKEN, name, None, opts)
+
+        receiver = create_receiver(self, name, plan, options)
+        signing = random.RandomPassword(
+            f"{name}-signing-secret", length=TOKEN_LENGTH, special=False, opts=pulumi.ResourceOptions(parent=self)
+        )
+        create_sensor(self, name, plan, receiver.event_name, depends_on=[receiver.event_source])
+
+        self.url = receiver.url
+        self.signing_secret = pulumi.Output.secret(signing.result)
+        self.event_source_name = pulumi.Output.from_input(plan.event_source_name)
+        self.sensor_name = pulumi.Output.from_input(plan.sensor_name)
+        self.workflow_templates = pulumi.Output.from_input(plan.workflow_templates)
+        self.register_outputs(
+            {
+                "url": self.url,
+                "signing_secret": self.signing_secret,
+                "event_source_name": self.event_source_name,
+                "sensor_name": self.sensor_name,
+                "workflow_templates": self.workflow_templates,
+            }
+        )

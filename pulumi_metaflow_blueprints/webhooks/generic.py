@@ -1,0 +1,92 @@
+"""`WebhookTrigger`: an authenticated HTTP POST starts a Metaflow flow (webhook EventSource -> Sensor)."""
+
+from typing import TypedDict
+
+import pulumi
+from typing_extensions import NotRequired
+
+from pulumi_metaflow_blueprints.core.args import FieldFilterArgs, KubernetesArgs, SensorOptionsArgs, TargetArgs
+from pulumi_metaflow_blueprints.core.plan import plan_trigger, require
+from pulumi_metaflow_blueprints.core.sensor import create_sensor
+from pulumi_metaflow_blueprints.webhooks.args import WebhookAuthMode, WebhookIngressArgs
+from pulumi_metaflow_blueprints.webhooks.fields import webhook_catalog
+from pulumi_metaflow_blueprints.webhooks.receiver import ReceiverOptions, check_receiver, create_receiver
+
+TYPE_TOKEN = "metaflow-blueprints:index:WebhookTrigger"
+EVENT_NAME = "webhook"
+WEBHOOK_FIELDS = webhook_catalog("webhook")
+
+
+class WebhookTriggerArgs(TypedDict):
+    """Arguments of `WebhookTrigger`."""
+
+    auth: NotRequired[WebhookAuthMode]
+    """How senders authenticate. Defaults to `bearer` (`Authorization: Bearer <token>`, checked by Argo Events)."""
+    ingress: NotRequired[WebhookIngressArgs]
+    """An Ingress so systems outside the cluster can post. Without it (or `public_url`) the URL is in-cluster only."""
+    public_url: NotRequired[str]
+    """HTTPS base URL at which you expose the EventSource's Service yourself (a gateway); the endpoint is appended."""
+    kubernetes: KubernetesArgs
+    """Namespaces, EventBus and labels of the Argo Events objects."""
+    targets: list[TargetArgs]
+    """What to start for each request: flows and/or Metaflow events (fields `body.<path>`, `header.<Name>`)."""
+    filters: NotRequired[list[FieldFilterArgs]]
+    """Sensor filters on the request's fields (anchored), e.g. `{"field": "body.kind", "equals": ["daily"]}`."""
+    sensor: NotRequired[SensorOptionsArgs]
+    """Retry and rate limit of the Sensor's triggers."""
+
+
+class WebhookTrigger(pulumi.ComponentResource):
+    """An HTTP POST with the right token starts a Metaflow flow or publishes a Metaflow event.
+
+    Creates a random token (kept in state as a secret) and a Kubernetes Secret holding it, a `webhook` EventSource
+    with its own Service that checks the token, optionally an Ingress, and the Sensor.
+    """
+
+    url: pulumi.Output[str]
+    """Where senders post: `https://<host>/<name>` with an ingress, else the in-cluster Service URL."""
+    token: pulumi.Output[str]
+    """The secret senders present: the bearer token, or in `secret-path` mode the path token (already in `url`)."""
+    event_source_name: pulumi.Output[str]
+    """Name of the EventSource."""
+    sensor_name: pulumi.Output[str]
+    """Name of the Sensor."""
+    workflow_templates: pulumi.Output[list[str]]
+    """WorkflowTemplates the Sensor creates Workflows from."""
+
+    def __init__(self, name: str, args: WebhookTriggerArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        plan = plan_trigger(
+            "WebhookTrigger",
+            name,
+            kubernetes=require(args, "kubernetes", "`{'namespace': ...}`"),
+            targets=require(args, "targets", "at least one target"),
+            catalog=WEBHOOK_FIELDS,
+            filters=args.get("filters"),
+            options=args.get("sensor"),
+        )
+        options = ReceiverOptions(
+            event_name=EVENT_NAME,
+            auth=args.get("auth") or WebhookAuthMode.BEARER,
+            ingress=args.get("ingress"),
+            public_url=args.get("public_url"),
+        )
+        check_receiver(plan, options)
+        super().__init__(TYPE_TOKEN, name, None, opts)
+
+        receiver = create_receiver(self, name, plan, options)
+        create_sensor(self, name, plan, receiver.event_name, depends_on=[receiver.event_source])
+
+        self.url = receiver.url
+        self.token = receiver.token
+        self.event_source_name = pulumi.Output.from_input(plan.event_source_name)
+        self.sensor_name = pulumi.Output.from_input(plan.sensor_name)
+        self.workflow_templates = pulumi.Output.from_input(plan.workflow_templates)
+        self.register_outputs(
+            {
+                "url": self.url,
+                "token": self.token,
+                "event_source_name": self.event_source_name,
+                "sensor_name": self.sensor_name,
+                "workflow_templates": self.workflow_templates,
+            }
+        )

@@ -1,0 +1,287 @@
+"""The receiving side every webhook blueprint shares: a random token, the `webhook` EventSource and its Service,
+and optionally an Ingress.
+
+API (check before the component's ``super().__init__``, so bad input registers nothing; create after)::
+
+    options = ReceiverOptions(
+        event_name="webhook",               # the event's name inside the EventSource (the Sensor listens to it)
+        auth=WebhookAuthMode.BEARER,        # or SECRET_PATH for senders that cannot set an Authorization header
+        ingress=args.get("ingress"),        # WebhookIngressArgs or None
+        public_url=args.get("public_url"),  # https base URL of a gateway you run, or None
+        require_public=False,               # True: the sender is outside the cluster (ingress or public_url needed)
+    )
+    check_receiver(plan, options)                           # -> ReceiverPlan; raises BlueprintInputError
+    receiver = create_receiver(self, name, plan, options)   # -> WebhookReceiver
+    create_sensor(self, name, plan, receiver.event_name, depends_on=[receiver.event_source])
+
+Errors name the arguments `ingress`, `ingress.<key>`, `public_url`, `auth` and `name`: use those keys in your args.
+
+`WebhookReceiver` holds ``url`` (where senders post: ``https://<host>/<endpoint>`` with an ingress,
+``<public_url>/<endpoint>``, else the in-cluster ``service_url``; a secret Output in SECRET_PATH mode), ``token`` (a
+secret Output: the bearer token, or the path token), ``endpoint``, ``service_url``, ``event_name`` and the resources:
+``token_resource`` (``random.RandomPassword``, generated once and kept in state), ``secret`` (the Kubernetes Secret
+``authSecret`` reads, BEARER mode only), ``event_source`` and ``ingress``.
+
+Each blueprint instance gets its own EventSource, so its own pod and Service (``<event source>-eventsource-svc``,
+created by Argo Events from the spec's ``service``): several webhook blueprints in one namespace never share a port,
+and their endpoints (``/<base name>``) differ too.
+"""
+
+import re
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+import pulumi
+import pulumi_kubernetes as k8s
+import pulumi_random as random
+
+from pulumi_metaflow_blueprints.core import kube
+from pulumi_metaflow_blueprints.core.plan import TriggerPlan
+from pulumi_metaflow_blueprints.errors import BlueprintInputError
+from pulumi_metaflow_blueprints.naming import child_name, validate_dns_subdomain
+from pulumi_metaflow_blueprints.webhooks.args import WebhookAuthMode, WebhookIngressArgs
+
+PORT = 12000
+TOKEN_LENGTH = 48
+TOKEN_KEY = "token"
+RESERVED_ENDPOINTS = frozenset({"/health"})
+"""Argo Events serves its own health check there, on the same port."""
+_PATH_TOKEN_STAND_IN = "x" * TOKEN_LENGTH
+_ANNOTATION_KEY = re.compile(r"^([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$")
+
+
+@dataclass(frozen=True)
+class ReceiverOptions:
+    """How one blueprint receives its webhook."""
+
+    event_name: str = "webhook"
+    auth: WebhookAuthMode = WebhookAuthMode.BEARER
+    ingress: WebhookIngressArgs | None = None
+    public_url: str | None = None
+    require_public: bool = False
+    """The sender runs outside the cluster: an ingress or a public URL (HTTPS) is required."""
+
+
+@dataclass(frozen=True)
+class ReceiverPlan:
+    """The checked, plain decisions of a receiver."""
+
+    auth: WebhookAuthMode
+    event_name: str
+    endpoint_base: str
+    """`/<base>`: the whole endpoint in BEARER mode, the part before the token in SECRET_PATH mode."""
+    secret_name: str
+    service_name: str
+    service_url_base: str
+    public_base: str | None
+    ingress: WebhookIngressArgs | None
+
+
+@dataclass(frozen=True)
+class WebhookReceiver:
+    """What `create_receiver` registered, and where senders post."""
+
+    event_name: str
+    endpoint: pulumi.Output[str]
+    url: pulumi.Output[str]
+    service_url: pulumi.Output[str]
+    token: pulumi.Output[str]
+    token_resource: random.RandomPassword
+    secret: k8s.core.v1.Secret | None
+    event_source: k8s.apiextensions.CustomResource
+    ingress: k8s.networking.v1.Ingress | None
+
+
+def check_ingress(ingress: WebhookIngressArgs | None, argument: str = "ingress") -> WebhookIngressArgs | None:
+    """Validate the Ingress options."""
+    if ingress is None:
+        return None
+    if not isinstance(ingress, dict):
+        raise BlueprintInputError(argument, "must be an object", "give `{'host': 'hooks.example.com'}`")
+    host = ingress.get("host")
+    if host is None:
+        raise BlueprintInputError(
+            f"{argument}.host", "is required", "give the public host name, e.g. hooks.example.com"
+        )
+    validate_dns_subdomain(host, f"{argument}.host")
+    for key in ("class_name", "tls_secret_name"):
+        value = ingress.get(key)
+        if value is not None:
+            validate_dns_subdomain(value, f"{argument}.{key}")
+    for key, value in (ingress.get("annotations") or {}).items():
+        if not isinstance(key, str) or not _ANNOTATION_KEY.match(key) or not isinstance(value, str):
+            raise BlueprintInputError(
+                f"{argument}.annotations", f"{key!r} is not a valid annotation", "use `prefix/name` keys, string values"
+            )
+    return ingress
+
+
+def check_public_url(url: str | None, argument: str = "public_url") -> str | None:
+    """An https base URL without query or fragment, returned without a trailing slash."""
+    if url is None:
+        return None
+    parts = urlsplit(url) if isinstance(url, str) else None
+    if parts is None or parts.scheme != "https" or not parts.hostname or parts.query or parts.fragment:
+        raise BlueprintInputError(
+            argument, f"{url!r} is not an https base URL", "give e.g. `https://hooks.example.com/argo` (no query)"
+        )
+    return url.rstrip("/")
+
+
+def check_receiver(plan: TriggerPlan, options: ReceiverOptions) -> ReceiverPlan:
+    """Check the receiver options and decide its names and URLs (pure: registers nothing)."""
+    auth = options.auth
+    if auth not in {mode.value for mode in WebhookAuthMode}:
+        raise BlueprintInputError("auth", f"{auth!r} is not an auth mode", "use `bearer` or `secret-path`")
+    ingress = check_ingress(options.ingress)
+    public_url = check_public_url(options.public_url)
+    if options.require_public and ingress is None and public_url is None:
+        raise BlueprintInputError(
+            "ingress",
+            "is required: the sender runs outside the cluster and cannot reach the in-cluster Service",
+            "give `ingress` with a public `host`, or `public_url` if you expose the EventSource yourself",
+        )
+    endpoint_base = f"/{plan.base}"
+    if WebhookAuthMode(auth) is WebhookAuthMode.BEARER and endpoint_base in RESERVED_ENDPOINTS:
+        raise BlueprintInputError(
+            "name", f"endpoint {endpoint_base!r} is Argo Events' own health check", "give the blueprint another name"
+        )
+    service_name = f"{plan.event_source_name}-eventsource-svc"
+    if public_url is not None:
+        public_base: str | None = public_url
+    elif ingress is not None:
+        public_base = f"https://{ingress['host']}"
+    else:
+        public_base = None
+    return ReceiverPlan(
+        auth=WebhookAuthMode(auth),
+        event_name=options.event_name,
+        endpoint_base=endpoint_base,
+        secret_name=child_name(plan.base, "webhook-token"),
+        service_name=service_name,
+        service_url_base=f"http://{service_name}.{plan.namespace}.svc:{PORT}",
+        public_base=public_base,
+        ingress=ingress,
+    )
+
+
+def webhook_spec(plan: TriggerPlan, receiver: ReceiverPlan, endpoint: Any) -> dict[str, Any]:
+    """The EventSource spec: one POST route on port 12000, a ClusterIP Service, and `authSecret` in BEARER mode."""
+    route: dict[str, Any] = {
+        "endpoint": endpoint,
+        "method": "POST",
+        "port": str(PORT),
+        "url": receiver.public_base or receiver.service_url_base,
+    }
+    if receiver.auth is WebhookAuthMode.BEARER:
+        route["authSecret"] = {"name": receiver.secret_name, "key": TOKEN_KEY}
+    return {
+        "eventBusName": plan.event_bus_name,
+        "service": {"ports": [{"port": PORT, "targetPort": PORT}]},
+        "webhook": {receiver.event_name: route},
+    }
+
+
+def create_receiver(parent: pulumi.Resource, name: str, plan: TriggerPlan, options: ReceiverOptions) -> WebhookReceiver:
+    """Register the token, (BEARER) its Secret, the EventSource and (optionally) the Ingress under ``parent``."""
+    receiver = check_receiver(plan, options)
+    child = pulumi.ResourceOptions(parent=parent)
+    bearer = receiver.auth is WebhookAuthMode.BEARER
+    password = random.RandomPassword(
+        f"{name}-token" if bearer else f"{name}-path-token", length=TOKEN_LENGTH, special=False, opts=child
+    )
+    token = pulumi.Output.secret(password.result)
+    secret = None
+    waits: list[pulumi.Resource] = []
+    if bearer:
+        endpoint: pulumi.Output[str] = pulumi.Output.from_input(receiver.endpoint_base)
+        spec_endpoint: Any = receiver.endpoint_base
+        checked_endpoint = receiver.endpoint_base
+        secret = k8s.core.v1.Secret(
+            f"{name}-token-secret",
+            metadata=k8s.meta.v1.ObjectMetaArgs(
+                name=receiver.secret_name, namespace=plan.namespace, labels=plan.labels
+            ),
+            type="Opaque",
+            string_data={TOKEN_KEY: token},
+            opts=child,
+        )
+        waits.append(secret)
+    else:
+        endpoint = pulumi.Output.concat(receiver.endpoint_base, "/", token)
+        spec_endpoint = endpoint
+        checked_endpoint = f"{receiver.endpoint_base}/{_PATH_TOKEN_STAND_IN}"
+    event_source = kube.event_source(
+        f"{name}-eventsource",
+        name=plan.event_source_name,
+        namespace=plan.namespace,
+        labels=plan.labels,
+        spec=webhook_spec(plan, receiver, spec_endpoint),
+        checked_spec=webhook_spec(plan, receiver, checked_endpoint),
+        opts=pulumi.ResourceOptions(parent=parent, depends_on=waits),
+    )
+    ingress = _ingress(parent, name, plan, receiver, event_source) if receiver.ingress is not None else None
+    service_url = pulumi.Output.concat(receiver.service_url_base, endpoint)
+    url = pulumi.Output.concat(receiver.public_base, endpoint) if receiver.public_base else service_url
+    return WebhookReceiver(
+        event_name=receiver.event_name,
+        endpoint=endpoint,
+        url=url,
+        service_url=service_url,
+        token=token,
+        token_resource=password,
+        secret=secret,
+        event_source=event_source,
+        ingress=ingress,
+    )
+
+
+def _ingress(
+    parent: pulumi.Resource,
+    name: str,
+    plan: TriggerPlan,
+    receiver: ReceiverPlan,
+    event_source: pulumi.Resource,
+) -> k8s.networking.v1.Ingress:
+    """Route `https://<host>/<base>` to the EventSource's Service.
+
+    In SECRET_PATH mode the rule is the `Prefix` `/<base>`, so the token stays out of the Ingress object (readable
+    by more people than Secrets usually are); the EventSource still answers only the exact secret path.
+    """
+    ingress = receiver.ingress
+    assert ingress is not None
+    host = ingress["host"]
+    tls_secret = ingress.get("tls_secret_name")
+    backend = k8s.networking.v1.IngressBackendArgs(
+        service=k8s.networking.v1.IngressServiceBackendArgs(
+            name=receiver.service_name, port=k8s.networking.v1.ServiceBackendPortArgs(number=PORT)
+        )
+    )
+    path_type = "Exact" if receiver.auth is WebhookAuthMode.BEARER else "Prefix"
+    return k8s.networking.v1.Ingress(
+        f"{name}-ingress",
+        metadata=k8s.meta.v1.ObjectMetaArgs(
+            name=plan.base,
+            namespace=plan.namespace,
+            labels=plan.labels,
+            annotations=dict(ingress.get("annotations") or {}) or None,
+        ),
+        spec=k8s.networking.v1.IngressSpecArgs(
+            ingress_class_name=ingress.get("class_name"),
+            tls=[k8s.networking.v1.IngressTLSArgs(hosts=[host], secret_name=tls_secret)] if tls_secret else None,
+            rules=[
+                k8s.networking.v1.IngressRuleArgs(
+                    host=host,
+                    http=k8s.networking.v1.HTTPIngressRuleValueArgs(
+                        paths=[
+                            k8s.networking.v1.HTTPIngressPathArgs(
+                                path=receiver.endpoint_base, path_type=path_type, backend=backend
+                            )
+                        ]
+                    ),
+                )
+            ],
+        ),
+        opts=pulumi.ResourceOptions(parent=parent, depends_on=[event_source]),
+    )

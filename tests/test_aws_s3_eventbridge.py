@@ -1,0 +1,217 @@
+"""S3ObjectTrigger with `delivery="eventbridge"`: the bucket setting, the rule, its queue, fields and bad input."""
+
+import json
+from typing import Any
+
+import pytest
+
+from pulumi_metaflow_blueprints.aws import S3Delivery, S3ObjectTrigger
+from pulumi_metaflow_blueprints.aws.s3 import S3_EVENTBRIDGE_FIELDS, S3_NOTIFICATION_FIELDS
+from pulumi_metaflow_blueprints.aws.s3_eventbridge import event_pattern
+from pulumi_metaflow_blueprints.offline import ProgramRun, run_program
+from tests.aws_checks import (
+    ACCOUNT,
+    CONFIG,
+    IRSA,
+    KUBERNETES,
+    QUEUE_RESOURCES,
+    READER_RESOURCES,
+    SENSOR_RESOURCES,
+    assert_children,
+    assert_example_runs,
+    assert_known_at_preview,
+    assert_queue_pair,
+    assert_reads_only,
+    queue_arn,
+    queue_policy_statements,
+    refused,
+    run_component,
+    sqs_message,
+    valid_specs,
+)
+from tests.helpers import sample
+
+TYPE = "metaflow-blueprints:index:S3ObjectTrigger"
+QUEUE = "metaflow-blueprints-offline-raw-events"
+RULE = "metaflow-blueprints-offline-raw-events"
+RULE_ARN = f"arn:aws:events:us-west-2:{ACCOUNT}:rule/{RULE}"
+EVENTBRIDGE_RESOURCES = [
+    ("aws:cloudwatch/eventRule:EventRule", "rule"),
+    ("aws:cloudwatch/eventTarget:EventTarget", "rule-target"),
+]
+
+
+def base_args(**overrides: Any) -> dict[str, Any]:
+    args: dict[str, Any] = {
+        "bucket": "acme-raw-events",
+        "delivery": S3Delivery.EVENTBRIDGE,
+        "prefix": "landing/",
+        "suffix": ".parquet",
+        "identity": IRSA,
+        "kubernetes": KUBERNETES,
+        "targets": [
+            {"flow": {"flow": "IngestFlow", "parameters": {"bucket": "bucket", "key": "key", "size_bytes": "size"}}},
+            {"metaflow_event": {"event": "raw_data_landed", "payload": {"key": "key"}}},
+        ],
+    }
+    args.update(overrides)
+    return args
+
+
+def run_s3(args: dict[str, Any], **kwargs: Any) -> tuple[ProgramRun, S3ObjectTrigger]:
+    return run_component(lambda: S3ObjectTrigger("raw-events", args), **kwargs)  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="module")
+def run() -> ProgramRun:
+    return run_s3(base_args())[0]
+
+
+def test_registers_the_rule_its_target_the_bucket_setting_and_the_sqs_leg(run: ProgramRun) -> None:
+    bucket = [("aws:s3/bucketNotification:BucketNotification", "bucket-eventbridge")]
+    own = QUEUE_RESOURCES + READER_RESOURCES + SENSOR_RESOURCES + EVENTBRIDGE_RESOURCES + bucket
+    assert_children(run, TYPE, "raw-events", own)
+    assert_queue_pair(run, "raw-events", QUEUE)
+    assert_reads_only(run, "raw-events", queue_arn(QUEUE))
+
+
+def test_bucket_setting_only_turns_eventbridge_on(run: ProgramRun) -> None:
+    setting = run.named("raw-events-bucket-eventbridge").plain_inputs
+    assert setting == {"bucket": "acme-raw-events", "eventbridge": True, "region": "us-west-2"}
+
+
+def test_second_blueprint_on_the_bucket_leaves_the_bucket_setting_alone() -> None:
+    run, _ = run_s3(base_args(manage_bucket_eventbridge=False))
+    assert run.of_type("aws:s3/bucketNotification:BucketNotification") == []
+    assert len(run.of_type("aws:cloudwatch/eventRule:EventRule")) == 1
+
+
+def test_rule_matches_only_that_bucket_these_keys_and_these_detail_types(run: ProgramRun) -> None:
+    rule = run.named("raw-events-rule").plain_inputs
+    assert (rule["name"], rule["state"], rule["region"]) == (RULE, "ENABLED", "us-west-2")
+    assert json.loads(rule["eventPattern"]) == {
+        "source": ["aws.s3"],
+        "detail-type": ["Object Created"],
+        "detail": {"bucket": {"name": ["acme-raw-events"]}, "object": {"key": [{"wildcard": "landing/*.parquet"}]}},
+    }
+
+
+@pytest.mark.parametrize(
+    ("prefix", "suffix", "key"),
+    [
+        ("landing/", None, [{"prefix": "landing/"}]),
+        (None, ".csv", [{"suffix": ".csv"}]),
+        ("a\\b/", ".csv", [{"wildcard": "a\\\\b/*.csv"}]),
+        (None, None, None),
+    ],
+)
+def test_key_filters_use_prefix_suffix_or_a_wildcard_with_backslashes_escaped(
+    prefix: str | None, suffix: str | None, key: list[dict[str, str]] | None
+) -> None:
+    pattern = event_pattern("b-1", prefix, suffix, ["Object Created"])
+    assert pattern["detail"].get("object") == (None if key is None else {"key": key})
+
+
+def test_rule_targets_its_own_queue_which_admits_only_that_rule(run: ProgramRun) -> None:
+    target = run.named("raw-events-rule-target").plain_inputs
+    assert target == {"rule": RULE, "targetId": "argo-events-queue", "arn": queue_arn(QUEUE), "region": "us-west-2"}
+    (allow,) = queue_policy_statements(run, "raw-events", queue_arn(QUEUE))
+    assert allow == {
+        "Sid": "EventBridgeMaySendForOneRule",
+        "Effect": "Allow",
+        "Principal": {"Service": "events.amazonaws.com"},
+        "Action": "sqs:SendMessage",
+        "Resource": queue_arn(QUEUE),
+        "Condition": {"ArnEquals": {"aws:SourceArn": RULE_ARN}, "StringEquals": {"aws:SourceAccount": ACCOUNT}},
+    }
+
+
+def test_specs_read_eventbridge_events_without_the_test_event_filter(run: ProgramRun) -> None:
+    event_source, sensor = valid_specs(run)
+    assert event_source["sqs"] == {
+        "object": {"region": "us-west-2", "queue": QUEUE, "waitTimeSeconds": 20, "jsonBody": True}
+    }
+    (event_filter,) = sensor["dependencies"][0]["filters"]["data"]
+    assert event_filter == {"path": "body.detail-type", "type": "string", "value": ["^(?:Object\\ Created)$"]}
+    flow, event = sensor["triggers"]
+    templates = [p["src"]["dataTemplate"] for p in flow["template"]["k8s"]["parameters"]]
+    assert 'index .Input "body" "detail" "object" "key"' in templates[1]
+    payload = {p["dest"]: p["src"] for p in event["template"]["http"]["payload"]}
+    assert payload["payload.key"]["dataKey"] == "body.detail.object.key"
+
+
+def test_fields_have_the_same_names_in_both_modes_and_resolve_the_eventbridge_sample() -> None:
+    assert S3_EVENTBRIDGE_FIELDS.names == S3_NOTIFICATION_FIELDS.names
+    data = sqs_message(sample("s3-object-created.eventbridge.json"))
+    expected = {
+        "bucket": "acme-raw-events",
+        "key": "landing/2026/11/20/orders.parquet",
+        "size": 1048576,
+        "etag": "b1946ac92492d2347c6235b4d2611184",
+        "version_id": "IYV3p45BT0ac8hjHg1houSdS1a.Mro8e",
+        "sequencer": "617f08299329d189",
+        "event_name": "Object Created",
+        "event_time": "2026-11-20T08:15:30Z",
+    }
+    assert list(expected) == S3_EVENTBRIDGE_FIELDS.names
+    for field in S3_EVENTBRIDGE_FIELDS.fields:
+        assert field.path.lookup(data) == (True, expected[field.name]), field.name
+
+
+def test_event_types_map_to_detail_types() -> None:
+    events = ["s3:ObjectCreated:*", "s3:ObjectTagging:*", "s3:ObjectRestore:Completed", "s3:ObjectTagging:Put"]
+    run, _ = run_s3(base_args(events=events))
+    types = ["Object Created", "Object Tags Added", "Object Tags Deleted", "Object Restore Completed"]
+    assert json.loads(run.named("raw-events-rule").plain_inputs["eventPattern"])["detail-type"] == types
+    _, sensor = valid_specs(run)
+    assert sensor["dependencies"][0]["filters"]["data"][0]["value"] == [
+        "^(?:Object\\ Created|Object\\ Tags\\ Added|Object\\ Tags\\ Deleted|Object\\ Restore\\ Completed)$"
+    ]
+
+
+def test_two_blueprints_watch_one_bucket_with_their_own_rules_and_queues() -> None:
+    def program() -> None:
+        S3ObjectTrigger("parquet", base_args(suffix=".parquet"))  # type: ignore[arg-type]
+        S3ObjectTrigger("csv", base_args(suffix=".csv", manage_bucket_eventbridge=False))  # type: ignore[arg-type]
+
+    run = run_program(program, config=CONFIG)
+    assert [r.name for r in run.of_type("aws:s3/bucketNotification:BucketNotification")] == [
+        "parquet-bucket-eventbridge"
+    ]
+    rules = {
+        r.name: json.loads(r.plain_inputs["eventPattern"]) for r in run.of_type("aws:cloudwatch/eventRule:EventRule")
+    }
+    assert rules["parquet-rule"]["detail"]["object"]["key"] == [{"wildcard": "landing/*.parquet"}]
+    assert rules["csv-rule"]["detail"]["object"]["key"] == [{"wildcard": "landing/*.csv"}]
+    targets = {r.name: r.plain_inputs["arn"] for r in run.of_type("aws:cloudwatch/eventTarget:EventTarget")}
+    assert targets == {
+        "parquet-rule-target": queue_arn("metaflow-blueprints-offline-parquet"),
+        "csv-rule-target": queue_arn("metaflow-blueprints-offline-csv"),
+    }
+
+
+def test_every_spec_value_is_known_at_preview() -> None:
+    assert_known_at_preview(lambda: S3ObjectTrigger("raw-events", base_args()))  # type: ignore[arg-type]
+
+
+def test_example_program_runs_offline() -> None:
+    run = assert_example_runs("s3-eventbridge-to-flow", TYPE)
+    assert len(run.of_type("aws:cloudwatch/eventRule:EventRule")) == 1
+
+
+@pytest.mark.parametrize(
+    ("overrides", "argument"),
+    [
+        ({"delivery": "webhook"}, "delivery"),
+        ({"events": ["s3:ObjectCreated:Put"]}, "events"),
+        ({"events": ["s3:LifecycleExpiration:*"]}, "events"),
+        ({"events": ["s3:Replication:*"]}, "events"),
+        ({"bucket_account_id": "444455556666"}, "bucket_account_id"),
+        ({"delivery": "notification", "manage_bucket_eventbridge": False}, "manage_bucket_eventbridge"),
+        ({"suffix": "*.parquet"}, "suffix"),
+        ({"filters": [{"field": "kee", "equals": ["x"]}]}, "filters[0].field"),
+    ],
+)
+def test_bad_input_is_rejected_before_anything_is_created(overrides: dict[str, Any], argument: str) -> None:
+    error = refused(lambda: S3ObjectTrigger("raw-events", base_args(**overrides)))  # type: ignore[arg-type]
+    assert error.argument == argument

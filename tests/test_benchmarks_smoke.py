@@ -1,0 +1,93 @@
+"""Smoke test of benchmarks/run.py: the cheap parts only (the timings themselves are not part of the suite)."""
+
+import importlib.util
+import json
+import subprocess
+import sys
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
+EVENT_SOURCE = "kubernetes:argoproj.io/v1alpha1:EventSource"
+SENSOR = "kubernetes:argoproj.io/v1alpha1:Sensor"
+S3_CHILDREN = {
+    "aws:sqs/queue:Queue": 2,
+    "aws:sqs/queuePolicy:QueuePolicy": 1,
+    "aws:s3/bucketNotification:BucketNotification": 1,
+    "aws:iam/role:Role": 1,
+    "aws:iam/rolePolicy:RolePolicy": 1,
+    "kubernetes:core/v1:ServiceAccount": 2,
+    EVENT_SOURCE: 1,
+    "kubernetes:rbac.authorization.k8s.io/v1:Role": 1,
+    "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding": 1,
+    SENSOR: 1,
+}
+
+
+def load_minimum() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("benchmarks_minimum", BENCHMARKS / "minimum.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    out = tmp_path_factory.mktemp("bench") / "results.json"
+    command = [
+        sys.executable,
+        str(BENCHMARKS / "run.py"),
+        "--quick",
+        "--parts",
+        "resources,scale",
+        "--ns",
+        "2",
+        "--repeats",
+        "1",
+        "--examples",
+        "s3-to-flow",
+        "--json",
+        str(out),
+    ]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "| 2 |" in done.stdout
+    return json.loads(out.read_text())
+
+
+def test_blueprint_and_handwritten_programs_register_the_same_resources(results: dict[str, Any]) -> None:
+    assert results["scale"]["checks"] == ["N=2: 24 custom resources, same types, names and inputs"]
+    (row,) = results["scale"]["rows"]
+    blueprint, handwritten = row["blueprint"]["types"], row["handwritten"]["types"]
+    assert blueprint.pop("metaflow-blueprints:index:S3ObjectTrigger") == 2
+    assert blueprint == handwritten == {t: 2 * c for t, c in S3_CHILDREN.items()}
+
+
+def test_s3_example_registers_exactly_the_hand_written_minimum(results: dict[str, Any]) -> None:
+    (example,) = results["resources"]["examples"]
+    assert example["example"] == "s3-to-flow"
+    assert (example["event_sources"], example["sensors"]) == (1, 1)
+    (component,) = example["components"]
+    assert component["type"] == "S3ObjectTrigger"
+    assert component["resources"] == S3_CHILDREN
+    result = load_minimum().compare("S3ObjectTrigger", component["resources"])
+    assert (result.registered, result.minimum, result.extra, result.missing) == (12, 12, {}, [])
+
+
+def test_minimum_comparison_reports_extra_and_missing_resources() -> None:
+    minimum = load_minimum()
+    resources = {**S3_CHILDREN, "kubernetes:core/v1:ConfigMap": 1}
+    del resources[SENSOR]
+    result = minimum.compare("S3ObjectTrigger", resources)
+    assert result.extra == {"kubernetes:core/v1:ConfigMap": 1}
+    assert result.missing == ["Sensor"]
+    assert minimum.compare("NoSuchTrigger", resources) is None
+    # Required needs claim resources before optional ones of the same type: an existing topic leaves the only topic
+    # to the dead-letter need.
+    pubsub = minimum.compare("PubSubTrigger", {"gcp:pubsub/topic:Topic": 1})
+    assert "dead-letter topic" not in pubsub.missing
