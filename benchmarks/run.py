@@ -101,9 +101,11 @@ def worker_program(side: str, n: int, dump: str | None) -> dict[str, Any]:
     for name in SDK_MODULES:  # loaded lazily on first use: load them here, so both sides time registrations only
         importlib.import_module(name)
     imported = time.perf_counter()
+    cpu = time.process_time()
     rss_imported = max_rss_kb()
     run = run_program(lambda: module.program(n), config=CONFIG)
     finished = time.perf_counter()
+    cpu = time.process_time() - cpu
     rss_peak = max_rss_kb()
     dump_seconds = 0.0
     if dump:
@@ -115,6 +117,7 @@ def worker_program(side: str, n: int, dump: str | None) -> dict[str, Any]:
         "n": n,
         "import_s": imported - start,
         "run_s": finished - imported,
+        "cpu_s": cpu,
         "rss_imported_kb": rss_imported,
         "rss_peak_kb": rss_peak,
         "types": dict(Counter(r.type for r in run.registrations)),

@@ -5,6 +5,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from pulumi_metaflow_blueprints.core.fields import EventPath
+from pulumi_metaflow_blueprints.core.target import value_template
 from pulumi_metaflow_blueprints.errors import BlueprintInputError
 from pulumi_metaflow_blueprints.offline import ProgramRun, run_program, run_program_dir
 from tests.argo_schema import assert_valid_argo
@@ -140,3 +142,22 @@ def sqs_message(body: Any, attributes: dict[str, str] | None = None, message_id:
     empty = {"BinaryListValues": None, "BinaryValue": None, "StringListValues": None}
     typed = {key: {**empty, "DataType": "String", "StringValue": value} for key, value in (attributes or {}).items()}
     return {"messageId": message_id, "messageAttributes": typed, "body": body, "metadata": {}}
+
+
+def blueprint_args(source: dict[str, Any], targets: list[dict[str, Any]], /, **overrides: Any) -> dict[str, Any]:
+    """A source's own arguments plus the shared identity (IRSA), Kubernetes and targets, then ``overrides``."""
+    return {**source, "identity": IRSA, "kubernetes": KUBERNETES, "targets": targets, **overrides}
+
+
+def runner(component: Callable[[str, Any], Any], name: str) -> Callable[..., tuple[ProgramRun, Any]]:
+    """A function running ``component(name, args)`` offline and returning the run and the component."""
+
+    def run(args: dict[str, Any], **kwargs: Any) -> tuple[ProgramRun, Any]:
+        return run_component(lambda: component(name, args), **kwargs)
+
+    return run
+
+
+def template_for(path: str) -> str:
+    """The Go template a flow parameter taken from the event data at ``path`` (gjson syntax) must use."""
+    return value_template(EventPath.parse(path))

@@ -9,55 +9,27 @@ from pulumi_metaflow_blueprints.aws import DynamoDBTableTrigger
 from pulumi_metaflow_blueprints.aws.dynamodb import DYNAMODB_RECORD_FIELDS
 from pulumi_metaflow_blueprints.errors import BlueprintInputError
 from pulumi_metaflow_blueprints.offline import ProgramRun
-from tests.aws_checks import (
-    ACCOUNT,
-    IRSA,
-    KUBERNETES,
-    QUEUE_RESOURCES,
-    READER_RESOURCES,
-    SENSOR_RESOURCES,
-    assert_children,
-    assert_example_runs,
-    assert_known_at_preview,
-    assert_queue_pair,
-    assert_reads_only,
-    queue_arn,
-    queue_policy_statements,
-    refused,
-    run_component,
-    sqs_message,
-    valid_specs,
-)
+from tests import aws_checks as aws
 from tests.helpers import policy, resolved, sample
 
 TYPE = "metaflow-blueprints:index:DynamoDBTableTrigger"
 STREAM = "arn:aws:dynamodb:us-west-2:000000000000:table/orders/stream/2026-11-01T00:00:00.000"
 QUEUE = "metaflow-blueprints-offline-orders"
 PIPE = "metaflow-blueprints-offline-orders"
-PIPE_ARN = f"arn:aws:pipes:us-west-2:{ACCOUNT}:pipe/{PIPE}"
+PIPE_ARN = f"arn:aws:pipes:us-west-2:{aws.ACCOUNT}:pipe/{PIPE}"
+
+
+NEW_ORDER_TARGETS = [
+    {"flow": {"flow": "OrderFlow", "parameters": {"order_id": "keys.order_id", "amount": "new_image.amount.N"}}},
+    {"metaflow_event": {"event": "order_created", "payload": {"customer": "new_image.customer"}}},
+]
 
 
 def base_args(**overrides: Any) -> dict[str, Any]:
-    args: dict[str, Any] = {
-        "stream_arn": STREAM,
-        "identity": IRSA,
-        "kubernetes": KUBERNETES,
-        "targets": [
-            {
-                "flow": {
-                    "flow": "OrderFlow",
-                    "parameters": {"order_id": "keys.order_id", "amount": "new_image.amount.N"},
-                }
-            },
-            {"metaflow_event": {"event": "order_created", "payload": {"customer": "new_image.customer"}}},
-        ],
-    }
-    args.update(overrides)
-    return args
+    return aws.blueprint_args({"stream_arn": STREAM}, NEW_ORDER_TARGETS, **overrides)
 
 
-def run_dynamodb(args: dict[str, Any], **kwargs: Any) -> tuple[ProgramRun, DynamoDBTableTrigger]:
-    return run_component(lambda: DynamoDBTableTrigger("orders", args), **kwargs)  # type: ignore[arg-type]
+run_dynamodb = aws.runner(DynamoDBTableTrigger, "orders")
 
 
 @pytest.fixture(scope="module")
@@ -71,14 +43,14 @@ def test_registers_the_pipe_its_role_and_the_sqs_leg_under_the_component(run: Pr
         ("aws:iam/rolePolicy:RolePolicy", "pipe-access"),
         ("aws:pipes/pipe:Pipe", "pipe"),
     ]
-    assert_children(run, TYPE, "orders", QUEUE_RESOURCES + READER_RESOURCES + SENSOR_RESOURCES + pipe)
-    assert_queue_pair(run, "orders", QUEUE)
-    assert_reads_only(run, "orders", queue_arn(QUEUE))
+    aws.assert_children(run, TYPE, "orders", aws.QUEUE_RESOURCES + aws.READER_RESOURCES + aws.SENSOR_RESOURCES + pipe)
+    aws.assert_queue_pair(run, "orders", QUEUE)
+    aws.assert_reads_only(run, "orders", aws.queue_arn(QUEUE))
 
 
 def test_pipe_reads_new_items_one_record_at_a_time_into_the_queue(run: ProgramRun) -> None:
     pipe = run.named("orders-pipe").plain_inputs
-    assert (pipe["name"], pipe["source"], pipe["target"]) == (PIPE, STREAM, queue_arn(QUEUE))
+    assert (pipe["name"], pipe["source"], pipe["target"]) == (PIPE, STREAM, aws.queue_arn(QUEUE))
     assert pipe["roleArn"] == "arn:aws:iam::000000000000:role/orders-pipe-role-placeholder"
     assert (pipe["desiredState"], pipe["region"]) == ("RUNNING", "us-west-2")
     stream = pipe["sourceParameters"]["dynamodbStreamParameters"]
@@ -86,7 +58,7 @@ def test_pipe_reads_new_items_one_record_at_a_time_into_the_queue(run: ProgramRu
         "startingPosition": "LATEST",
         "batchSize": 1,
         "maximumRetryAttempts": 10,
-        "deadLetterConfig": {"arn": queue_arn(f"{QUEUE}-dlq")},
+        "deadLetterConfig": {"arn": aws.queue_arn(f"{QUEUE}-dlq")},
     }
     (pattern,) = pipe["sourceParameters"]["filterCriteria"]["filters"]
     assert json.loads(pattern["pattern"]) == {"eventName": ["INSERT"]}
@@ -100,7 +72,7 @@ def test_pipe_role_is_trusted_only_by_that_pipe_of_this_account(run: ProgramRun)
         "Effect": "Allow",
         "Principal": {"Service": "pipes.amazonaws.com"},
         "Action": "sts:AssumeRole",
-        "Condition": {"StringEquals": {"aws:SourceAccount": ACCOUNT}, "ArnEquals": {"aws:SourceArn": PIPE_ARN}},
+        "Condition": {"StringEquals": {"aws:SourceAccount": aws.ACCOUNT}, "ArnEquals": {"aws:SourceArn": PIPE_ARN}},
     }
 
 
@@ -121,7 +93,7 @@ def test_pipe_role_may_only_read_that_stream_and_send_to_its_own_queues(run: Pro
         "Sid": "SendToOwnQueues",
         "Effect": "Allow",
         "Action": "sqs:SendMessage",
-        "Resource": [queue_arn(QUEUE), queue_arn(f"{QUEUE}-dlq")],
+        "Resource": [aws.queue_arn(QUEUE), aws.queue_arn(f"{QUEUE}-dlq")],
     }
 
 
@@ -139,7 +111,7 @@ def test_a_customer_key_on_the_queues_lets_the_pipe_encrypt_with_it() -> None:
 
 
 def test_queue_policy_admits_no_other_sender_and_denies_plain_http(run: ProgramRun) -> None:
-    assert queue_policy_statements(run, "orders", queue_arn(QUEUE)) == []
+    assert aws.queue_policy_statements(run, "orders", aws.queue_arn(QUEUE)) == []
 
 
 def test_outputs_name_the_pipe_and_its_role() -> None:
@@ -149,7 +121,7 @@ def test_outputs_name_the_pipe_and_its_role() -> None:
 
 
 def test_specs_read_records_and_the_sensor_keeps_only_the_chosen_changes(run: ProgramRun) -> None:
-    event_source, sensor = valid_specs(run)
+    event_source, sensor = aws.valid_specs(run)
     assert event_source["sqs"] == {
         "record": {"region": "us-west-2", "queue": QUEUE, "waitTimeSeconds": 20, "jsonBody": True}
     }
@@ -157,8 +129,10 @@ def test_specs_read_records_and_the_sensor_keeps_only_the_chosen_changes(run: Pr
     assert dependency["filters"]["data"] == [{"path": "body.eventName", "type": "string", "value": ["^(?:INSERT)$"]}]
     flow, event = sensor["triggers"]
     templates = [p["src"]["dataTemplate"] for p in flow["template"]["k8s"]["parameters"]]
-    assert 'index .Input "body" "dynamodb" "NewImage" "amount" "N"' in templates[0]
-    assert 'index .Input "body" "dynamodb" "Keys" "order_id" "S"' in templates[1]
+    assert templates == [
+        aws.template_for("body.dynamodb.NewImage.amount.N"),
+        aws.template_for("body.dynamodb.Keys.order_id.S"),
+    ]
     payload = {p["dest"]: p["src"] for p in event["template"]["http"]["payload"]}
     assert payload["payload.customer"]["dataKey"] == "body.dynamodb.NewImage.customer.S"
 
@@ -167,14 +141,14 @@ def test_modified_and_removed_items_can_be_chosen_too() -> None:
     run, _ = run_dynamodb(base_args(changes=["INSERT", "MODIFY", "REMOVE", "MODIFY"]))
     (pattern,) = run.named("orders-pipe").plain_inputs["sourceParameters"]["filterCriteria"]["filters"]
     assert json.loads(pattern["pattern"]) == {"eventName": ["INSERT", "MODIFY", "REMOVE"]}
-    _, sensor = valid_specs(run)
+    _, sensor = aws.valid_specs(run)
     (event_filter,) = sensor["dependencies"][0]["filters"]["data"]
     assert event_filter["value"] == ["^(?:INSERT|MODIFY|REMOVE)$"]
 
 
 def test_sample_record_resolves_every_field() -> None:
     record = sample("dynamodb-stream-insert.record.json")
-    data = sqs_message(record)  # the Pipe sends the record itself as the message body
+    data = aws.sqs_message(record)  # the Pipe sends the record itself as the message body
     expected = {
         "event_name": "INSERT",
         "keys": {"order_id": {"S": "ord-1001"}},
@@ -207,7 +181,7 @@ def test_sample_record_resolves_every_field() -> None:
 def test_typed_attribute_paths_unwrap_dynamodb_json(reference: str, path: str, value: Any) -> None:
     resolved_path = DYNAMODB_RECORD_FIELDS.resolve(reference, "test")
     assert resolved_path.gjson == path
-    found = resolved_path.lookup(sqs_message(sample("dynamodb-stream-insert.record.json")))
+    found = resolved_path.lookup(aws.sqs_message(sample("dynamodb-stream-insert.record.json")))
     assert found == ((True, value) if value is not None else (False, None))
 
 
@@ -221,11 +195,11 @@ def test_malformed_typed_attribute_paths_name_the_types(reference: str) -> None:
 
 
 def test_every_spec_value_is_known_at_preview() -> None:
-    assert_known_at_preview(lambda: DynamoDBTableTrigger("orders", base_args()))  # type: ignore[arg-type]
+    aws.assert_known_at_preview(lambda: DynamoDBTableTrigger("orders", base_args()))  # type: ignore[arg-type]
 
 
 def test_example_program_runs_offline() -> None:
-    run = assert_example_runs("dynamodb-to-flow", TYPE)
+    run = aws.assert_example_runs("dynamodb-to-flow", TYPE)
     assert len(run.of_type("aws:pipes/pipe:Pipe")) == 1
 
 
@@ -248,5 +222,5 @@ def test_example_program_runs_offline() -> None:
 )
 def test_bad_input_is_rejected_before_anything_is_created(overrides: dict[str, Any], argument: str) -> None:
     args = {k: v for k, v in base_args(**overrides).items() if v is not None}
-    error = refused(lambda: DynamoDBTableTrigger("orders", args))  # type: ignore[arg-type]
+    error = aws.refused(lambda: DynamoDBTableTrigger("orders", args))  # type: ignore[arg-type]
     assert error.argument == argument

@@ -9,57 +9,31 @@ from pulumi_metaflow_blueprints.aws import S3Delivery, S3ObjectTrigger
 from pulumi_metaflow_blueprints.aws.s3 import S3_EVENTBRIDGE_FIELDS, S3_NOTIFICATION_FIELDS
 from pulumi_metaflow_blueprints.aws.s3_eventbridge import event_pattern
 from pulumi_metaflow_blueprints.offline import ProgramRun, run_program
-from tests.aws_checks import (
-    ACCOUNT,
-    CONFIG,
-    IRSA,
-    KUBERNETES,
-    QUEUE_RESOURCES,
-    READER_RESOURCES,
-    SENSOR_RESOURCES,
-    assert_children,
-    assert_example_runs,
-    assert_known_at_preview,
-    assert_queue_pair,
-    assert_reads_only,
-    queue_arn,
-    queue_policy_statements,
-    refused,
-    run_component,
-    sqs_message,
-    valid_specs,
-)
+from tests import aws_checks as aws
 from tests.helpers import sample
 
 TYPE = "metaflow-blueprints:index:S3ObjectTrigger"
 QUEUE = "metaflow-blueprints-offline-raw-events"
 RULE = "metaflow-blueprints-offline-raw-events"
-RULE_ARN = f"arn:aws:events:us-west-2:{ACCOUNT}:rule/{RULE}"
+RULE_ARN = f"arn:aws:events:us-west-2:{aws.ACCOUNT}:rule/{RULE}"
 EVENTBRIDGE_RESOURCES = [
     ("aws:cloudwatch/eventRule:EventRule", "rule"),
     ("aws:cloudwatch/eventTarget:EventTarget", "rule-target"),
 ]
 
 
+LANDED_TARGETS = [
+    {"flow": {"flow": "IngestFlow", "parameters": {"bucket": "bucket", "key": "key", "size_bytes": "size"}}},
+    {"metaflow_event": {"event": "raw_data_landed", "payload": {"key": "key"}}},
+]
+BUCKET = {"bucket": "acme-raw-events", "delivery": S3Delivery.EVENTBRIDGE, "prefix": "landing/", "suffix": ".parquet"}
+
+
 def base_args(**overrides: Any) -> dict[str, Any]:
-    args: dict[str, Any] = {
-        "bucket": "acme-raw-events",
-        "delivery": S3Delivery.EVENTBRIDGE,
-        "prefix": "landing/",
-        "suffix": ".parquet",
-        "identity": IRSA,
-        "kubernetes": KUBERNETES,
-        "targets": [
-            {"flow": {"flow": "IngestFlow", "parameters": {"bucket": "bucket", "key": "key", "size_bytes": "size"}}},
-            {"metaflow_event": {"event": "raw_data_landed", "payload": {"key": "key"}}},
-        ],
-    }
-    args.update(overrides)
-    return args
+    return aws.blueprint_args(BUCKET, LANDED_TARGETS, **overrides)
 
 
-def run_s3(args: dict[str, Any], **kwargs: Any) -> tuple[ProgramRun, S3ObjectTrigger]:
-    return run_component(lambda: S3ObjectTrigger("raw-events", args), **kwargs)  # type: ignore[arg-type]
+run_s3 = aws.runner(S3ObjectTrigger, "raw-events")
 
 
 @pytest.fixture(scope="module")
@@ -69,10 +43,10 @@ def run() -> ProgramRun:
 
 def test_registers_the_rule_its_target_the_bucket_setting_and_the_sqs_leg(run: ProgramRun) -> None:
     bucket = [("aws:s3/bucketNotification:BucketNotification", "bucket-eventbridge")]
-    own = QUEUE_RESOURCES + READER_RESOURCES + SENSOR_RESOURCES + EVENTBRIDGE_RESOURCES + bucket
-    assert_children(run, TYPE, "raw-events", own)
-    assert_queue_pair(run, "raw-events", QUEUE)
-    assert_reads_only(run, "raw-events", queue_arn(QUEUE))
+    own = aws.QUEUE_RESOURCES + aws.READER_RESOURCES + aws.SENSOR_RESOURCES + EVENTBRIDGE_RESOURCES + bucket
+    aws.assert_children(run, TYPE, "raw-events", own)
+    aws.assert_queue_pair(run, "raw-events", QUEUE)
+    aws.assert_reads_only(run, "raw-events", aws.queue_arn(QUEUE))
 
 
 def test_bucket_setting_only_turns_eventbridge_on(run: ProgramRun) -> None:
@@ -114,20 +88,20 @@ def test_key_filters_use_prefix_suffix_or_a_wildcard_with_backslashes_escaped(
 
 def test_rule_targets_its_own_queue_which_admits_only_that_rule(run: ProgramRun) -> None:
     target = run.named("raw-events-rule-target").plain_inputs
-    assert target == {"rule": RULE, "targetId": "argo-events-queue", "arn": queue_arn(QUEUE), "region": "us-west-2"}
-    (allow,) = queue_policy_statements(run, "raw-events", queue_arn(QUEUE))
+    assert target == {"rule": RULE, "targetId": "argo-events-queue", "arn": aws.queue_arn(QUEUE), "region": "us-west-2"}
+    (allow,) = aws.queue_policy_statements(run, "raw-events", aws.queue_arn(QUEUE))
     assert allow == {
         "Sid": "EventBridgeMaySendForOneRule",
         "Effect": "Allow",
         "Principal": {"Service": "events.amazonaws.com"},
         "Action": "sqs:SendMessage",
-        "Resource": queue_arn(QUEUE),
-        "Condition": {"ArnEquals": {"aws:SourceArn": RULE_ARN}, "StringEquals": {"aws:SourceAccount": ACCOUNT}},
+        "Resource": aws.queue_arn(QUEUE),
+        "Condition": {"ArnEquals": {"aws:SourceArn": RULE_ARN}, "StringEquals": {"aws:SourceAccount": aws.ACCOUNT}},
     }
 
 
 def test_specs_read_eventbridge_events_without_the_test_event_filter(run: ProgramRun) -> None:
-    event_source, sensor = valid_specs(run)
+    event_source, sensor = aws.valid_specs(run)
     assert event_source["sqs"] == {
         "object": {"region": "us-west-2", "queue": QUEUE, "waitTimeSeconds": 20, "jsonBody": True}
     }
@@ -135,14 +109,14 @@ def test_specs_read_eventbridge_events_without_the_test_event_filter(run: Progra
     assert event_filter == {"path": "body.detail-type", "type": "string", "value": ["^(?:Object\\ Created)$"]}
     flow, event = sensor["triggers"]
     templates = [p["src"]["dataTemplate"] for p in flow["template"]["k8s"]["parameters"]]
-    assert 'index .Input "body" "detail" "object" "key"' in templates[1]
+    assert templates[1] == aws.template_for("body.detail.object.key")
     payload = {p["dest"]: p["src"] for p in event["template"]["http"]["payload"]}
     assert payload["payload.key"]["dataKey"] == "body.detail.object.key"
 
 
 def test_fields_have_the_same_names_in_both_modes_and_resolve_the_eventbridge_sample() -> None:
     assert S3_EVENTBRIDGE_FIELDS.names == S3_NOTIFICATION_FIELDS.names
-    data = sqs_message(sample("s3-object-created.eventbridge.json"))
+    data = aws.sqs_message(sample("s3-object-created.eventbridge.json"))
     expected = {
         "bucket": "acme-raw-events",
         "key": "landing/2026/11/20/orders.parquet",
@@ -163,7 +137,7 @@ def test_event_types_map_to_detail_types() -> None:
     run, _ = run_s3(base_args(events=events))
     types = ["Object Created", "Object Tags Added", "Object Tags Deleted", "Object Restore Completed"]
     assert json.loads(run.named("raw-events-rule").plain_inputs["eventPattern"])["detail-type"] == types
-    _, sensor = valid_specs(run)
+    _, sensor = aws.valid_specs(run)
     assert sensor["dependencies"][0]["filters"]["data"][0]["value"] == [
         "^(?:Object\\ Created|Object\\ Tags\\ Added|Object\\ Tags\\ Deleted|Object\\ Restore\\ Completed)$"
     ]
@@ -174,7 +148,7 @@ def test_two_blueprints_watch_one_bucket_with_their_own_rules_and_queues() -> No
         S3ObjectTrigger("parquet", base_args(suffix=".parquet"))  # type: ignore[arg-type]
         S3ObjectTrigger("csv", base_args(suffix=".csv", manage_bucket_eventbridge=False))  # type: ignore[arg-type]
 
-    run = run_program(program, config=CONFIG)
+    run = run_program(program, config=aws.CONFIG)
     assert [r.name for r in run.of_type("aws:s3/bucketNotification:BucketNotification")] == [
         "parquet-bucket-eventbridge"
     ]
@@ -185,17 +159,17 @@ def test_two_blueprints_watch_one_bucket_with_their_own_rules_and_queues() -> No
     assert rules["csv-rule"]["detail"]["object"]["key"] == [{"wildcard": "landing/*.csv"}]
     targets = {r.name: r.plain_inputs["arn"] for r in run.of_type("aws:cloudwatch/eventTarget:EventTarget")}
     assert targets == {
-        "parquet-rule-target": queue_arn("metaflow-blueprints-offline-parquet"),
-        "csv-rule-target": queue_arn("metaflow-blueprints-offline-csv"),
+        "parquet-rule-target": aws.queue_arn("metaflow-blueprints-offline-parquet"),
+        "csv-rule-target": aws.queue_arn("metaflow-blueprints-offline-csv"),
     }
 
 
 def test_every_spec_value_is_known_at_preview() -> None:
-    assert_known_at_preview(lambda: S3ObjectTrigger("raw-events", base_args()))  # type: ignore[arg-type]
+    aws.assert_known_at_preview(lambda: S3ObjectTrigger("raw-events", base_args()))  # type: ignore[arg-type]
 
 
 def test_example_program_runs_offline() -> None:
-    run = assert_example_runs("s3-eventbridge-to-flow", TYPE)
+    run = aws.assert_example_runs("s3-eventbridge-to-flow", TYPE)
     assert len(run.of_type("aws:cloudwatch/eventRule:EventRule")) == 1
 
 
@@ -213,5 +187,5 @@ def test_example_program_runs_offline() -> None:
     ],
 )
 def test_bad_input_is_rejected_before_anything_is_created(overrides: dict[str, Any], argument: str) -> None:
-    error = refused(lambda: S3ObjectTrigger("raw-events", base_args(**overrides)))  # type: ignore[arg-type]
+    error = aws.refused(lambda: S3ObjectTrigger("raw-events", base_args(**overrides)))  # type: ignore[arg-type]
     assert error.argument == argument

@@ -8,24 +8,7 @@ import pytest
 from pulumi_metaflow_blueprints.aws import SqsQueueTrigger
 from pulumi_metaflow_blueprints.aws.sqs_queue import SQS_MESSAGE_FIELDS, parse_existing_queue
 from pulumi_metaflow_blueprints.offline import ProgramRun
-from tests.aws_checks import (
-    IRSA,
-    KUBERNETES,
-    QUEUE_RESOURCES,
-    READER_RESOURCES,
-    SENSOR_RESOURCES,
-    assert_children,
-    assert_example_runs,
-    assert_known_at_preview,
-    assert_queue_pair,
-    assert_reads_only,
-    queue_arn,
-    queue_policy_statements,
-    refused,
-    run_component,
-    sqs_message,
-    valid_specs,
-)
+from tests import aws_checks as aws
 from tests.helpers import policy, resolved
 
 TYPE = "metaflow-blueprints:index:SqsQueueTrigger"
@@ -35,26 +18,22 @@ OTHER_QUEUE_ARN = "arn:aws:sqs:us-west-2:444455556666:orders-feed"
 PRODUCER = "arn:aws:iam::111122223333:role/order-service"
 
 
+ORDER_TARGETS = [
+    {
+        "flow": {
+            "flow": "OrderFlow",
+            "parameters": {"order_id": "body.order.id", "tenant": "message_attributes.tenant.StringValue"},
+        }
+    },
+    {"metaflow_event": {"event": "order_placed", "payload": {"message": "message_id"}}},
+]
+
+
 def base_args(**overrides: Any) -> dict[str, Any]:
-    args: dict[str, Any] = {
-        "identity": IRSA,
-        "kubernetes": KUBERNETES,
-        "targets": [
-            {
-                "flow": {
-                    "flow": "OrderFlow",
-                    "parameters": {"order_id": "body.order.id", "tenant": "message_attributes.tenant.StringValue"},
-                }
-            },
-            {"metaflow_event": {"event": "order_placed", "payload": {"message": "message_id"}}},
-        ],
-    }
-    args.update(overrides)
-    return args
+    return aws.blueprint_args({}, ORDER_TARGETS, **overrides)
 
 
-def run_sqs(args: dict[str, Any], **kwargs: Any) -> tuple[ProgramRun, SqsQueueTrigger]:
-    return run_component(lambda: SqsQueueTrigger("orders", args), **kwargs)  # type: ignore[arg-type]
+run_sqs = aws.runner(SqsQueueTrigger, "orders")
 
 
 @pytest.fixture(scope="module")
@@ -69,45 +48,44 @@ def existing() -> tuple[ProgramRun, SqsQueueTrigger]:
 
 def test_new_queue_registers_the_queue_pair_reader_event_source_and_sensor(new_queue: Any) -> None:
     run, _ = new_queue
-    assert_children(run, TYPE, "orders", QUEUE_RESOURCES + READER_RESOURCES + SENSOR_RESOURCES)
-    assert_queue_pair(run, "orders", QUEUE)
-    assert_reads_only(run, "orders", queue_arn(QUEUE))
+    aws.assert_children(run, TYPE, "orders", aws.QUEUE_RESOURCES + aws.READER_RESOURCES + aws.SENSOR_RESOURCES)
+    aws.assert_queue_pair(run, "orders", QUEUE)
+    aws.assert_reads_only(run, "orders", aws.queue_arn(QUEUE))
 
 
 def test_new_queue_policy_admits_only_the_named_senders_over_tls(new_queue: Any) -> None:
     run, _ = new_queue
-    (allow,) = queue_policy_statements(run, "orders", queue_arn(QUEUE))
+    (allow,) = aws.queue_policy_statements(run, "orders", aws.queue_arn(QUEUE))
     assert allow == {
         "Sid": "PrincipalsMaySend",
         "Effect": "Allow",
         "Principal": {"AWS": [PRODUCER, "444455556666"]},
         "Action": "sqs:SendMessage",
-        "Resource": queue_arn(QUEUE),
+        "Resource": aws.queue_arn(QUEUE),
     }
 
 
 def test_without_senders_the_queue_policy_only_denies_plain_http() -> None:
     run, _ = run_sqs(base_args())
-    assert queue_policy_statements(run, "orders", queue_arn(QUEUE)) == []
+    assert aws.queue_policy_statements(run, "orders", aws.queue_arn(QUEUE)) == []
 
 
 def test_event_source_keeps_unreadable_messages_for_the_dead_letter_queue(new_queue: Any) -> None:
     run, component = new_queue
-    event_source, _ = valid_specs(run)
+    event_source, _ = aws.valid_specs(run)
     assert event_source["sqs"] == {
         "message": {"region": "us-west-2", "queue": QUEUE, "waitTimeSeconds": 20, "jsonBody": True, "dlq": True}
     }
-    assert resolved(component.dead_letter_queue_arn)[0] == queue_arn(f"{QUEUE}-dlq")
+    assert resolved(component.dead_letter_queue_arn)[0] == aws.queue_arn(f"{QUEUE}-dlq")
     assert resolved(component.queue_policy_statement)[0] == ""
 
 
 def test_sensor_maps_body_paths_attributes_and_the_message_id(new_queue: Any) -> None:
     run, _ = new_queue
-    _, sensor = valid_specs(run)
+    _, sensor = aws.valid_specs(run)
     flow, event = sensor["triggers"]
     sources = [p["src"]["dataTemplate"] for p in flow["template"]["k8s"]["parameters"]]
-    assert 'index .Input "body" "order" "id"' in sources[0]
-    assert 'index .Input "messageAttributes" "tenant" "StringValue"' in sources[1]
+    assert sources == [aws.template_for("body.order.id"), aws.template_for("messageAttributes.tenant.StringValue")]
     payload = {p["dest"]: p["src"] for p in event["template"]["http"]["payload"]}
     assert payload["payload.message"]["dataKey"] == "messageId"
     assert "filters" not in sensor["dependencies"][0]
@@ -115,10 +93,10 @@ def test_sensor_maps_body_paths_attributes_and_the_message_id(new_queue: Any) ->
 
 def test_existing_queue_of_another_account_creates_no_queue_and_reads_only_it(existing: Any) -> None:
     run, _ = existing
-    assert_children(run, TYPE, "orders", READER_RESOURCES + SENSOR_RESOURCES)
+    aws.assert_children(run, TYPE, "orders", aws.READER_RESOURCES + aws.SENSOR_RESOURCES)
     assert run.of_type("aws:sqs/queue:Queue") == []
-    assert_reads_only(run, "orders", OTHER_QUEUE_ARN)
-    event_source, _ = valid_specs(run)
+    aws.assert_reads_only(run, "orders", OTHER_QUEUE_ARN)
+    event_source, _ = aws.valid_specs(run)
     assert event_source["sqs"]["message"] == {
         "region": "us-west-2",
         "queue": "orders-feed",
@@ -162,7 +140,7 @@ def test_role_arn_mode_reads_the_existing_queue_with_the_given_role() -> None:
     run, component = run_sqs(base_args(existing_queue=OTHER_QUEUE_ARN, identity={"mode": "role-arn", "role_arn": role}))
     assert run.of_type("aws:iam/role:Role") == []
     assert run.named("orders-queue-access").plain_inputs["role"] == "argo-events-reader"
-    event_source, _ = valid_specs(run)
+    event_source, _ = aws.valid_specs(run)
     assert event_source["sqs"]["message"]["roleARN"] == role
     assert json.loads(resolved(component.queue_policy_statement)[0])["Principal"] == {"AWS": role}
 
@@ -198,7 +176,7 @@ def test_existing_queue_is_read_from_an_arn_or_any_url_form(given: str, arn: str
 
 
 def test_sample_message_resolves_every_field_and_paths_inside_body_and_attributes() -> None:
-    data = sqs_message({"order": {"id": "ord-1001", "items": [{"sku": "A-1"}]}}, {"tenant": "acme"}, "m-42")
+    data = aws.sqs_message({"order": {"id": "ord-1001", "items": [{"sku": "A-1"}]}}, {"tenant": "acme"}, "m-42")
     assert SQS_MESSAGE_FIELDS.names == ["body", "message_attributes", "message_id"]
     expected = {
         "body.order.id": "ord-1001",
@@ -212,12 +190,12 @@ def test_sample_message_resolves_every_field_and_paths_inside_body_and_attribute
 
 
 def test_every_spec_value_is_known_at_preview() -> None:
-    assert_known_at_preview(lambda: SqsQueueTrigger("orders", base_args(existing_queue=OTHER_QUEUE_URL)))  # type: ignore[arg-type]
-    assert_known_at_preview(lambda: SqsQueueTrigger("orders", base_args()))  # type: ignore[arg-type]
+    aws.assert_known_at_preview(lambda: SqsQueueTrigger("orders", base_args(existing_queue=OTHER_QUEUE_URL)))  # type: ignore[arg-type]
+    aws.assert_known_at_preview(lambda: SqsQueueTrigger("orders", base_args()))  # type: ignore[arg-type]
 
 
 def test_example_program_runs_offline() -> None:
-    run = assert_example_runs("sqs-to-flow", TYPE)
+    run = aws.assert_example_runs("sqs-to-flow", TYPE)
     assert run.of_type("aws:sqs/queue:Queue") == []
 
 
@@ -241,5 +219,5 @@ def test_example_program_runs_offline() -> None:
     ],
 )
 def test_bad_input_is_rejected_before_anything_is_created(overrides: dict[str, Any], argument: str) -> None:
-    error = refused(lambda: SqsQueueTrigger("orders", base_args(**overrides)))  # type: ignore[arg-type]
+    error = aws.refused(lambda: SqsQueueTrigger("orders", base_args(**overrides)))  # type: ignore[arg-type]
     assert error.argument == argument

@@ -7,6 +7,8 @@ from typing import Any
 
 import pytest
 
+from pulumi_metaflow_blueprints.core.fields import EventPath
+from pulumi_metaflow_blueprints.core.target import value_template
 from pulumi_metaflow_blueprints.errors import BlueprintInputError
 from pulumi_metaflow_blueprints.gcp import GcpIdentityMode, PubSubTrigger
 from pulumi_metaflow_blueprints.gcp.pubsub import pubsub_message_fields
@@ -305,8 +307,7 @@ def test_sensor_maps_message_paths_and_attributes(run: ProgramRun) -> None:
     assert dependency == {"name": "source-event", "eventSourceName": "orders", "eventName": "message"}
     flow, event = spec["triggers"]
     templates = [p["src"]["dataTemplate"] for p in flow["template"]["k8s"]["parameters"]]
-    assert 'index .Input "body" "order" "id"' in templates[0]
-    assert 'index .Input "attributes" "source"' in templates[1]
+    assert templates == [value_template(EventPath.parse(path)) for path in ["body.order.id", "attributes.source"]]
     workflow = flow["template"]["k8s"]["source"]["resource"]
     assert workflow["spec"]["workflowTemplateRef"] == {"name": "orderflow"}
     assert workflow["metadata"]["namespace"] == "jobs"

@@ -7,6 +7,8 @@ from typing import Any
 
 import pytest
 
+from pulumi_metaflow_blueprints.core.fields import EventPath
+from pulumi_metaflow_blueprints.core.target import value_template
 from pulumi_metaflow_blueprints.gcp import GcpIdentityMode, StorageEventType, StorageObjectTrigger
 from pulumi_metaflow_blueprints.gcp.storage import STORAGE_OBJECT_FIELDS
 from pulumi_metaflow_blueprints.offline import ProgramRun, run_program, run_program_dir
@@ -199,9 +201,9 @@ def test_sensor_filters_the_suffix_and_maps_s3_named_fields(run: ProgramRun) -> 
         {"name": "mode", "value": '"incremental"'},
     ]
     templates = [p["src"]["dataTemplate"] for p in flow["template"]["k8s"]["parameters"]]
-    assert 'index .Input "attributes" "bucketId"' in templates[0]
-    assert 'index .Input "attributes" "objectId"' in templates[1]
-    assert 'index .Input "body" "size"' in templates[2]
+    assert templates == [
+        value_template(EventPath.parse(path)) for path in ["attributes.bucketId", "attributes.objectId", "body.size"]
+    ]
     payload = {p["dest"]: p["src"] for p in event["template"]["http"]["payload"]}
     assert payload["payload.key"] == {
         "dependencyName": "source-event",

@@ -11,7 +11,7 @@ from pulumi_metaflow_blueprints.aws.s3 import S3_NOTIFICATION_FIELDS, TEST_EVENT
 from pulumi_metaflow_blueprints.errors import BlueprintInputError
 from pulumi_metaflow_blueprints.offline import ProgramRun, run_program
 from tests.argo_schema import assert_valid_argo
-from tests.helpers import OIDC, contains_unknown, policy, sample, spec_of, sqs_event
+from tests.helpers import OIDC, contains_unknown, policy, rejected, sample, spec_of, sqs_event
 
 CONFIG = {"aws:region": "us-west-2"}
 
@@ -320,11 +320,10 @@ def test_sample_notification_resolves_every_field() -> None:
 def test_bad_input_is_rejected_before_anything_is_created(mutate: Any, argument: str) -> None:
     args = copy.deepcopy(base_args())
     mutate(args)
-    registered: list[ProgramRun] = []
-    with pytest.raises(BlueprintInputError) as caught:
-        registered.append(run_s3(args))
-    assert caught.value.argument == argument
-    assert "Fix:" in str(caught.value)
+    run, error = rejected(lambda: S3ObjectTrigger("raw-events", args), config=CONFIG)
+    assert error.argument == argument
+    assert "Fix:" in str(error)
+    assert run.registrations == []
 
 
 def test_unknown_field_error_suggests_the_closest_field() -> None:

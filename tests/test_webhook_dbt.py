@@ -6,6 +6,8 @@ from typing import Any
 
 import pytest
 
+from pulumi_metaflow_blueprints.core.fields import EventPath
+from pulumi_metaflow_blueprints.core.target import value_template
 from pulumi_metaflow_blueprints.offline import ProgramRun, run_program
 from pulumi_metaflow_blueprints.offline.runner import is_secret
 from pulumi_metaflow_blueprints.webhooks import DbtCloudJobTrigger, DbtRunStatus
@@ -159,10 +161,8 @@ def test_sensor_accepts_only_successful_completed_runs_of_that_account_and_those
         ],
     }
     templates = [p["src"]["dataTemplate"] for p in spec["triggers"][0]["template"]["k8s"]["parameters"]]
-    assert [t.split(" -}}")[0] for t in templates] == [
-        '{{- $v := index .Input "body" "data" "jobId"',
-        '{{- $v := index .Input "body" "data" "runId"',
-        '{{- $v := index .Input "body" "data" "runFinishedAt"',
+    assert templates == [
+        value_template(EventPath(("body", "data", key))) for key in ("jobId", "runId", "runFinishedAt")
     ]
 
 

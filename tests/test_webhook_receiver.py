@@ -43,7 +43,9 @@ def receive(options: ReceiverOptions, name: str = "alerts") -> tuple[ProgramRun,
 
     run = run_program(program)
     receiver = made[0]
-    values = {key: resolved(getattr(receiver, key)) for key in ("url", "service_url", "token", "endpoint")}
+    values: dict[str, Any] = {
+        key: resolved(getattr(receiver, key)) for key in ("url", "service_url", "token", "endpoint")
+    }
     values["event_name"] = receiver.event_name
     values["has_secret"] = receiver.secret is not None
     values["has_ingress"] = receiver.ingress is not None

@@ -5,6 +5,8 @@ from typing import Any
 
 import pytest
 
+from pulumi_metaflow_blueprints.core.fields import EventPath
+from pulumi_metaflow_blueprints.core.target import value_template
 from pulumi_metaflow_blueprints.offline import ProgramRun, run_program
 from pulumi_metaflow_blueprints.offline.runner import is_secret
 from pulumi_metaflow_blueprints.webhooks import WebhookAuthMode, WebhookTrigger
@@ -152,8 +154,10 @@ def test_sensor_maps_body_paths_and_first_header_values_and_filters_anchored(run
     assert dependency["filters"]["data"] == [{"path": "body.kind", "type": "string", "value": ["^(?:daily)$"]}]
     (trigger,) = spec["triggers"]
     templates = [p["src"]["dataTemplate"] for p in trigger["template"]["k8s"]["parameters"]]
-    assert templates[0].startswith('{{- $v := index .Input "body" "order" "id" -}}')
-    assert templates[1].startswith('{{- $v := index .Input "header" "X-Request-Id" 0 -}}')
+    assert templates == [
+        value_template(EventPath(("body", "order", "id"))),
+        value_template(EventPath(("header", "X-Request-Id", 0))),
+    ]
     workflow = trigger["template"]["k8s"]["source"]["resource"]
     assert workflow["spec"]["arguments"]["parameters"] == [
         {"name": "order_id", "value": "null"},
@@ -260,7 +264,7 @@ def test_every_spec_value_is_known_at_preview() -> None:
 def test_bad_input_is_rejected_before_anything_is_created(mutate: Any, argument: str) -> None:
     args = copy.deepcopy(base_args())
     mutate(args)
-    run, error = rejected(lambda: WebhookTrigger("orders", args))
+    run, error = rejected(lambda: WebhookTrigger("orders", args))  # type: ignore[arg-type]
     assert error.argument == argument
     assert "Fix:" in str(error)
     assert run.registrations == []

@@ -1133,6 +1133,7 @@ _TEMPLATE_FUNCTIONS = {
     "fail": (1, 1),
     "hasKey": (2, 2),
     "get": (2, 2),
+    "not": (1, 1),
     "now": (0, 0),
     "unixEpoch": (1, 1),
     "b64dec": (1, 1),
@@ -1161,7 +1162,7 @@ def render_go_template(template: str, data: Mapping[str, Any], *, now: datetime 
     Supported: text with ``{{ }}`` actions and ``{{-``/``-}}`` trim markers; ``.Input.a.b`` field chains, ``$``
     and ``$name.a`` variables, ``$v := ...`` / ``$v = ...``; string/number/bool literals; pipelines ``|``;
     parenthesised pipelines; ``if``/``else``/``else if``/``end``; functions ``index`` (multi-key), ``toJson``,
-    ``toRawJson``, ``kindIs``, ``fail``, ``hasKey``, ``get``, ``now``, ``unixEpoch``, ``b64dec``, ``b64enc``.
+    ``toRawJson``, ``kindIs``, ``fail``, ``hasKey``, ``get``, ``not``, ``now``, ``unixEpoch``, ``b64dec``, ``b64enc``.
     Numbers in ``data`` become float64 as gjson's ``Value()`` makes them. Printing follows Go's ``fmt`` (1000000
     prints as ``1e+06``; a missing key prints as ``<no value>``, JSON null as ``<nil>``). Anything else
     (``range``, ``with``, comments, other functions, ...) gives ``unsupported``. ``now`` is the clock for ``now``
@@ -1646,6 +1647,8 @@ class _TemplateRunner:
                 raise _GoError(f"error calling toRawJson: {exc}") from None
         if name == "kindIs":
             return _go_kind(args[1]) == _as_go_string(args[0], name)
+        if name == "not":  # Go's builtin: the negation of the argument's truth
+            return not _go_truth(args[0])
         if name == "fail":
             raise _GoError(f"error calling fail: {_as_go_string(args[0], name)}")
         if name in ("hasKey", "get"):

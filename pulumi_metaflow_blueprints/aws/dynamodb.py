@@ -16,8 +16,8 @@ from typing_extensions import NotRequired
 
 from pulumi_metaflow_blueprints.aws import policies
 from pulumi_metaflow_blueprints.aws.args import AwsIdentityArgs, QueueOptionsArgs
-from pulumi_metaflow_blueprints.aws.sqs import caller_account, create_sqs_source, default_name
-from pulumi_metaflow_blueprints.aws.trigger import check_trigger, publish_outputs
+from pulumi_metaflow_blueprints.aws.sqs import caller_account, default_name
+from pulumi_metaflow_blueprints.aws.trigger import check_trigger, create_trigger_queue, publish_source_outputs
 from pulumi_metaflow_blueprints.core.args import FieldFilterArgs, KubernetesArgs, SensorOptionsArgs, TargetArgs
 from pulumi_metaflow_blueprints.core.fields import EventPath, FieldCatalog, PathSegment, SourceField
 from pulumi_metaflow_blueprints.core.filters import exact, string_filter
@@ -61,18 +61,18 @@ class DynamoDBTableTriggerArgs(TypedDict):
     """Which item changes start a run. Defaults to `["INSERT"]` (new items only)."""
     region: NotRequired[str]
     """Region of the table, the Pipe, the queue and the EventSource's client. Defaults to the stack's `aws:region`."""
-    identity: AwsIdentityArgs
-    """How the EventSource pod gets credentials to read the queue."""
     queue: NotRequired[QueueOptionsArgs]
     """Options of the queue between the Pipe and the EventSource."""
+    identity: AwsIdentityArgs
+    """The EventSource's credentials (it reads the queue only; the Pipe has its own role for the stream)."""
     kubernetes: KubernetesArgs
-    """Namespaces, EventBus and labels of the Argo Events objects."""
+    """Argo Events namespace and EventBus, the flows' namespace, and labels for every Kubernetes object."""
     targets: list[TargetArgs]
     """What to start for each record: flows and/or Metaflow events."""
     filters: NotRequired[list[FieldFilterArgs]]
     """Further Sensor filters on the record's fields (anchored), e.g. `new_image.status`."""
     sensor: NotRequired[SensorOptionsArgs]
-    """Retry and rate limit of the Sensor's triggers."""
+    """Retries and rate limit of the triggers (a bulk load of items could otherwise start many runs at once)."""
 
 
 def typed_attribute(segments: Sequence[PathSegment]) -> tuple[PathSegment, ...]:
@@ -181,15 +181,15 @@ class DynamoDBTableTrigger(pulumi.ComponentResource):
     dead_letter_queue_arn: pulumi.Output[str]
     """ARN of the dead-letter queue (also where the Pipe reports records it could not deliver)."""
     role_arn: pulumi.Output[str]
-    """ARN of the role the EventSource uses."""
+    """ARN of the role the EventSource reads the queue with."""
     pipe_arn: pulumi.Output[str]
     """ARN of the EventBridge Pipe."""
     pipe_role_arn: pulumi.Output[str]
     """ARN of the Pipe's role."""
     event_source_name: pulumi.Output[str]
-    """Name of the EventSource."""
+    """Name of the EventSource (its event is `record`)."""
     sensor_name: pulumi.Output[str]
-    """Name of the Sensor."""
+    """Name of the Sensor filtering on `eventName` and starting the targets."""
     workflow_templates: pulumi.Output[list[str]]
     """WorkflowTemplates the Sensor creates Workflows from."""
 
@@ -203,17 +203,7 @@ class DynamoDBTableTrigger(pulumi.ComponentResource):
         plan = trigger.plan
         super().__init__(TYPE_TOKEN, name, None, opts)
 
-        source = create_sqs_source(
-            self,
-            name,
-            plan,
-            event_name=EVENT_NAME,
-            region=trigger.region,
-            queue_name=trigger.queue_name,
-            queue_options=trigger.queue_options,
-            identity=trigger.identity,
-            senders=lambda _: [],
-        )
+        source = create_trigger_queue(self, name, trigger, event_name=EVENT_NAME, senders=lambda _: [])
         account_id, partition = caller_account(self)
         pipe_name = default_name(plan.base, PIPE_NAME_MAX)
         pipe_arn = pulumi.Output.format(
@@ -272,13 +262,4 @@ class DynamoDBTableTrigger(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self, depends_on=[access]),
         )
         create_sensor(self, name, plan, EVENT_NAME, depends_on=[source.event_source])
-        publish_outputs(
-            self,
-            plan,
-            queue_url=source.queue.url,
-            queue_arn=source.queue.arn,
-            dead_letter_queue_arn=source.dead_letter_queue.arn,
-            role_arn=source.reader.role_arn,
-            pipe_arn=pipe.arn,
-            pipe_role_arn=role.arn,
-        )
+        publish_source_outputs(self, plan, source, pipe_arn=pipe.arn, pipe_role_arn=role.arn)

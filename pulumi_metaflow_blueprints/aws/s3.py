@@ -8,10 +8,14 @@ import pulumi_aws as aws
 from typing_extensions import NotRequired
 
 from pulumi_metaflow_blueprints.aws.args import AwsIdentityArgs, QueueOptionsArgs, S3Delivery
-from pulumi_metaflow_blueprints.aws.policies import service_may_send
 from pulumi_metaflow_blueprints.aws.s3_eventbridge import detail_types, eventbridge_fields, route_through_eventbridge
-from pulumi_metaflow_blueprints.aws.sqs import SqsSource, create_sqs_source
-from pulumi_metaflow_blueprints.aws.trigger import AwsTrigger, check_trigger, publish_outputs
+from pulumi_metaflow_blueprints.aws.sqs import SqsSource, caller_account, service_senders
+from pulumi_metaflow_blueprints.aws.trigger import (
+    AwsTrigger,
+    check_trigger,
+    create_trigger_queue,
+    publish_source_outputs,
+)
 from pulumi_metaflow_blueprints.core.args import FieldFilterArgs, KubernetesArgs, SensorOptionsArgs, TargetArgs
 from pulumi_metaflow_blueprints.core.fields import EventPath, FieldCatalog, SourceField
 from pulumi_metaflow_blueprints.core.filters import anchored, exact, string_filter
@@ -157,13 +161,15 @@ class S3ObjectTrigger(pulumi.ComponentResource):
     """New objects in an S3 bucket start a Metaflow flow or publish a Metaflow event.
 
     Creates an encrypted SQS queue with a dead-letter queue, a queue policy admitting only that bucket, the bucket
-    notification, the EventSource's identity and service account, the `sqs` EventSource, and the Sensor.
+    notification, the EventSource's identity and service account, the `sqs` EventSource, and the Sensor. With
+    `eventbridge` delivery, an EventBridge rule of its own (and the bucket's EventBridge setting) replaces the
+    notification, and the queue admits only that rule.
     """
 
     queue_url: pulumi.Output[str]
-    """URL of the queue S3 notifies."""
+    """URL of the queue S3 (or the EventBridge rule) sends to."""
     queue_arn: pulumi.Output[str]
-    """ARN of the queue S3 notifies."""
+    """ARN of the queue S3 (or the EventBridge rule) sends to."""
     dead_letter_queue_arn: pulumi.Output[str]
     """ARN of the dead-letter queue."""
     role_arn: pulumi.Output[str]
@@ -205,14 +211,7 @@ class S3ObjectTrigger(pulumi.ComponentResource):
                 event_name=EVENT_NAME,
             )
         create_sensor(self, name, trigger.plan, EVENT_NAME, depends_on=[source.event_source])
-        publish_outputs(
-            self,
-            trigger.plan,
-            queue_url=source.queue.url,
-            queue_arn=source.queue.arn,
-            dead_letter_queue_arn=source.dead_letter_queue.arn,
-            role_arn=source.reader.role_arn,
-        )
+        publish_source_outputs(self, trigger.plan, source)
 
     def _notify(
         self,
@@ -226,22 +225,12 @@ class S3ObjectTrigger(pulumi.ComponentResource):
         suffix: str | None,
     ) -> SqsSource:
         """The queue admitting only this bucket, and the bucket notification sending to it."""
-        invoke = pulumi.InvokeOutputOptions(parent=self)
-        bucket_arn = pulumi.Output.concat("arn:", aws.get_partition_output(opts=invoke).partition, ":s3:::", bucket)
-        owner = args.get("bucket_account_id") or aws.get_caller_identity_output(opts=invoke).account_id
-        source = create_sqs_source(
-            self,
-            name,
-            trigger.plan,
-            event_name=EVENT_NAME,
-            region=trigger.region,
-            queue_name=trigger.queue_name,
-            queue_options=trigger.queue_options,
-            identity=trigger.identity,
-            senders=lambda queue_arn: [
-                service_may_send("S3MaySendForOneBucket", "s3.amazonaws.com", queue_arn, bucket_arn, owner)
-            ],
-            filter_expression=TEST_EVENT_FILTER,
+        account_id, partition = caller_account(self)
+        bucket_arn = pulumi.Output.concat("arn:", partition, ":s3:::", bucket)
+        owner = args.get("bucket_account_id") or account_id
+        senders = service_senders("S3MaySendForOneBucket", "s3.amazonaws.com", bucket_arn, owner)
+        source = create_trigger_queue(
+            self, name, trigger, event_name=EVENT_NAME, senders=senders, filter_expression=TEST_EVENT_FILTER
         )
         aws.s3.BucketNotification(
             f"{name}-notification",

@@ -11,9 +11,8 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from pulumi_metaflow_blueprints.aws.policies import service_may_send
-from pulumi_metaflow_blueprints.aws.sqs import SqsSource, caller_account, create_sqs_source, default_name
-from pulumi_metaflow_blueprints.aws.trigger import AwsTrigger
+from pulumi_metaflow_blueprints.aws.sqs import SqsSource, caller_account, default_name, service_senders
+from pulumi_metaflow_blueprints.aws.trigger import AwsTrigger, create_trigger_queue
 from pulumi_metaflow_blueprints.core.fields import EventPath, FieldCatalog, SourceField
 from pulumi_metaflow_blueprints.errors import BlueprintInputError
 
@@ -117,19 +116,8 @@ def route_through_eventbridge(
         opts=child,
     )
     account_id, _ = caller_account(parent)
-    source = create_sqs_source(
-        parent,
-        name,
-        plan,
-        event_name=event_name,
-        region=trigger.region,
-        queue_name=trigger.queue_name,
-        queue_options=trigger.queue_options,
-        identity=trigger.identity,
-        senders=lambda queue_arn: [
-            service_may_send("EventBridgeMaySendForOneRule", "events.amazonaws.com", queue_arn, rule.arn, account_id)
-        ],
-    )
+    senders = service_senders("EventBridgeMaySendForOneRule", "events.amazonaws.com", rule.arn, account_id)
+    source = create_trigger_queue(parent, name, trigger, event_name=event_name, senders=senders)
     aws.cloudwatch.EventTarget(
         f"{name}-rule-target",
         rule=rule.name,

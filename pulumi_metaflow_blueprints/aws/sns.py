@@ -8,9 +8,8 @@ import pulumi_aws as aws
 from typing_extensions import NotRequired
 
 from pulumi_metaflow_blueprints.aws.args import AwsIdentityArgs, QueueOptionsArgs
-from pulumi_metaflow_blueprints.aws.policies import service_may_send
-from pulumi_metaflow_blueprints.aws.sqs import create_sqs_source, message_fields
-from pulumi_metaflow_blueprints.aws.trigger import check_trigger, publish_outputs
+from pulumi_metaflow_blueprints.aws.sqs import message_fields, service_senders
+from pulumi_metaflow_blueprints.aws.trigger import check_trigger, create_trigger_queue, publish_source_outputs
 from pulumi_metaflow_blueprints.core.args import FieldFilterArgs, KubernetesArgs, SensorOptionsArgs, TargetArgs
 from pulumi_metaflow_blueprints.core.plan import require
 from pulumi_metaflow_blueprints.core.sensor import create_sensor
@@ -29,20 +28,20 @@ class SnsTopicTriggerArgs(TypedDict):
 
     topic_arn: str
     """ARN of an existing standard topic. A topic of another account must let this account `sns:Subscribe`."""
-    region: NotRequired[str]
-    """Region of the queue and the EventSource's client. Defaults to the stack's `aws:region`."""
     identity: AwsIdentityArgs
-    """How the EventSource pod gets credentials to read the queue."""
+    """The EventSource's credentials: a role allowed to consume only the subscribed queue."""
     queue: NotRequired[QueueOptionsArgs]
     """Options of the queue between the topic and the EventSource."""
+    region: NotRequired[str]
+    """Region of the queue and the EventSource's client (the topic may be elsewhere). Defaults to `aws:region`."""
     kubernetes: KubernetesArgs
-    """Namespaces, EventBus and labels of the Argo Events objects."""
+    """Namespace and EventBus of the EventSource and Sensor, the flows' namespace, extra labels."""
     targets: list[TargetArgs]
     """What to start for each message: flows and/or Metaflow events."""
     filters: NotRequired[list[FieldFilterArgs]]
     """Further Sensor filters on the message's fields (anchored), e.g. `body.kind`."""
     sensor: NotRequired[SensorOptionsArgs]
-    """Retry and rate limit of the Sensor's triggers."""
+    """How the Sensor retries a failed trigger and paces a busy topic."""
 
 
 def check_topic_arn(value: str, argument: str = "topic_arn") -> tuple[str, str]:
@@ -68,13 +67,13 @@ class SnsTopicTrigger(pulumi.ComponentResource):
     dead_letter_queue_arn: pulumi.Output[str]
     """ARN of the dead-letter queue (messages whose body is not JSON end here)."""
     role_arn: pulumi.Output[str]
-    """ARN of the role the EventSource uses."""
+    """ARN of the role the EventSource consumes the queue with."""
     subscription_arn: pulumi.Output[str]
     """ARN of the topic subscription."""
     event_source_name: pulumi.Output[str]
-    """Name of the EventSource."""
+    """Name of the EventSource reading the subscribed queue."""
     sensor_name: pulumi.Output[str]
-    """Name of the Sensor."""
+    """Name of the Sensor that starts the targets."""
     workflow_templates: pulumi.Output[list[str]]
     """WorkflowTemplates the Sensor creates Workflows from."""
 
@@ -85,20 +84,8 @@ class SnsTopicTrigger(pulumi.ComponentResource):
         plan = trigger.plan
         super().__init__(TYPE_TOKEN, name, None, opts)
 
-        source = create_sqs_source(
-            self,
-            name,
-            plan,
-            event_name=EVENT_NAME,
-            region=trigger.region,
-            queue_name=trigger.queue_name,
-            queue_options=trigger.queue_options,
-            identity=trigger.identity,
-            senders=lambda queue_arn: [
-                service_may_send("SnsMaySendForOneTopic", "sns.amazonaws.com", queue_arn, topic_arn, topic_account)
-            ],
-            keep_unreadable=True,
-        )
+        senders = service_senders("SnsMaySendForOneTopic", "sns.amazonaws.com", topic_arn, topic_account)
+        source = create_trigger_queue(self, name, trigger, event_name=EVENT_NAME, senders=senders, keep_unreadable=True)
         subscription = aws.sns.TopicSubscription(
             f"{name}-subscription",
             topic=topic_arn,
@@ -109,12 +96,4 @@ class SnsTopicTrigger(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self, depends_on=[source.queue_policy]),
         )
         create_sensor(self, name, plan, EVENT_NAME, depends_on=[source.event_source])
-        publish_outputs(
-            self,
-            plan,
-            queue_url=source.queue.url,
-            queue_arn=source.queue.arn,
-            dead_letter_queue_arn=source.dead_letter_queue.arn,
-            role_arn=source.reader.role_arn,
-            subscription_arn=subscription.arn,
-        )
+        publish_source_outputs(self, plan, source, subscription_arn=subscription.arn)

@@ -1,6 +1,7 @@
 """The SQS leg every AWS blueprint shares: encrypted queue + DLQ, its policy, the reader identity, the EventSource."""
 
 import re
+import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -49,6 +50,16 @@ def message_fields(source: str) -> FieldCatalog:
             SourceField("message_id", EventPath(("messageId",)), "The SQS message id.", "2d5c3a8e-5f1b-4c1e-9a3e-08f4"),
         ],
     )
+
+
+def service_senders(sid: str, service: str, source_arn: pulumi.Input[str], account: pulumi.Input[str]) -> SendersFor:
+    """Senders: one AWS service, on behalf of one resource of one account only (no confused deputy)."""
+    return lambda queue_arn: [policies.service_may_send(sid, service, queue_arn, source_arn, account)]
+
+
+def principal_senders(principals: list[str]) -> SendersFor:
+    """Senders: the given IAM principals (none: only identities of the queue's account with IAM permission)."""
+    return lambda queue_arn: [policies.principals_may_send(queue_arn, principals)] if principals else []
 
 
 def resolve_region(region: str | None) -> str:
@@ -156,10 +167,19 @@ class SqsSource:
     event_source: k8s.apiextensions.CustomResource
 
 
+_CALLER: "weakref.WeakKeyDictionary[pulumi.Resource, tuple[pulumi.Output[str], pulumi.Output[str]]]" = (
+    weakref.WeakKeyDictionary()
+)
+
+
 def caller_account(parent: pulumi.Resource) -> tuple[pulumi.Output[str], pulumi.Output[str]]:
-    """The deploying account id and partition."""
-    invoke = pulumi.InvokeOutputOptions(parent=parent)
-    return aws.get_caller_identity_output(opts=invoke).account_id, aws.get_partition_output(opts=invoke).partition
+    """The deploying account id and partition, looked up once per component (each lookup is a provider call)."""
+    found = _CALLER.get(parent)
+    if found is None:
+        invoke = pulumi.InvokeOutputOptions(parent=parent)
+        found = aws.get_caller_identity_output(opts=invoke).account_id, aws.get_partition_output(opts=invoke).partition
+        _CALLER[parent] = found
+    return found
 
 
 def create_sqs_source(

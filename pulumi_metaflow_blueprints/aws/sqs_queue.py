@@ -8,9 +8,9 @@ import pulumi
 from typing_extensions import NotRequired
 
 from pulumi_metaflow_blueprints.aws.args import AwsIdentityArgs, QueueOptionsArgs
-from pulumi_metaflow_blueprints.aws.policies import principals_may_send, reader_may_read
-from pulumi_metaflow_blueprints.aws.sqs import caller_account, create_queue_consumer, create_sqs_source, message_fields
-from pulumi_metaflow_blueprints.aws.trigger import check_trigger, publish_outputs
+from pulumi_metaflow_blueprints.aws.policies import reader_may_read
+from pulumi_metaflow_blueprints.aws.sqs import caller_account, create_queue_consumer, message_fields, principal_senders
+from pulumi_metaflow_blueprints.aws.trigger import check_trigger, create_trigger_queue, publish_outputs
 from pulumi_metaflow_blueprints.core.args import FieldFilterArgs, KubernetesArgs, SensorOptionsArgs, TargetArgs
 from pulumi_metaflow_blueprints.core.sensor import create_sensor
 from pulumi_metaflow_blueprints.errors import BlueprintInputError
@@ -37,20 +37,20 @@ class SqsQueueTriggerArgs(TypedDict):
     """ARN of the customer-managed KMS key of the existing queue, if it has one: the reader may decrypt with it."""
     senders: NotRequired[list[str]]
     """New queue only: IAM principals (role, user or account ARNs, or account ids) its policy lets send."""
+    queue: NotRequired[QueueOptionsArgs]
+    """New queue only: options of the queue and its dead-letter queue."""
     region: NotRequired[str]
     """Region of the new queue. Defaults to the existing queue's region, else the stack's `aws:region`."""
     identity: AwsIdentityArgs
-    """How the EventSource pod gets credentials to read the queue."""
-    queue: NotRequired[QueueOptionsArgs]
-    """New queue only: options of the queue and its dead-letter queue."""
+    """The EventSource's credentials: a role allowed to consume this one queue (its KMS key too, when given)."""
     kubernetes: KubernetesArgs
-    """Namespaces, EventBus and labels of the Argo Events objects."""
+    """Where the EventSource, the Sensor and their service accounts live, and the EventBus joining them."""
     targets: list[TargetArgs]
     """What to start for each message: flows and/or Metaflow events."""
     filters: NotRequired[list[FieldFilterArgs]]
     """Further Sensor filters on the message's fields (anchored), e.g. `body.kind`."""
     sensor: NotRequired[SensorOptionsArgs]
-    """Retry and rate limit of the Sensor's triggers."""
+    """Retries and rate limit of the triggers (e.g. at most N runs a minute for a bursty queue)."""
 
 
 @dataclass(frozen=True)
@@ -128,19 +128,19 @@ class SqsQueueTrigger(pulumi.ComponentResource):
     """
 
     queue_url: pulumi.Output[str]
-    """URL of the queue the EventSource reads."""
+    """URL of the queue the EventSource reads (given or created)."""
     queue_arn: pulumi.Output[str]
-    """ARN of the queue the EventSource reads."""
+    """ARN of that queue: producers send here."""
     dead_letter_queue_arn: pulumi.Output[str]
     """ARN of the new queue's dead-letter queue; empty for an existing queue."""
     role_arn: pulumi.Output[str]
-    """ARN of the role the EventSource uses."""
+    """ARN of the role that consumes the queue (created, or the one given in `role-arn` mode)."""
     queue_policy_statement: pulumi.Output[str]
     """Existing queue of another account: the statement (JSON) its owner must add to the queue policy; else empty."""
     event_source_name: pulumi.Output[str]
-    """Name of the EventSource."""
+    """Name of the `sqs` EventSource (its event is `message`)."""
     sensor_name: pulumi.Output[str]
-    """Name of the Sensor."""
+    """Name of the Sensor starting the targets."""
     workflow_templates: pulumi.Output[list[str]]
     """WorkflowTemplates the Sensor creates Workflows from."""
 
@@ -173,18 +173,9 @@ class SqsQueueTrigger(pulumi.ComponentResource):
             queue_url, queue_arn = existing.url, existing.arn
             statement = _statement_for_owner(self, existing, reader.role_arn)
         else:
-            senders = list(args.get("senders") or [])
-            source = create_sqs_source(
-                self,
-                name,
-                plan,
-                event_name=EVENT_NAME,
-                region=trigger.region,
-                queue_name=trigger.queue_name,
-                queue_options=trigger.queue_options,
-                identity=trigger.identity,
-                senders=lambda arn: [principals_may_send(arn, senders)] if senders else [],
-                keep_unreadable=True,
+            may_send = principal_senders(list(args.get("senders") or []))
+            source = create_trigger_queue(
+                self, name, trigger, event_name=EVENT_NAME, senders=may_send, keep_unreadable=True
             )
             event_source, reader = source.event_source, source.reader
             queue_url, queue_arn, dead_letter_queue_arn = (

@@ -8,7 +8,13 @@ import pulumi
 
 from pulumi_metaflow_blueprints.aws.args import AwsIdentityArgs, QueueOptionsArgs
 from pulumi_metaflow_blueprints.aws.identity import check_identity
-from pulumi_metaflow_blueprints.aws.sqs import check_queue_options, resolve_region
+from pulumi_metaflow_blueprints.aws.sqs import (
+    SendersFor,
+    SqsSource,
+    check_queue_options,
+    create_sqs_source,
+    resolve_region,
+)
 from pulumi_metaflow_blueprints.core.fields import FieldCatalog
 from pulumi_metaflow_blueprints.core.plan import TriggerPlan, plan_trigger, require
 
@@ -48,6 +54,47 @@ def check_trigger(
     )
     queue_name, queue_options = check_queue_options(args.get("queue"), plan.base)
     return AwsTrigger(plan, identity, resolved_region, queue_name, queue_options)
+
+
+def create_trigger_queue(
+    parent: pulumi.Resource,
+    name: str,
+    trigger: AwsTrigger,
+    *,
+    event_name: str,
+    senders: SendersFor,
+    filter_expression: str | None = None,
+    keep_unreadable: bool = False,
+) -> SqsSource:
+    """The SQS leg (`create_sqs_source`) of a checked trigger: its queue pair, policy, reader and EventSource."""
+    return create_sqs_source(
+        parent,
+        name,
+        trigger.plan,
+        event_name=event_name,
+        region=trigger.region,
+        queue_name=trigger.queue_name,
+        queue_options=trigger.queue_options,
+        identity=trigger.identity,
+        senders=senders,
+        filter_expression=filter_expression,
+        keep_unreadable=keep_unreadable,
+    )
+
+
+def publish_source_outputs(
+    component: pulumi.ComponentResource, plan: TriggerPlan, source: SqsSource, **extra: pulumi.Input[Any]
+) -> None:
+    """`publish_outputs` for a blueprint that created its queue pair."""
+    publish_outputs(
+        component,
+        plan,
+        queue_url=source.queue.url,
+        queue_arn=source.queue.arn,
+        dead_letter_queue_arn=source.dead_letter_queue.arn,
+        role_arn=source.reader.role_arn,
+        **extra,
+    )
 
 
 def publish_outputs(

@@ -29,11 +29,20 @@ class ResolvedTarget:
 
 
 def value_template(path: EventPath) -> str:
-    """A Go template that JSON-encodes the value at ``path``, failing (never guessing) when it is absent."""
+    """A Go template that JSON-encodes the value at ``path`` (JSON null included) and fails when it is absent.
+
+    A failing template makes Argo fall back to the parameter's `value`; we set none, so the trigger errors (and the
+    Sensor retries and logs it) instead of starting the flow with a guessed value.
+    """
+    *parent, last = path.segments
+    if isinstance(last, int):  # out of range is a template error in Go's `index`
+        return f"{{{{- toRawJson ({path.go_template_value}) -}}}}"
+    holder = EventPath(tuple(parent)).go_template_value if parent else "index .Input"
+    key = json.dumps(last)
     return (
-        f"{{{{- $v := {path.go_template_value} -}}}}"
-        f'{{{{- if kindIs "invalid" $v -}}}}{{{{- fail "event has no {path.gjson}" -}}}}{{{{- end -}}}}'
-        "{{- toRawJson $v -}}"
+        f"{{{{- $p := {holder} -}}}}"
+        f'{{{{- if not (hasKey $p {key}) -}}}}{{{{- fail "event has no {path.gjson}" -}}}}{{{{- end -}}}}'
+        f"{{{{- toRawJson (get $p {key}) -}}}}"
     )
 
 

@@ -128,8 +128,9 @@ class PlaceholderMocks(mocks.Mocks):
     def new_resource(self, args: mocks.MockResourceArgs) -> tuple[str | None, dict[Any, Any]]:
         if not args.custom:
             return None, {}
-        resource_id, state = placeholders.resource_state(args.typ, args.name, args.inputs)
-        return resource_id, state if self.computed else dict(args.inputs)
+        if not self.computed:
+            return None, dict(args.inputs)  # no id and no computed attribute: both unknown, as in a real preview
+        return placeholders.resource_state(args.typ, args.name, args.inputs)
 
     def call(self, args: mocks.MockCallArgs) -> tuple[dict[Any, Any], list[tuple[str, str]] | None]:
         return placeholders.invoke_result(args.token, args.args), []

@@ -1,0 +1,141 @@
+"""What a simulation reports: per Sensor, the EventSource filter, each dependency, each trigger; and exit codes."""
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+Verdict = Literal["triggered", "not-triggered", "mis-wired", "unsupported"]
+"""triggered: every trigger fires with every mapped value from the event; not-triggered: a filter drops the event;
+mis-wired: a trigger fails or a mapped value falls back to its `value`; unsupported: not decidable offline."""
+
+EXIT_CODES: dict[Verdict, int] = {"triggered": 0, "not-triggered": 1, "mis-wired": 3, "unsupported": 4}
+"""Exit codes of `metaflow-blueprints simulate` (2 is taken by usage and input errors)."""
+_SEVERITY: tuple[Verdict, ...] = ("not-triggered", "mis-wired", "unsupported", "triggered")
+
+ParameterStatus = Literal["event", "fallback", "failed", "static", "skipped", "unsupported"]
+
+
+class SimulationInputError(Exception):
+    """The event file, the format or the blueprint name cannot be used (the CLI exits with 2)."""
+
+
+def worst(verdicts: list[Verdict]) -> Verdict:
+    """The verdict that decides the outcome: not-triggered, then mis-wired, then unsupported."""
+    return next((v for v in _SEVERITY if v in verdicts), "triggered")
+
+
+@dataclass(frozen=True)
+class FilterCheck:
+    """One filter's verdict and the value it saw (``kind``: eventsource, data, expr, context, time, script)."""
+
+    kind: str
+    index: int
+    outcome: str
+    reason: str
+    path: str | None = None
+    value: Any = None
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class DependencyCheck:
+    """Whether one Sensor dependency accepts the event."""
+
+    name: str
+    event_source: str
+    event_name: str
+    outcome: str
+    reason: str
+    filters: tuple[FilterCheck, ...] = ()
+
+
+@dataclass(frozen=True)
+class ParameterCheck:
+    """Where one trigger parameter's value came from.
+
+    ``status``: ``event`` (from the event), ``fallback`` (a mapped value fell back to ``value``), ``failed`` (Argo
+    fails the trigger), ``static`` (a fixed ``value``), ``skipped`` (left out), ``unsupported``.
+    """
+
+    name: str
+    dest: str
+    source: str
+    status: ParameterStatus
+    value: str | None
+    reason: str
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class TriggerCheck:
+    """What one trigger would do: the Workflow it creates or the HTTP request it sends."""
+
+    name: str
+    kind: str
+    outcome: Literal["fires", "fails", "unsupported"]
+    message: str
+    parameters: tuple[ParameterCheck, ...] = ()
+    workflow_template: str | None = None
+    workflow: Any = None
+    """The k8s resource after the parameters are applied (None when the trigger fails)."""
+    arguments: tuple[tuple[str, str, str], ...] = ()
+    """The Workflow's arguments: (name, value, where it came from)."""
+    request: dict[str, Any] | None = None
+    """HTTP: ``{method, url, headers, body, json}`` with secrets masked."""
+    notes: tuple[str, ...] = ()
+
+    @property
+    def verdict(self) -> Verdict:
+        """mis-wired when it fails or a mapped value falls back; unsupported when undecidable."""
+        if self.outcome == "fails" or any(p.status in ("fallback", "failed", "skipped") for p in self.parameters):
+            return "mis-wired"
+        if self.outcome == "unsupported" or any(p.status == "unsupported" for p in self.parameters):
+            return "unsupported"
+        return "triggered"
+
+
+@dataclass(frozen=True)
+class SensorSimulation:
+    """One Sensor and the event delivered to its EventSource."""
+
+    blueprint: str
+    blueprint_type: str
+    sensor: str
+    namespace: str
+    event_source: str
+    event_name: str
+    event_type: str
+    event: Any
+    verdict: Verdict
+    reason: str
+    source_filter: FilterCheck | None = None
+    dependencies: tuple[DependencyCheck, ...] = ()
+    triggers: tuple[TriggerCheck, ...] = ()
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Simulation:
+    """Every simulated Sensor; ``exit_code`` follows ``EXIT_CODES`` for the worst verdict."""
+
+    sensors: tuple[SensorSimulation, ...] = field(default_factory=tuple)
+
+    @property
+    def verdict(self) -> Verdict:
+        """The worst verdict of all Sensors."""
+        return worst([s.verdict for s in self.sensors])
+
+    @property
+    def exit_code(self) -> int:
+        """0, or the code of the worst verdict."""
+        return EXIT_CODES[self.verdict]
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-ready dict (for `--json`)."""
+        sensors = []
+        for sensor in self.sensors:
+            item = asdict(sensor)
+            for trigger, data in zip(sensor.triggers, item["triggers"], strict=True):
+                data["verdict"] = trigger.verdict
+                data["arguments"] = [{"name": n, "value": v, "from": f} for n, v, f in trigger.arguments]
+            sensors.append(item)
+        return {"verdict": self.verdict, "exit_code": self.exit_code, "sensors": sensors}

@@ -1,0 +1,104 @@
+"""Find the Sensors of an offline program run, the blueprint each belongs to, and the EventSources they listen to."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from pulumi_metaflow_blueprints.offline import ProgramRun
+from pulumi_metaflow_blueprints.simulate.model import SimulationInputError
+
+EVENT_SOURCE_TYPES = {"sqs": "sqs", "sns": "sns", "webhook": "webhook", "pubSub": "pubsub"}
+"""EventSource spec keys -> the event type Argo writes into the event context (``EventSourceType``)."""
+_NOT_EVENT_TYPES = frozenset({"eventBusName", "template", "service", "replicas"})
+
+
+@dataclass(frozen=True)
+class EventSourceEvent:
+    """One event of an EventSource: ``spec[type_key][event_name]``."""
+
+    name: str
+    namespace: str
+    type_key: str
+    event_name: str
+    config: Mapping[str, Any]
+
+    @property
+    def event_type(self) -> str:
+        """The context ``type`` Argo gives its events (the spec key lower-cased for types not listed)."""
+        return EVENT_SOURCE_TYPES.get(self.type_key, self.type_key.lower())
+
+
+@dataclass(frozen=True)
+class SensorTarget:
+    """A Sensor with the blueprint (component resource) that created it."""
+
+    blueprint: str
+    blueprint_type: str
+    name: str
+    namespace: str
+    spec: Mapping[str, Any]
+
+
+def sensors(run: ProgramRun, blueprint: str | None = None) -> list[SensorTarget]:
+    """The program's Sensors (only those of component ``blueprint`` when given).
+
+    Raises SimulationInputError listing the component names when ``blueprint`` matches none, or when the program has
+    no Sensor at all.
+    """
+    by_urn = {r.urn: r for r in run.registrations}
+    found: list[SensorTarget] = []
+    for registration in run.custom_resources("Sensor"):
+        inputs = registration.plain_inputs
+        metadata = inputs.get("metadata") or {}
+        parent = by_urn.get(registration.parent)
+        owner = parent if parent is not None and not parent.custom else registration
+        found.append(
+            SensorTarget(
+                blueprint=owner.name,
+                blueprint_type=owner.type.rsplit(":", 1)[-1],
+                name=str(metadata.get("name", registration.name)),
+                namespace=str(metadata.get("namespace", "")),
+                spec=inputs.get("spec") or {},
+            )
+        )
+    if not found:
+        raise SimulationInputError("the program creates no Argo Events Sensor")
+    if blueprint is None:
+        return found
+    chosen = [s for s in found if s.blueprint == blueprint]
+    if not chosen:
+        names = ", ".join(sorted({s.blueprint for s in found}))
+        raise SimulationInputError(f"no blueprint named {blueprint!r}; the program's blueprints are: {names}")
+    return chosen
+
+
+def event_sources(run: ProgramRun) -> list[EventSourceEvent]:
+    """Every event of every EventSource the program creates."""
+    found: list[EventSourceEvent] = []
+    for registration in run.custom_resources("EventSource"):
+        inputs = registration.plain_inputs
+        metadata = inputs.get("metadata") or {}
+        for type_key, events in (inputs.get("spec") or {}).items():
+            if type_key in _NOT_EVENT_TYPES or not isinstance(events, Mapping):
+                continue
+            for event_name, config in events.items():
+                if isinstance(config, Mapping):
+                    found.append(
+                        EventSourceEvent(
+                            name=str(metadata.get("name", registration.name)),
+                            namespace=str(metadata.get("namespace", "")),
+                            type_key=str(type_key),
+                            event_name=str(event_name),
+                            config=config,
+                        )
+                    )
+    return found
+
+
+def find_event_source(
+    sources: list[EventSourceEvent], namespace: str, name: str, event_name: str
+) -> EventSourceEvent | None:
+    """The EventSource event a dependency names (in the Sensor's namespace)."""
+    return next(
+        (s for s in sources if s.namespace == namespace and s.name == name and s.event_name == event_name), None
+    )

@@ -1,0 +1,191 @@
+"""What one Sensor trigger does with an event: the Workflow it creates (k8s) or the request it sends (http)."""
+
+import json
+import re
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from pulumi_metaflow_blueprints.argo.semantics import apply_parameters, construct_payload, resolve_param_value
+from pulumi_metaflow_blueprints.simulate.model import ParameterCheck, ParameterStatus, TriggerCheck
+
+_KEYS = ("dataTemplate", "dataKey", "contextTemplate", "contextKey")
+_FROM_EVENT = ("dataTemplate", "dataKey", "contextTemplate", "contextKey", "event")
+_ARGUMENT_DEST = re.compile(r"^spec\.arguments\.parameters\.(\d+)\.value$")
+_FAIL_PATH = re.compile(r'fail "event has no ([^"]+)"')
+_INDEX_PATH = re.compile(r"index \.Input((?: (?:\"[^\"]*\"|\d+))+)")
+_SENSITIVE_HEADER = re.compile(r"authorization|token|secret|password|api-?key|cookie|signature", re.IGNORECASE)
+_HANDLED = frozenset({"name", "k8s", "http", "conditions", "conditionsReset"})
+Events = Mapping[str, Mapping[str, Any]]
+
+
+def check_trigger(trigger: Mapping[str, Any], events: Events, *, now: datetime | None = None) -> TriggerCheck:
+    """Evaluate one Sensor trigger (``spec.triggers[i]``) against the events received, by dependency name."""
+    template = trigger.get("template") or {}
+    name = str(template.get("name", ""))
+    others = sorted(k for k in template if k not in _HANDLED)
+    if others:
+        return TriggerCheck(name, others[0], "unsupported", f"{others[0]} triggers are not simulated")
+    if template.get("conditions"):
+        return TriggerCheck(name, "conditions", "unsupported", "trigger conditions are not simulated")
+    notes = _trigger_notes(trigger)
+    if "k8s" in template:
+        return _k8s(name, template["k8s"], events, now, notes)
+    if "http" in template:
+        return _http(name, template["http"], events, now, notes)
+    return TriggerCheck(name, "none", "unsupported", "the trigger has no k8s or http template")
+
+
+def _trigger_notes(trigger: Mapping[str, Any]) -> tuple[str, ...]:
+    notes = []
+    if trigger.get("parameters"):
+        notes.append("trigger-level parameters (applied to the template itself) are not simulated")
+    if trigger.get("policy"):
+        notes.append("the trigger policy (what counts as success) is not simulated")
+    return tuple(notes)
+
+
+def parameter_checks(
+    params: Sequence[Mapping[str, Any]], events: Events, names: Sequence[str], now: datetime | None
+) -> tuple[ParameterCheck, ...]:
+    """Resolve every parameter on its own (Argo stops at the first failure; this reports them all)."""
+    checks = []
+    for param, name in zip(params, names, strict=True):
+        src = param.get("src") or {}
+        resolved = resolve_param_value(src, events, now=now)
+        mapped = any(src.get(k) for k in _KEYS) or src.get("value") is None
+        status: ParameterStatus
+        if resolved.status == "unsupported":
+            status = "unsupported"
+        elif resolved.status == "error":
+            status = "failed"
+        elif resolved.status == "skipped":
+            status = "skipped"
+        elif resolved.origin in _FROM_EVENT:
+            status = "event"
+        else:
+            status = "fallback" if mapped else "static"
+        notes = list(resolved.notes)
+        if src.get("useRawData") is True and resolved.status == "ok" and resolved.value_type == "String":
+            if src.get("dataTemplate") or src.get("contextTemplate") or status == "fallback":
+                notes.append(
+                    f"useRawData has no effect on a template or value result: it goes out as the JSON string "
+                    f"{json.dumps(resolved.value)}, not as raw JSON"
+                )
+        checks.append(
+            ParameterCheck(
+                name=name,
+                dest=str(param.get("dest", "")),
+                source=describe_source(src),
+                status=status,
+                value=resolved.value,
+                reason=resolved.reason,
+                notes=tuple(notes),
+            )
+        )
+    return tuple(checks)
+
+
+def describe_source(src: Mapping[str, Any]) -> str:
+    """A short description of a parameter source (the event path our Go templates read, when recognisable)."""
+    parts = []
+    for key in _KEYS:
+        value = src.get(key)
+        if not value:
+            continue
+        if key.endswith("Template"):
+            path = _template_path(str(value))
+            parts.append(f"{key} ({path})" if path else f"{key} {value}")
+        else:
+            parts.append(f"{key} {value}")
+    if src.get("value") is not None:
+        parts.append(f"value {json.dumps(src['value'])}")
+    return ", ".join(parts) or "the whole event"
+
+
+def _template_path(template: str) -> str | None:
+    failed = _FAIL_PATH.search(template)
+    if failed:
+        return failed.group(1)
+    indexed = _INDEX_PATH.search(template)
+    if indexed:
+        return ".".join(json.loads(p) if p.startswith('"') else p for p in re.findall(r'"[^"]*"|\d+', indexed.group(1)))
+    return None
+
+
+def _k8s(name: str, k8s: Mapping[str, Any], events: Events, now: datetime | None, notes: tuple[str, ...]) -> TriggerCheck:
+    source = k8s.get("source") or {}
+    operation = k8s.get("operation") or "create"
+    if "resource" not in source:
+        return TriggerCheck(name, "k8s", "unsupported", "k8s sources other than an inline resource are not simulated")
+    resource = source["resource"]
+    params = list(k8s.get("parameters") or [])
+    arguments = _arguments(resource)
+    names = [_parameter_name(str(p.get("dest", "")), arguments) for p in params]
+    checks = parameter_checks(params, events, names, now)
+    applied = apply_parameters(resource, params, events, now=now)
+    spec = resource.get("spec") if isinstance(resource, Mapping) else None
+    ref = (spec or {}).get("workflowTemplateRef", {}).get("name") if isinstance(spec, Mapping) else None
+    kind = f"k8s {operation} {resource.get('kind', 'resource') if isinstance(resource, Mapping) else 'resource'}"
+    if applied.status != "ok":
+        outcome = "unsupported" if applied.status == "unsupported" else "fails"
+        message = f"Argo fails the trigger and creates nothing: {applied.message}"
+        if outcome == "unsupported":
+            message = f"cannot simulate: {applied.message}"
+        return TriggerCheck(name, kind, outcome, message, checks, ref, None, (), None, notes)
+    final_arguments = _arguments(applied.document)
+    origin = {check.name: check for check in checks}
+    rows = tuple(
+        (arg_name, value, _argument_origin(origin.get(arg_name))) for arg_name, value in final_arguments.items()
+    )
+    message = f"creates a {resource.get('kind', 'resource')}" + (f" from WorkflowTemplate {ref}" if ref else "")
+    return TriggerCheck(name, kind, "fires", message, checks, ref, applied.document, rows, None, notes)
+
+
+def _arguments(resource: Any) -> dict[str, str]:
+    spec = resource.get("spec") if isinstance(resource, Mapping) else None
+    arguments = (spec or {}).get("arguments") if isinstance(spec, Mapping) else None
+    items = (arguments or {}).get("parameters") if isinstance(arguments, Mapping) else None
+    return {str(p.get("name")): str(p.get("value")) for p in items or [] if isinstance(p, Mapping)}
+
+
+def _parameter_name(dest: str, arguments: Mapping[str, str]) -> str:
+    match = _ARGUMENT_DEST.match(dest)
+    names = list(arguments)
+    if match and int(match.group(1)) < len(names):
+        return names[int(match.group(1))]
+    return dest
+
+
+def _argument_origin(check: ParameterCheck | None) -> str:
+    if check is None:
+        return "static (in the Workflow spec)"
+    labels = {"event": "from the event", "fallback": "FALLBACK to value", "static": "static value"}
+    return f"{labels.get(check.status, check.status)}: {check.source}"
+
+
+def _http(name: str, http: Mapping[str, Any], events: Events, now: datetime | None, notes: tuple[str, ...]) -> TriggerCheck:
+    params = list(http.get("payload") or [])
+    checks = parameter_checks(params, events, [str(p.get("dest", "")) or "(whole body)" for p in params], now)
+    payload = construct_payload(params, events, now=now)
+    method = str(http.get("method") or "POST")
+    url = str(http.get("url", ""))
+    kind = f"http {method}"
+    if payload.status != "ok":
+        outcome = "unsupported" if payload.status == "unsupported" else "fails"
+        message = f"Argo fails the trigger and sends nothing: {payload.message}"
+        if outcome == "unsupported":
+            message = f"cannot simulate: {payload.message}"
+        return TriggerCheck(name, kind, outcome, message, checks, notes=notes)
+    headers = {str(k): _mask(str(k), str(v)) for k, v in (http.get("headers") or {}).items()}
+    for secure in http.get("secureHeaders") or []:
+        ref = (secure.get("valueFrom") or {}).get("secretKeyRef") or {}
+        headers[str(secure.get("name"))] = f"[secret {ref.get('name')}/{ref.get('key')}]"
+    if http.get("basicAuth"):
+        headers["Authorization"] = "Basic [secret]"
+    request = {"method": method, "url": url, "headers": headers, "body": payload.body, "json": payload.document}
+    return TriggerCheck(name, kind, "fires", f"sends {method} {url}", checks, request=request, notes=notes)
+
+
+def _mask(name: str, value: str) -> str:
+    return "[masked]" if _SENSITIVE_HEADER.search(name) else value

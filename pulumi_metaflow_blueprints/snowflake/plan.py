@@ -1,0 +1,165 @@
+"""The checked, plain decisions of one `TableChangeTrigger`: every Snowflake name, the schedule, the role and the URL."""
+
+import re
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import pulumi
+
+from pulumi_metaflow_blueprints.errors import BlueprintInputError
+from pulumi_metaflow_blueprints.snowflake.args import SnowflakeObjectKind, TableChangeTriggerArgs
+from pulumi_metaflow_blueprints.snowflake.identifiers import (
+    check_identifier,
+    check_upper_name,
+    check_warehouse,
+    derived_name,
+    qualified,
+)
+
+DEFAULT_SCHEDULE_SECONDS = 60
+MIN_SCHEDULE_SECONDS = 10
+MAX_SCHEDULE_SECONDS = 86400
+_SAFE_URL = re.compile(r"^https://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~%!*+,;=:@/-]*)?$")
+"""What the receiver URL may contain: it is written into the poster procedure's code."""
+
+
+@dataclass(frozen=True)
+class SnowflakeObject:
+    """A schema-level object: database, schema and name, and its quoted fully qualified name."""
+
+    database: str
+    schema: str
+    name: str
+
+    @property
+    def qualified(self) -> str:
+        """`"DB"."SCHEMA"."NAME"`."""
+        return qualified(self.database, self.schema, self.name)
+
+    @property
+    def dotted(self) -> str:
+        """`DB.SCHEMA.NAME`, for people and payloads (names never contain dots)."""
+        return f"{self.database}.{self.schema}.{self.name}"
+
+
+@dataclass(frozen=True)
+class RolePlan:
+    """The least-privilege role: its name and the role it is granted to."""
+
+    name: str
+    parent: str
+
+
+@dataclass(frozen=True)
+class SnowflakePlan:
+    """Everything the blueprint will create in Snowflake, decided before anything is registered."""
+
+    source: SnowflakeObject
+    kind: SnowflakeObjectKind
+    append_only: bool
+    stream: SnowflakeObject
+    batches: SnowflakeObject
+    secret: SnowflakeObject
+    network_rule: SnowflakeObject
+    poster: SnowflakeObject
+    task: SnowflakeObject
+    integration: str
+    warehouse: str | None
+    schedule_seconds: int
+    role: RolePlan | None
+    url: str
+    host_port: str
+
+    @property
+    def schema_qualified(self) -> str:
+        """The quoted schema holding the blueprint's objects."""
+        return qualified(self.stream.database, self.stream.schema)
+
+    @property
+    def poster_signature(self) -> str:
+        """The poster procedure as GRANT and ownership statements name it: name plus argument types."""
+        return f"{self.poster.qualified}(VARCHAR)"
+
+
+def check_schedule(value: object, argument: str = "schedule_seconds") -> int:
+    """Seconds between stream checks: a whole number (floats from other languages accepted) in range."""
+    if value is None:
+        return DEFAULT_SCHEDULE_SECONDS
+    whole = isinstance(value, int | float) and not isinstance(value, bool) and int(value) == value
+    if not whole or not MIN_SCHEDULE_SECONDS <= int(value) <= MAX_SCHEDULE_SECONDS:  # type: ignore[arg-type]
+        raise BlueprintInputError(
+            argument,
+            f"{value!r} is not a whole number of seconds from {MIN_SCHEDULE_SECONDS} to {MAX_SCHEDULE_SECONDS}",
+            "e.g. 60 (check the stream every minute)",
+        )
+    return int(value)  # type: ignore[arg-type]
+
+
+def check_kind(value: object, argument: str = "kind") -> SnowflakeObjectKind:
+    """`table` (default) or `view`."""
+    if value is None:
+        return SnowflakeObjectKind.TABLE
+    try:
+        return SnowflakeObjectKind(value)
+    except ValueError:
+        raise BlueprintInputError(argument, f"{value!r} is not an object kind", "use table or view") from None
+
+
+def check_receiver_url(url: str, argument: str) -> tuple[str, str]:
+    """The receiver URL (plain characters only: it goes into the procedure's code) and its `host:port`."""
+    if not _SAFE_URL.match(url) or "$$" in url:
+        raise BlueprintInputError(
+            argument,
+            f"the webhook URL {url!r} has characters the blueprint does not write into Snowflake code",
+            "use a URL of letters, digits and -._~%!*+,;=:@/ only",
+        )
+    parts = urlsplit(url)
+    return url, f"{parts.hostname}:{parts.port or 443}"
+
+
+def plan_snowflake(args: TableChangeTriggerArgs, base: str, url: str, url_argument: str) -> SnowflakePlan:
+    """Check the Snowflake arguments and name every object (pure: registers nothing)."""
+    database = check_identifier(args.get("database"), "database")
+    schema = check_identifier(args.get("schema"), "schema")
+    table = check_identifier(args.get("table"), "table")
+    home_db = check_identifier(args.get("objects_database") or database, "objects_database")
+    home_schema = check_identifier(args.get("objects_schema") or schema, "objects_schema")
+    given_prefix = args.get("name_prefix")
+    if given_prefix is not None:
+        prefix = check_upper_name(given_prefix, "name_prefix")
+    else:
+        prefix = derived_name(f"{pulumi.get_project()}_{pulumi.get_stack()}_{base}")
+    warehouse = args.get("warehouse")
+    role_args = args.get("role")
+    role = None
+    if role_args is not None:
+        if not isinstance(role_args, dict):
+            raise BlueprintInputError("role", "must be an object", "give `{'parent_role': 'SYSADMIN'}`")
+        parent = check_identifier(role_args.get("parent_role"), "role.parent_role")
+        role_name = role_args.get("name")
+        role = RolePlan(
+            name=check_upper_name(role_name, "role.name") if role_name is not None else f"{prefix}_ROLE",
+            parent=parent,
+        )
+    checked_url, host_port = check_receiver_url(url, url_argument)
+
+    def home(suffix: str) -> SnowflakeObject:
+        return SnowflakeObject(home_db, home_schema, f"{prefix}_{suffix}")
+
+    return SnowflakePlan(
+        source=SnowflakeObject(database, schema, table),
+        kind=check_kind(args.get("kind")),
+        append_only=bool(args.get("append_only", False)),
+        stream=home("STREAM"),
+        batches=home("BATCHES"),
+        secret=home("WEBHOOK_TOKEN"),
+        network_rule=home("EGRESS"),
+        poster=home("POST_BATCH"),
+        task=home("TASK"),
+        integration=f"{prefix}_EGRESS",
+        warehouse=check_warehouse(warehouse) if warehouse is not None else None,
+        schedule_seconds=check_schedule(args.get("schedule_seconds")),
+        role=role,
+        url=checked_url,
+        host_port=host_port,
+    )
