@@ -41,11 +41,12 @@ def gjson(path: tuple[Any, ...]) -> str:
 
 def value_template(path: tuple[Any, ...]) -> str:
     """JSON-encode the event value at ``path``; fail the trigger when it is missing."""
-    keys = " ".join(str(p) if isinstance(p, int) else json.dumps(p) for p in path)
+    parent = " ".join(str(p) if isinstance(p, int) else json.dumps(p) for p in path[:-1])
+    last = json.dumps(path[-1])
     return (
-        f"{{{{- $v := index .Input {keys} -}}}}"
-        f'{{{{- if kindIs "invalid" $v -}}}}{{{{- fail "event has no {gjson(path)}" -}}}}{{{{- end -}}}}'
-        "{{- toRawJson $v -}}"
+        f"{{{{- $p := index .Input {parent} -}}}}"
+        f'{{{{- if not (hasKey $p {last}) -}}}}{{{{- fail "event has no {gjson(path)}" -}}}}{{{{- end -}}}}'
+        f"{{{{- toRawJson (get $p {last}) -}}}}"
     )
 
 

@@ -95,3 +95,15 @@ def test_secrets_are_masked_in_everything_written() -> None:
     assert "s3cr3t-value" not in export.resources_json(run)
     assert "s3cr3t-value" not in export.manifests_yaml(run)
     assert mask(run.named("token").inputs)["stringData"] == "[secret]"
+
+
+def test_config_defaults_are_stored_as_the_pulumi_cli_stores_them(tmp_path: Path) -> None:
+    from pulumi_metaflow_blueprints.offline.runner import load_project
+
+    (tmp_path / "Pulumi.yaml").write_text(
+        "name: demo\nconfig:\n  jobId: {default: 481516}\n  enabled: {default: true}\n"
+        "  ids: {default: [1, 2]}\n  aws:region: {value: us-west-2}\n"
+    )
+    name, defaults = load_project(tmp_path)
+    assert name == "demo"
+    assert defaults == {"demo:jobId": "481516", "demo:enabled": "true", "demo:ids": "[1, 2]", "aws:region": "us-west-2"}

@@ -380,7 +380,7 @@ class _Evaluator:
                 raise _ExprError(f"cannot use {_type_name(key)} as a map key")
             value = base.get(key)
         elif isinstance(base, list) and _is_number(key) and float(key).is_integer():
-            index = int(key) + (len(base) if key < 0 else 0)
+            index = int(key) + (len(base) if int(key) < 0 else 0)
             if not 0 <= index < len(base):
                 raise _ExprError(f"index out of range: {int(key)} (array of length {len(base)})")
             value = base[index]

@@ -1,5 +1,6 @@
 """Run a Pulumi Python program under recording mocks and collect every registered resource."""
 
+import json
 import os
 import runpy
 import sys
@@ -163,6 +164,17 @@ def run_program(
     return run
 
 
+def config_text(value: Any) -> str:
+    """A config value as the Pulumi CLI stores it: text, `true`/`false`, numbers as written, objects as JSON."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return str(value)
+    return json.dumps(value)
+
+
 def load_project(program_dir: Path) -> tuple[str, dict[str, str]]:
     """The project name and the config defaults `Pulumi.yaml` declares (keys namespaced by project)."""
     manifest = program_dir / "Pulumi.yaml"
@@ -175,7 +187,7 @@ def load_project(program_dir: Path) -> tuple[str, dict[str, str]]:
         value = spec.get("default", spec.get("value")) if isinstance(spec, dict) else spec
         if value is not None:
             full = key if ":" in key else f"{name}:{key}"
-            defaults[full] = value if isinstance(value, str) else yaml.safe_dump(value).strip()
+            defaults[full] = config_text(value)
     return name, defaults
 
 

@@ -11,7 +11,7 @@ EXIT_CODES: dict[Verdict, int] = {"triggered": 0, "not-triggered": 1, "mis-wired
 """Exit codes of `metaflow-blueprints simulate` (2 is taken by usage and input errors)."""
 _SEVERITY: tuple[Verdict, ...] = ("not-triggered", "mis-wired", "unsupported", "triggered")
 
-ParameterStatus = Literal["event", "fallback", "failed", "static", "skipped", "unsupported"]
+ParameterStatus = Literal["event", "computed", "fallback", "failed", "static", "skipped", "unsupported"]
 
 
 class SimulationInputError(Exception):
@@ -20,7 +20,10 @@ class SimulationInputError(Exception):
 
 def worst(verdicts: list[Verdict]) -> Verdict:
     """The verdict that decides the outcome: not-triggered, then mis-wired, then unsupported."""
-    return next((v for v in _SEVERITY if v in verdicts), "triggered")
+    for verdict in _SEVERITY:
+        if verdict in verdicts:
+            return verdict
+    return "triggered"
 
 
 @dataclass(frozen=True)
@@ -52,7 +55,8 @@ class DependencyCheck:
 class ParameterCheck:
     """Where one trigger parameter's value came from.
 
-    ``status``: ``event`` (from the event), ``fallback`` (a mapped value fell back to ``value``), ``failed`` (Argo
+    ``status``: ``event`` (from the event), ``computed`` (a template that reads no event data, e.g. ``now``),
+    ``fallback`` (a mapped value fell back to ``value``), ``failed`` (Argo
     fails the trigger), ``static`` (a fixed ``value``), ``skipped`` (left out), ``unsupported``.
     """
 

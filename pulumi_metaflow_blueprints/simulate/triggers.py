@@ -61,17 +61,19 @@ def parameter_checks(
             status = "failed"
         elif resolved.status == "skipped":
             status = "skipped"
+        elif resolved.origin in ("dataTemplate", "contextTemplate") and ".Input" not in str(src.get(resolved.origin)):
+            status = "computed"
         elif resolved.origin in _FROM_EVENT:
             status = "event"
         else:
             status = "fallback" if mapped else "static"
         notes = list(resolved.notes)
-        if src.get("useRawData") is True and resolved.status == "ok" and resolved.value_type == "String":
-            if src.get("dataTemplate") or src.get("contextTemplate") or status == "fallback":
-                notes.append(
-                    f"useRawData has no effect on a template or value result: it goes out as the JSON string "
-                    f"{json.dumps(resolved.value)}, not as raw JSON"
-                )
+        raw_string = src.get("useRawData") is True and resolved.status == "ok" and resolved.value_type == "String"
+        if raw_string and (src.get("dataTemplate") or src.get("contextTemplate") or status == "fallback"):
+            notes.append(
+                f"useRawData has no effect on a template or value result: it goes out as the JSON string "
+                f"{json.dumps(resolved.value)}, not as raw JSON"
+            )
         checks.append(
             ParameterCheck(
                 name=name,
@@ -113,7 +115,9 @@ def _template_path(template: str) -> str | None:
     return None
 
 
-def _k8s(name: str, k8s: Mapping[str, Any], events: Events, now: datetime | None, notes: tuple[str, ...]) -> TriggerCheck:
+def _k8s(
+    name: str, k8s: Mapping[str, Any], events: Events, now: datetime | None, notes: tuple[str, ...]
+) -> TriggerCheck:
     source = k8s.get("source") or {}
     operation = k8s.get("operation") or "create"
     if "resource" not in source:
@@ -161,10 +165,13 @@ def _argument_origin(check: ParameterCheck | None) -> str:
     if check is None:
         return "static (in the Workflow spec)"
     labels = {"event": "from the event", "fallback": "FALLBACK to value", "static": "static value"}
+    labels["computed"] = "computed"
     return f"{labels.get(check.status, check.status)}: {check.source}"
 
 
-def _http(name: str, http: Mapping[str, Any], events: Events, now: datetime | None, notes: tuple[str, ...]) -> TriggerCheck:
+def _http(
+    name: str, http: Mapping[str, Any], events: Events, now: datetime | None, notes: tuple[str, ...]
+) -> TriggerCheck:
     params = list(http.get("payload") or [])
     checks = parameter_checks(params, events, [str(p.get("dest", "")) or "(whole body)" for p in params], now)
     payload = construct_payload(params, events, now=now)

@@ -1,4 +1,4 @@
-"""The checked, plain decisions of one `TableChangeTrigger`: every Snowflake name, the schedule, the role and the URL."""
+"""The checked, plain decisions of one `TableChangeTrigger`: every Snowflake name, the schedule, role and URL."""
 
 import re
 from dataclasses import dataclass
@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 import pulumi
 
+from pulumi_metaflow_blueprints.core.plan import require
 from pulumi_metaflow_blueprints.errors import BlueprintInputError
 from pulumi_metaflow_blueprints.snowflake.args import SnowflakeObjectKind, TableChangeTriggerArgs
 from pulumi_metaflow_blueprints.snowflake.identifiers import (
@@ -117,11 +118,19 @@ def check_receiver_url(url: str, argument: str) -> tuple[str, str]:
     return url, f"{parts.hostname}:{parts.port or 443}"
 
 
+def check_source(args: TableChangeTriggerArgs) -> SnowflakeObject:
+    """The watched table or view."""
+    return SnowflakeObject(
+        check_identifier(require(args, "database", "the database of the table, e.g. ANALYTICS"), "database"),
+        check_identifier(require(args, "schema", "the schema of the table, e.g. RAW"), "schema"),
+        check_identifier(require(args, "table", "the table or view to watch, e.g. ORDERS"), "table"),
+    )
+
+
 def plan_snowflake(args: TableChangeTriggerArgs, base: str, url: str, url_argument: str) -> SnowflakePlan:
     """Check the Snowflake arguments and name every object (pure: registers nothing)."""
-    database = check_identifier(args.get("database"), "database")
-    schema = check_identifier(args.get("schema"), "schema")
-    table = check_identifier(args.get("table"), "table")
+    source = check_source(args)
+    database, schema = source.database, source.schema
     home_db = check_identifier(args.get("objects_database") or database, "objects_database")
     home_schema = check_identifier(args.get("objects_schema") or schema, "objects_schema")
     given_prefix = args.get("name_prefix")
@@ -147,16 +156,16 @@ def plan_snowflake(args: TableChangeTriggerArgs, base: str, url: str, url_argume
         return SnowflakeObject(home_db, home_schema, f"{prefix}_{suffix}")
 
     return SnowflakePlan(
-        source=SnowflakeObject(database, schema, table),
+        source=source,
         kind=check_kind(args.get("kind")),
         append_only=bool(args.get("append_only", False)),
         stream=home("STREAM"),
         batches=home("BATCHES"),
         secret=home("WEBHOOK_TOKEN"),
-        network_rule=home("EGRESS"),
+        network_rule=home("WEBHOOK_EGRESS"),
         poster=home("POST_BATCH"),
         task=home("TASK"),
-        integration=f"{prefix}_EGRESS",
+        integration=f"{prefix}_WEBHOOK_ACCESS",
         warehouse=check_warehouse(warehouse) if warehouse is not None else None,
         schedule_seconds=check_schedule(args.get("schedule_seconds")),
         role=role,

@@ -1,0 +1,147 @@
+"""Deliver one sample event to each Sensor of a program run and decide what happens."""
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from pulumi_metaflow_blueprints.argo.expr_lang import evaluate_event_source_filter
+from pulumi_metaflow_blueprints.argo.semantics import FiltersResult, evaluate_dependency
+from pulumi_metaflow_blueprints.offline import ProgramRun
+from pulumi_metaflow_blueprints.simulate.events import SampleEvent, argo_event
+from pulumi_metaflow_blueprints.simulate.model import (
+    DependencyCheck,
+    FilterCheck,
+    SensorSimulation,
+    Simulation,
+    TriggerCheck,
+    Verdict,
+    worst,
+)
+from pulumi_metaflow_blueprints.simulate.program import (
+    EventSourceEvent,
+    SensorTarget,
+    event_sources,
+    find_event_source,
+    sensors,
+)
+from pulumi_metaflow_blueprints.simulate.triggers import check_trigger
+
+
+def simulate(
+    run: ProgramRun, sample: SampleEvent, *, blueprint: str | None = None, now: datetime | None = None
+) -> Simulation:
+    """What ``sample`` does to each Sensor of ``run`` (only blueprint ``blueprint``'s when given).
+
+    ``now`` is the clock for event times and ``now`` in templates. Raises SimulationInputError for an unknown
+    blueprint or a program without Sensors.
+    """
+    sources = event_sources(run)
+    return Simulation(tuple(simulate_sensor(target, sources, sample, now=now) for target in sensors(run, blueprint)))
+
+
+def simulate_sensor(
+    target: SensorTarget, sources: list[EventSourceEvent], sample: SampleEvent, *, now: datetime | None = None
+) -> SensorSimulation:
+    """One Sensor: its EventSource filter, its dependency filters, then its triggers."""
+    dependencies = list(target.spec.get("dependencies") or [])
+
+    def result(verdict: Verdict, reason: str, source: EventSourceEvent | None = None, **rest: Any) -> SensorSimulation:
+        return SensorSimulation(
+            blueprint=target.blueprint,
+            blueprint_type=target.blueprint_type,
+            sensor=target.name,
+            namespace=target.namespace,
+            event_source=source.name if source else "",
+            event_name=source.event_name if source else "",
+            event_type=source.event_type if source else "",
+            event=rest.pop("event", None),
+            verdict=verdict,
+            reason=reason,
+            **rest,
+        )
+
+    if len(dependencies) != 1:
+        return result("unsupported", f"the Sensor has {len(dependencies)} dependencies: only one is simulated")
+    dependency = dependencies[0]
+    source = find_event_source(
+        sources, target.namespace, str(dependency.get("eventSourceName")), str(dependency.get("eventName"))
+    )
+    if source is None:
+        reason = (
+            f"the program creates no EventSource {dependency.get('eventSourceName')!r} with event "
+            f"{dependency.get('eventName')!r} in namespace {target.namespace!r}"
+        )
+        return result("unsupported", reason)
+    wrapped = argo_event(source, sample, now=now)
+    if wrapped.event is None:
+        return result("unsupported", str(wrapped.unsupported), source, notes=wrapped.notes)
+    event = wrapped.event
+    common: dict[str, Any] = {"event": event, "notes": wrapped.notes}
+    source_filter = _source_filter(source, event)
+    if source_filter is not None:
+        common["source_filter"] = source_filter
+        if source_filter.outcome in ("fail", "error"):
+            return result("not-triggered", f"the EventSource drops the event: {source_filter.reason}", source, **common)
+        if source_filter.outcome == "unsupported":
+            return result("unsupported", source_filter.reason, source, **common)
+    checked = _dependency(dependency, event)
+    common["dependencies"] = (checked,)
+    if checked.outcome in ("fail", "error"):
+        return result(
+            "not-triggered", f"dependency {checked.name!r} rejects the event: {checked.reason}", source, **common
+        )
+    triggers = tuple(check_trigger(t, {checked.name: event}, now=now) for t in target.spec.get("triggers") or [])
+    common["triggers"] = triggers
+    if checked.outcome == "unsupported":
+        return result("unsupported", f"dependency {checked.name!r}: {checked.reason}", source, **common)
+    verdict = worst([t.verdict for t in triggers])
+    return result(verdict, _trigger_summary(verdict, triggers), source, **common)
+
+
+def _source_filter(source: EventSourceEvent, event: Mapping[str, Any]) -> FilterCheck | None:
+    expression = (source.config.get("filter") or {}).get("expression")
+    if not expression:
+        return None
+    checked = evaluate_event_source_filter(str(expression), event.get("data"))
+    return FilterCheck("eventsource", 0, checked.outcome, checked.reason, str(expression), checked.seen)
+
+
+def _dependency(dependency: Mapping[str, Any], event: Mapping[str, Any]) -> DependencyCheck:
+    verdict: FiltersResult = evaluate_dependency(dependency, event)
+    specs = dependency.get("filters") or {}
+    checks: list[FilterCheck] = []
+    for group, key in ((verdict.exprs, "exprs"), (verdict.data, "data")):
+        for item in group.filters if group else ():
+            spec = (specs.get(key) or [])[item.index]
+            path = spec.get("path") if key == "data" else spec.get("expr")
+            checks.append(FilterCheck(item.kind, item.index, item.outcome, item.reason, path, item.value, item.notes))
+    for item in (verdict.context, verdict.time, verdict.script):
+        if item is not None:
+            checks.append(FilterCheck(item.kind, item.index, item.outcome, item.reason, None, item.value, item.notes))
+    failed = next((c for c in checks if c.outcome in ("fail", "error")), None)
+    reason = verdict.reason
+    if failed is not None and verdict.outcome in ("fail", "error"):
+        where = f" on {failed.path}" if failed.path else ""
+        reason = f"{failed.kind} filter {failed.index}{where} {failed.outcome}s: {failed.reason}"
+    return DependencyCheck(
+        name=str(dependency.get("name", "")),
+        event_source=str(dependency.get("eventSourceName", "")),
+        event_name=str(dependency.get("eventName", "")),
+        outcome=verdict.outcome,
+        reason=reason,
+        filters=tuple(checks),
+    )
+
+
+def _trigger_summary(verdict: Verdict, triggers: tuple[TriggerCheck, ...]) -> str:
+    if not triggers:
+        return "the Sensor has no trigger"
+    if verdict == "triggered":
+        return f"{len(triggers)} trigger(s) fire, every mapped value taken from the event"
+    bad = [t for t in triggers if t.verdict == verdict]
+    details = []
+    for trigger in bad:
+        params = [p for p in trigger.parameters if p.status in ("fallback", "failed", "skipped", "unsupported")]
+        named = ", ".join(f"{p.name} ({p.status}: {p.reason})" for p in params)
+        details.append(f"trigger {trigger.name}: {named or trigger.message}")
+    return "; ".join(details)

@@ -1,0 +1,155 @@
+"""`TableChangeTrigger`: changes in a Snowflake table or view start a Metaflow flow.
+
+A stream records the changes; a task checks it on a schedule and, only when it has data, records the batch (which
+consumes the stream) and has a Python procedure POST one JSON notification per batch to the webhook receiver with
+`Authorization: Bearer <token>`, which the EventSource's `authSecret` checks. Snowflake's own webhook notification
+integrations (`TYPE = WEBHOOK`) only accept Slack, Microsoft Teams and PagerDuty URLs, so the POST goes through an
+external access integration limited to the receiver's host instead. Needs the extras `[snowflake,webhooks]`;
+pulumi-snowflake is imported only when a `TableChangeTrigger` is constructed.
+"""
+
+import pulumi
+
+from pulumi_metaflow_blueprints.core.fields import EventPath, SourceField
+from pulumi_metaflow_blueprints.core.filters import exact, string_filter
+from pulumi_metaflow_blueprints.core.plan import TriggerPlan, plan_trigger, require
+from pulumi_metaflow_blueprints.core.sensor import create_sensor
+from pulumi_metaflow_blueprints.snowflake.args import TableChangeTriggerArgs
+from pulumi_metaflow_blueprints.snowflake.plan import SnowflakePlan, check_source, plan_snowflake
+from pulumi_metaflow_blueprints.snowflake.sql import SOURCE
+from pulumi_metaflow_blueprints.webhooks.args import WebhookAuthMode
+from pulumi_metaflow_blueprints.webhooks.fields import webhook_catalog
+from pulumi_metaflow_blueprints.webhooks.receiver import ReceiverOptions, check_receiver, create_receiver
+
+TYPE_TOKEN = "metaflow-blueprints:index:TableChangeTrigger"
+EVENT_NAME = "table-change"
+
+_BODY = EventPath(("body",))
+SNOWFLAKE_CHANGE_FIELDS = webhook_catalog(
+    "Snowflake table change",
+    [
+        SourceField(
+            "table", _BODY.child("table"), "The watched object, `DATABASE.SCHEMA.NAME`.", "ANALYTICS.RAW.ORDERS"
+        ),
+        SourceField("database", _BODY.child("database"), "Its database.", "ANALYTICS"),
+        SourceField("schema", _BODY.child("schema"), "Its schema.", "RAW"),
+        SourceField("name", _BODY.child("name"), "Its name.", "ORDERS"),
+        SourceField("kind", _BODY.child("kind"), "`table` or `view`.", "table"),
+        SourceField("inserted_rows", _BODY.child("inserted_rows"), "Rows inserted (a JSON number).", "42"),
+        SourceField("updated_rows", _BODY.child("updated_rows"), "Rows updated (a JSON number).", "3"),
+        SourceField("deleted_rows", _BODY.child("deleted_rows"), "Rows deleted (a JSON number).", "1"),
+        SourceField(
+            "batch_id",
+            _BODY.child("batch_id"),
+            "Batch id (a UUID); its row in the batch table.",
+            "6f1c1b7e-4d7a-4c3e-9a51-0f2b8d6e7c11",
+        ),
+        SourceField(
+            "sent_at",
+            _BODY.child("sent_at"),
+            "When Snowflake posted the batch (ISO 8601, UTC).",
+            "2026-11-20T08:15:30.123Z",
+        ),
+        SourceField("source", _BODY.child("source"), f"Always `{SOURCE}`.", SOURCE),
+    ],
+)
+
+
+class TableChangeTrigger(pulumi.ComponentResource):
+    """Changes in a Snowflake table or view start a Metaflow flow or publish a Metaflow event, one run per batch.
+
+    Creates in Snowflake a stream on the table or view, a batch table, a secret holding the webhook's bearer token, a
+    network rule and external access integration admitting only the webhook's host, a Python procedure that posts a
+    batch, and a scheduled task that runs only when the stream has data (optionally a role owning them); in
+    Kubernetes the receiving side (token Secret, `webhook` EventSource checking the token, Ingress) and the Sensor.
+    """
+
+    url: pulumi.Output[str]
+    """Where Snowflake posts: `https://<host>/<name>`."""
+    token: pulumi.Output[str]
+    """The bearer token (secret); Snowflake reads it from its secret object."""
+    stream_name: pulumi.Output[str]
+    """Fully qualified name of the stream."""
+    task_name: pulumi.Output[str]
+    """Fully qualified name of the task."""
+    batch_table_name: pulumi.Output[str]
+    """Fully qualified name of the batch table (one row per notification sent)."""
+    event_source_name: pulumi.Output[str]
+    """Name of the EventSource."""
+    sensor_name: pulumi.Output[str]
+    """Name of the Sensor."""
+    workflow_templates: pulumi.Output[list[str]]
+    """WorkflowTemplates the Sensor creates Workflows from."""
+
+    def __init__(self, name: str, args: TableChangeTriggerArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        try:
+            from pulumi_metaflow_blueprints.snowflake import grants, resources
+        except ImportError as error:  # pragma: no cover - depends on the environment
+            raise ImportError(
+                "TableChangeTrigger needs `pip install pulumi-metaflow-blueprints[snowflake,webhooks]`"
+            ) from error
+
+        fields = SNOWFLAKE_CHANGE_FIELDS
+        source = check_source(args)
+        plan = plan_trigger(
+            "TableChangeTrigger",
+            name,
+            kubernetes=require(args, "kubernetes", "`{'namespace': ...}`"),
+            targets=require(args, "targets", "at least one target"),
+            catalog=fields,
+            filters=args.get("filters"),
+            source_filters=[
+                string_filter(fields.resolve("source", "source"), exact([SOURCE])),
+                string_filter(fields.resolve("table", "table"), exact([source.dotted])),
+            ],
+            options=args.get("sensor"),
+        )
+        options = ReceiverOptions(
+            event_name=EVENT_NAME,
+            auth=WebhookAuthMode.BEARER,
+            ingress=args.get("ingress"),
+            public_url=args.get("public_url"),
+            require_public=True,
+        )
+        receiving = check_receiver(plan, options)
+        assert receiving.public_base is not None  # require_public
+        url_argument = "public_url" if args.get("public_url") else "ingress.host"
+        snow = plan_snowflake(args, plan.base, receiving.public_base + receiving.endpoint_base, url_argument)
+        super().__init__(TYPE_TOKEN, name, None, opts)
+
+        receiver = create_receiver(self, name, plan, options)
+        comment = f"Metaflow trigger {plan.namespace}/{plan.sensor_name} (pulumi-metaflow-blueprints)."
+        objects = resources.create_objects(self, name, snow, receiver.token, comment)
+        if snow.role is not None:
+            grants.create_role(self, name, snow, snow.role, objects, comment)
+        create_sensor(self, name, plan, receiver.event_name, depends_on=[receiver.event_source])
+        self._publish(receiver.url, receiver.token, snow, plan)
+
+    def _publish(
+        self,
+        url: pulumi.Output[str],
+        token: pulumi.Output[str],
+        snow: SnowflakePlan,
+        plan: TriggerPlan,
+    ) -> None:
+        """Set the outputs and register them (last)."""
+        self.url = url
+        self.token = token
+        self.stream_name = pulumi.Output.from_input(snow.stream.qualified)
+        self.task_name = pulumi.Output.from_input(snow.task.qualified)
+        self.batch_table_name = pulumi.Output.from_input(snow.batches.qualified)
+        self.event_source_name = pulumi.Output.from_input(plan.event_source_name)
+        self.sensor_name = pulumi.Output.from_input(plan.sensor_name)
+        self.workflow_templates = pulumi.Output.from_input(plan.workflow_templates)
+        self.register_outputs(
+            {
+                "url": self.url,
+                "token": self.token,
+                "stream_name": self.stream_name,
+                "task_name": self.task_name,
+                "batch_table_name": self.batch_table_name,
+                "event_source_name": self.event_source_name,
+                "sensor_name": self.sensor_name,
+                "workflow_templates": self.workflow_templates,
+            }
+        )
