@@ -1,6 +1,7 @@
 """`metaflow-blueprints`: preview a program offline, and simulate what a sample event does to its Sensors."""
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -59,7 +60,12 @@ def simulate(args: argparse.Namespace) -> int:
             headers=_pairs(args.header, "--header", ":"),
             attributes=_pairs(args.attribute, "--attribute"),
         )
-        run = run_program_dir(args.program_dir, _config(args.config), stack=args.stack)
+        try:
+            run = run_program_dir(args.program_dir, _config(args.config), stack=args.stack)
+        except (BlueprintInputError, ArgoSpecError):
+            raise
+        except Exception as error:  # exit 2, not 1: 1 means "the event is filtered out"
+            raise SimulationInputError(f"the program failed: {type(error).__name__}: {error}") from error
         result = run_simulation(run, sample, blueprint=args.blueprint)
     except SimulationInputError as error:
         print(f"error: {error}", file=sys.stderr)
@@ -116,6 +122,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (BlueprintInputError, ArgoSpecError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # output piped into `head` and closed: not an error of ours
+        sys.stderr = open(os.devnull, "w")  # noqa: SIM115 (silences the interpreter's flush at exit)
+        return 0
 
 
 if __name__ == "__main__":

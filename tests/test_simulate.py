@@ -135,7 +135,7 @@ def test_a_mapped_path_missing_from_the_event_fails_the_trigger_and_names_the_pa
     code, out = cli(capsys, ROOT, "--event", event, "--source-format", "argo")
     assert code == 3
     assert "FAILS    size_bytes = -   <- dataTemplate (body.Records.0.s3.object.size)" in out
-    assert "=> mis-wired (exit 3): trigger lakehouse-prod-ingestflow-f71ce285: size_bytes (failed:" in out
+    assert "=> mis-wired (exit 3): trigger lakehouse.prod.ingestflow: size_bytes (failed:" in out
 
 
 def test_a_filter_that_does_not_match_is_named_with_the_value_it_saw(
@@ -189,6 +189,8 @@ def test_usage_errors_exit_2_and_list_the_blueprints(capsys: pytest.CaptureFixtu
     (tmp_path / "bad.json").write_text("{not json")
     assert main(["simulate", str(ROOT), "--event", str(tmp_path / "bad.json")]) == 2
     assert "is not JSON" in capsys.readouterr().err
+    assert main(["simulate", str(tmp_path), "--event", str(S3_SAMPLE)]) == 2  # not 1: that means "filtered out"
+    assert "the program failed: FileNotFoundError" in capsys.readouterr().err
 
 
 def test_blueprint_selects_by_component_name(capsys: pytest.CaptureFixture[str]) -> None:

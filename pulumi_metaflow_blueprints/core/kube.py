@@ -42,6 +42,25 @@ def service_account(
     )
 
 
+def _argo_resource(
+    kind: str,
+    resource_name: str,
+    name: str,
+    namespace: str,
+    labels: Mapping[str, str],
+    spec: Any,
+    opts: pulumi.ResourceOptions,
+) -> k8s.apiextensions.CustomResource:
+    return k8s.apiextensions.CustomResource(
+        resource_name,
+        api_version=ARGO_API_VERSION,
+        kind=kind,
+        metadata=k8s.meta.v1.ObjectMetaArgs(name=name, namespace=namespace, labels=dict(labels)),
+        spec=spec,
+        opts=opts,
+    )
+
+
 def event_source(
     resource_name: str,
     *,
@@ -58,14 +77,7 @@ def event_source(
     plain stand-ins for them, which is checked instead.
     """
     check_event_source(name, checked_spec if checked_spec is not None else spec)
-    return k8s.apiextensions.CustomResource(
-        resource_name,
-        api_version=ARGO_API_VERSION,
-        kind="EventSource",
-        metadata=k8s.meta.v1.ObjectMetaArgs(name=name, namespace=namespace, labels=dict(labels)),
-        spec=spec,
-        opts=opts,
-    )
+    return _argo_resource("EventSource", resource_name, name, namespace, labels, spec, opts)
 
 
 def sensor(
@@ -79,11 +91,4 @@ def sensor(
 ) -> k8s.apiextensions.CustomResource:
     """A Sensor, checked against the Argo Events controller's rules before it is registered."""
     check_sensor(name, spec)
-    return k8s.apiextensions.CustomResource(
-        resource_name,
-        api_version=ARGO_API_VERSION,
-        kind="Sensor",
-        metadata=k8s.meta.v1.ObjectMetaArgs(name=name, namespace=namespace, labels=dict(labels)),
-        spec=spec,
-        opts=opts,
-    )
+    return _argo_resource("Sensor", resource_name, name, namespace, labels, spec, opts)

@@ -9,7 +9,6 @@ from pulumi_metaflow_blueprints import metaflow
 from pulumi_metaflow_blueprints.core.args import FlowTargetArgs, MetaflowEventTargetArgs, TargetArgs
 from pulumi_metaflow_blueprints.core.fields import EventPath, FieldCatalog
 from pulumi_metaflow_blueprints.errors import BlueprintInputError
-from pulumi_metaflow_blueprints.naming import to_dns_label
 
 DEPENDENCY = "source-event"
 """Name of the one Sensor dependency every blueprint declares."""
@@ -81,7 +80,7 @@ def resolve_targets(
 
 def _trigger_name(given: str | None, default: str, argument: str) -> str:
     if given is None:
-        return to_dns_label(default)
+        return default
     if not isinstance(given, str) or not given.strip():
         raise BlueprintInputError(argument, "must be a non-empty string", "give a short trigger name")
     return given

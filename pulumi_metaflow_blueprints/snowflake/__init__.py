@@ -4,9 +4,11 @@ Importing this package does not import pulumi-snowflake (slow to import); constr
 """
 
 from pulumi_metaflow_blueprints.snowflake.args import SnowflakeObjectKind, SnowflakeTaskRoleArgs, TableChangeTriggerArgs
+from pulumi_metaflow_blueprints.snowflake.plan import PROVIDER_PREVIEW_FEATURES
 from pulumi_metaflow_blueprints.snowflake.table_change import TableChangeTrigger
 
 __all__ = [
+    "PROVIDER_PREVIEW_FEATURES",
     "SnowflakeObjectKind",
     "SnowflakeTaskRoleArgs",
     "TableChangeTrigger",

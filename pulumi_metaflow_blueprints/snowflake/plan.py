@@ -17,6 +17,12 @@ from pulumi_metaflow_blueprints.snowflake.identifiers import (
     qualified,
 )
 
+PROVIDER_PREVIEW_FEATURES = (
+    "snowflake_table_resource",
+    "snowflake_external_access_integration_resource",
+    "snowflake_procedure_python_resource",
+)
+"""pulumi-snowflake 2.x marks these resources as preview: list them in the provider's `previewFeaturesEnabled`."""
 DEFAULT_SCHEDULE_SECONDS = 60
 MIN_SCHEDULE_SECONDS = 10
 MAX_SCHEDULE_SECONDS = 86400
@@ -86,14 +92,23 @@ def check_schedule(value: object, argument: str = "schedule_seconds") -> int:
     """Seconds between stream checks: a whole number (floats from other languages accepted) in range."""
     if value is None:
         return DEFAULT_SCHEDULE_SECONDS
-    whole = isinstance(value, int | float) and not isinstance(value, bool) and int(value) == value
-    if not whole or not MIN_SCHEDULE_SECONDS <= int(value) <= MAX_SCHEDULE_SECONDS:  # type: ignore[arg-type]
+    number = value if isinstance(value, int | float) and not isinstance(value, bool) else None
+    if number is None or int(number) != number or not MIN_SCHEDULE_SECONDS <= number <= MAX_SCHEDULE_SECONDS:
         raise BlueprintInputError(
             argument,
             f"{value!r} is not a whole number of seconds from {MIN_SCHEDULE_SECONDS} to {MAX_SCHEDULE_SECONDS}",
             "e.g. 60 (check the stream every minute)",
         )
-    return int(value)  # type: ignore[arg-type]
+    return int(number)
+
+
+def check_flag(value: object, argument: str) -> bool:
+    """A boolean argument, false when unset."""
+    if value is None:
+        return False
+    if not isinstance(value, bool):
+        raise BlueprintInputError(argument, f"{value!r} is not true or false", "give a boolean")
+    return value
 
 
 def check_kind(value: object, argument: str = "kind") -> SnowflakeObjectKind:
@@ -118,6 +133,11 @@ def check_receiver_url(url: str, argument: str) -> tuple[str, str]:
     return url, f"{parts.hostname}:{parts.port or 443}"
 
 
+def _given(value: object, default: str) -> object:
+    """``value`` unless it is unset (an empty string is given, and rejected by the check)."""
+    return default if value is None else value
+
+
 def check_source(args: TableChangeTriggerArgs) -> SnowflakeObject:
     """The watched table or view."""
     return SnowflakeObject(
@@ -131,8 +151,8 @@ def plan_snowflake(args: TableChangeTriggerArgs, base: str, url: str, url_argume
     """Check the Snowflake arguments and name every object (pure: registers nothing)."""
     source = check_source(args)
     database, schema = source.database, source.schema
-    home_db = check_identifier(args.get("objects_database") or database, "objects_database")
-    home_schema = check_identifier(args.get("objects_schema") or schema, "objects_schema")
+    home_db = check_identifier(_given(args.get("objects_database"), database), "objects_database")
+    home_schema = check_identifier(_given(args.get("objects_schema"), schema), "objects_schema")
     given_prefix = args.get("name_prefix")
     if given_prefix is not None:
         prefix = check_upper_name(given_prefix, "name_prefix")
@@ -158,7 +178,7 @@ def plan_snowflake(args: TableChangeTriggerArgs, base: str, url: str, url_argume
     return SnowflakePlan(
         source=source,
         kind=check_kind(args.get("kind")),
-        append_only=bool(args.get("append_only", False)),
+        append_only=check_flag(args.get("append_only"), "append_only"),
         stream=home("STREAM"),
         batches=home("BATCHES"),
         secret=home("WEBHOOK_TOKEN"),
