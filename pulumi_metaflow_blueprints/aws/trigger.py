@@ -16,6 +16,7 @@ from pulumi_metaflow_blueprints.aws.sqs import (
     resolve_region,
 )
 from pulumi_metaflow_blueprints.core.fields import FieldCatalog
+from pulumi_metaflow_blueprints.core.outputs import publish_outputs as core_publish_outputs
 from pulumi_metaflow_blueprints.core.plan import TriggerPlan, plan_trigger, require
 
 
@@ -108,16 +109,12 @@ def publish_outputs(
     **extra: pulumi.Input[Any],
 ) -> None:
     """Set the outputs every AWS blueprint declares (plus ``extra``) and register them."""
-    outputs: dict[str, pulumi.Input[Any]] = {
-        "queue_url": queue_url,
-        "queue_arn": queue_arn,
-        "dead_letter_queue_arn": dead_letter_queue_arn,
-        "role_arn": role_arn,
-        "event_source_name": plan.event_source_name,
-        "sensor_name": plan.sensor_name,
-        "workflow_templates": plan.workflow_templates,
+    core_publish_outputs(
+        component,
+        plan,
+        queue_url=queue_url,
+        queue_arn=queue_arn,
+        dead_letter_queue_arn=dead_letter_queue_arn,
+        role_arn=role_arn,
         **extra,
-    }
-    for key, value in outputs.items():
-        setattr(component, key, pulumi.Output.from_input(value))
-    component.register_outputs({key: getattr(component, key) for key in outputs})
+    )

@@ -12,6 +12,7 @@ from typing_extensions import NotRequired
 from pulumi_metaflow_blueprints.core.args import FieldFilterArgs, KubernetesArgs, SensorOptionsArgs, TargetArgs
 from pulumi_metaflow_blueprints.core.fields import EventPath, FieldCatalog, SourceField
 from pulumi_metaflow_blueprints.core.filters import anchored, string_filter
+from pulumi_metaflow_blueprints.core.outputs import publish_outputs
 from pulumi_metaflow_blueprints.core.plan import plan_trigger, require
 from pulumi_metaflow_blueprints.core.sensor import create_sensor
 from pulumi_metaflow_blueprints.errors import BlueprintInputError
@@ -222,25 +223,13 @@ class StorageObjectTrigger(pulumi.ComponentResource):
         )
         create_sensor(self, name, plan, EVENT_NAME, depends_on=[source.event_source])
 
-        self.topic_id = topic.id
-        self.notification_id = notification.notification_id
-        self.subscription_id = source.subscription.id
-        self.subscription_name = pulumi.Output.from_input(settings.name)
-        self.dead_letter_topic_id = source.dead_letter_topic.id
-        self.reader_member = source.reader.member
-        self.event_source_name = pulumi.Output.from_input(plan.event_source_name)
-        self.sensor_name = pulumi.Output.from_input(plan.sensor_name)
-        self.workflow_templates = pulumi.Output.from_input(plan.workflow_templates)
-        self.register_outputs(
-            {
-                "topic_id": self.topic_id,
-                "notification_id": self.notification_id,
-                "subscription_id": self.subscription_id,
-                "subscription_name": self.subscription_name,
-                "dead_letter_topic_id": self.dead_letter_topic_id,
-                "reader_member": self.reader_member,
-                "event_source_name": self.event_source_name,
-                "sensor_name": self.sensor_name,
-                "workflow_templates": self.workflow_templates,
-            }
+        publish_outputs(
+            self,
+            plan,
+            topic_id=topic.id,
+            notification_id=notification.notification_id,
+            subscription_id=source.subscription.id,
+            subscription_name=settings.name,
+            dead_letter_topic_id=source.dead_letter_topic.id,
+            reader_member=source.reader.member,
         )

@@ -72,9 +72,17 @@ def _schedule(seconds: int) -> snowflake.TaskScheduleArgs:
 
 
 def create_objects(
-    parent: pulumi.Resource, name: str, plan: SnowflakePlan, token: pulumi.Output[str], comment: str
+    parent: pulumi.Resource,
+    name: str,
+    plan: SnowflakePlan,
+    token: pulumi.Output[str],
+    comment: str,
+    receiver: list[pulumi.Resource],
 ) -> SnowflakeObjects:
-    """Register the stream, batch table, token secret, egress rule and integration, poster procedure and task."""
+    """Register the stream, batch table, token secret, egress rule and integration, poster procedure and task.
+
+    The task starts only once ``receiver`` (the EventSource, the Ingress) exists, so its first POST has somewhere to go.
+    """
     child = pulumi.ResourceOptions(parent=parent)
     stream = _stream(parent, name, plan, comment)
     batches = snowflake.Table(
@@ -149,7 +157,7 @@ def create_objects(
         allow_overlapping_execution="false",
         started=True,
         comment=comment,
-        opts=pulumi.ResourceOptions(parent=parent, depends_on=[stream, batches, poster]),
+        opts=pulumi.ResourceOptions(parent=parent, depends_on=[stream, batches, poster, *receiver]),
     )
     return SnowflakeObjects(
         stream=stream,

@@ -12,6 +12,7 @@ import pulumi
 
 from pulumi_metaflow_blueprints.core.fields import EventPath, SourceField
 from pulumi_metaflow_blueprints.core.filters import exact, string_filter
+from pulumi_metaflow_blueprints.core.outputs import publish_outputs
 from pulumi_metaflow_blueprints.core.plan import TriggerPlan, plan_trigger, require
 from pulumi_metaflow_blueprints.core.sensor import create_sensor
 from pulumi_metaflow_blueprints.snowflake.args import TableChangeTriggerArgs
@@ -119,7 +120,8 @@ class TableChangeTrigger(pulumi.ComponentResource):
 
         receiver = create_receiver(self, name, plan, options)
         comment = f"Metaflow trigger {plan.namespace}/{plan.sensor_name} (pulumi-metaflow-blueprints)."
-        objects = resources.create_objects(self, name, snow, receiver.token, comment)
+        listening: list[pulumi.Resource] = [r for r in (receiver.event_source, receiver.ingress) if r is not None]
+        objects = resources.create_objects(self, name, snow, receiver.token, comment, listening)
         if snow.role is not None:
             grants.create_role(self, name, snow, snow.role, objects, comment)
         create_sensor(self, name, plan, receiver.event_name, depends_on=[receiver.event_source])
@@ -133,23 +135,12 @@ class TableChangeTrigger(pulumi.ComponentResource):
         plan: TriggerPlan,
     ) -> None:
         """Set the outputs and register them (last)."""
-        self.url = url
-        self.token = token
-        self.stream_name = pulumi.Output.from_input(snow.stream.qualified)
-        self.task_name = pulumi.Output.from_input(snow.task.qualified)
-        self.batch_table_name = pulumi.Output.from_input(snow.batches.qualified)
-        self.event_source_name = pulumi.Output.from_input(plan.event_source_name)
-        self.sensor_name = pulumi.Output.from_input(plan.sensor_name)
-        self.workflow_templates = pulumi.Output.from_input(plan.workflow_templates)
-        self.register_outputs(
-            {
-                "url": self.url,
-                "token": self.token,
-                "stream_name": self.stream_name,
-                "task_name": self.task_name,
-                "batch_table_name": self.batch_table_name,
-                "event_source_name": self.event_source_name,
-                "sensor_name": self.sensor_name,
-                "workflow_templates": self.workflow_templates,
-            }
+        publish_outputs(
+            self,
+            plan,
+            url=url,
+            token=token,
+            stream_name=snow.stream.qualified,
+            task_name=snow.task.qualified,
+            batch_table_name=snow.batches.qualified,
         )

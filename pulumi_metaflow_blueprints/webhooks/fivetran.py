@@ -16,6 +16,7 @@ from typing_extensions import NotRequired
 from pulumi_metaflow_blueprints.core.args import FieldFilterArgs, KubernetesArgs, SensorOptionsArgs, TargetArgs
 from pulumi_metaflow_blueprints.core.fields import EventPath, SourceField
 from pulumi_metaflow_blueprints.core.filters import exact, string_filter
+from pulumi_metaflow_blueprints.core.outputs import publish_outputs
 from pulumi_metaflow_blueprints.core.plan import plan_trigger, require
 from pulumi_metaflow_blueprints.core.sensor import create_sensor
 from pulumi_metaflow_blueprints.errors import BlueprintInputError
@@ -140,17 +141,4 @@ class FivetranSyncTrigger(pulumi.ComponentResource):
         )
         create_sensor(self, name, plan, receiver.event_name, depends_on=[receiver.event_source])
 
-        self.url = receiver.url
-        self.signing_secret = pulumi.Output.secret(signing.result)
-        self.event_source_name = pulumi.Output.from_input(plan.event_source_name)
-        self.sensor_name = pulumi.Output.from_input(plan.sensor_name)
-        self.workflow_templates = pulumi.Output.from_input(plan.workflow_templates)
-        self.register_outputs(
-            {
-                "url": self.url,
-                "signing_secret": self.signing_secret,
-                "event_source_name": self.event_source_name,
-                "sensor_name": self.sensor_name,
-                "workflow_templates": self.workflow_templates,
-            }
-        )
+        publish_outputs(self, plan, url=receiver.url, signing_secret=pulumi.Output.secret(signing.result))

@@ -6,6 +6,7 @@ import pulumi
 from typing_extensions import NotRequired
 
 from pulumi_metaflow_blueprints.core.args import FieldFilterArgs, KubernetesArgs, SensorOptionsArgs, TargetArgs
+from pulumi_metaflow_blueprints.core.outputs import publish_outputs
 from pulumi_metaflow_blueprints.core.plan import plan_trigger, require
 from pulumi_metaflow_blueprints.core.sensor import create_sensor
 from pulumi_metaflow_blueprints.webhooks.args import WebhookAuthMode, WebhookIngressArgs
@@ -76,17 +77,4 @@ class WebhookTrigger(pulumi.ComponentResource):
         receiver = create_receiver(self, name, plan, options)
         create_sensor(self, name, plan, receiver.event_name, depends_on=[receiver.event_source])
 
-        self.url = receiver.url
-        self.token = receiver.token
-        self.event_source_name = pulumi.Output.from_input(plan.event_source_name)
-        self.sensor_name = pulumi.Output.from_input(plan.sensor_name)
-        self.workflow_templates = pulumi.Output.from_input(plan.workflow_templates)
-        self.register_outputs(
-            {
-                "url": self.url,
-                "token": self.token,
-                "event_source_name": self.event_source_name,
-                "sensor_name": self.sensor_name,
-                "workflow_templates": self.workflow_templates,
-            }
-        )
+        publish_outputs(self, plan, url=receiver.url, token=receiver.token)
