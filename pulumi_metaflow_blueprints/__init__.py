@@ -10,13 +10,13 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from pulumi_metaflow_blueprints.core.args import (
-    FieldFilterArgs,
-    FlowTargetArgs,
-    KubernetesArgs,
-    MetaflowEventTargetArgs,
+    FieldFilter,
+    FlowTarget,
+    KubernetesSettings,
+    MetaflowEventTarget,
     RateLimitUnit,
-    SensorOptionsArgs,
-    TargetArgs,
+    SensorOptions,
+    Target,
 )
 from pulumi_metaflow_blueprints.errors import ArgoSpecError, BlueprintInputError
 
@@ -29,13 +29,13 @@ _CLOUD_MODULES = {"aws", "gcp", "webhooks", "snowflake"}
 __all__ = [
     "ArgoSpecError",
     "BlueprintInputError",
-    "FieldFilterArgs",
-    "FlowTargetArgs",
-    "KubernetesArgs",
-    "MetaflowEventTargetArgs",
+    "FieldFilter",
+    "FlowTarget",
+    "KubernetesSettings",
+    "MetaflowEventTarget",
     "RateLimitUnit",
-    "SensorOptionsArgs",
-    "TargetArgs",
+    "SensorOptions",
+    "Target",
     "aws",
     "gcp",
     "snowflake",

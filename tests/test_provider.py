@@ -391,11 +391,11 @@ def test_enums_are_schema_enums_with_every_value(served: dict[str, Any]) -> None
     for token, spec in enums.items():
         python_enum = python_enums[token.rsplit(":", 1)[-1]]
         assert [(v["name"], v["value"]) for v in spec["enum"]] == [(m.name, m.value) for m in python_enum]
-    identity = served["types"]["metaflow-blueprints:index:AwsIdentityArgs"]["properties"]["mode"]
+    identity = served["types"]["metaflow-blueprints:index:AwsIdentity"]["properties"]["mode"]
     assert identity["$ref"] == "#/types/metaflow-blueprints:index:AwsIdentityMode"
     modes = served["types"]["metaflow-blueprints:index:AwsIdentityMode"]["enum"]
     assert [m["value"] for m in modes] == ["pod-identity", "irsa", "role-arn"]
-    unit = served["types"]["metaflow-blueprints:index:SensorOptionsArgs"]["properties"]["rateLimitUnit"]
+    unit = served["types"]["metaflow-blueprints:index:SensorOptions"]["properties"]["rateLimitUnit"]
     assert unit["$ref"] == "#/types/metaflow-blueprints:index:RateLimitUnit"
 
 
@@ -404,11 +404,11 @@ def test_s3_blueprint_schema(served: dict[str, Any]) -> None:
     assert s3["description"].startswith("New objects in an S3 bucket start a Metaflow flow")
     assert "\n    " not in s3["description"], "class docstrings are dedented for other languages' docs"
     assert {"bucket", "identity", "kubernetes", "targets"} <= set(s3["requiredInputs"])
-    assert s3["inputProperties"]["targets"]["items"]["$ref"] == "#/types/metaflow-blueprints:index:TargetArgs"
+    assert s3["inputProperties"]["targets"]["items"]["$ref"] == "#/types/metaflow-blueprints:index:Target"
     assert s3["inputProperties"]["events"]["items"]["type"] == "string"
-    queue = served["types"]["metaflow-blueprints:index:QueueOptionsArgs"]["properties"]
+    queue = served["types"]["metaflow-blueprints:index:QueueOptions"]["properties"]
     assert queue["maxReceiveCount"]["type"] == "integer"
-    flow = served["types"]["metaflow-blueprints:index:FlowTargetArgs"]
+    flow = served["types"]["metaflow-blueprints:index:FlowTarget"]
     assert flow["required"] == ["flow"]
     assert flow["properties"]["parameters"]["additionalProperties"]["type"] == "string"
     assert flow["properties"]["production"]["type"] == "boolean"

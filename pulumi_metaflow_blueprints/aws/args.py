@@ -17,7 +17,7 @@ class AwsIdentityMode(str, Enum):
     """An existing role the EventSource assumes (its `roleARN`); the queue policy is attached to it inline."""
 
 
-class AwsIdentityArgs(TypedDict):
+class AwsIdentity(TypedDict):
     """The identity the EventSource uses to receive and delete messages on its one queue."""
 
     mode: AwsIdentityMode
@@ -32,7 +32,7 @@ class AwsIdentityArgs(TypedDict):
     """Permissions boundary put on the role this blueprint creates, where your organisation requires one."""
 
 
-class QueueOptionsArgs(TypedDict):
+class QueueOptions(TypedDict):
     """The SQS queue between the cloud source and the EventSource."""
 
     name: NotRequired[str]

@@ -15,10 +15,10 @@ import pulumi_aws as aws
 from typing_extensions import NotRequired
 
 from pulumi_metaflow_blueprints.aws import policies
-from pulumi_metaflow_blueprints.aws.args import AwsIdentityArgs, QueueOptionsArgs
+from pulumi_metaflow_blueprints.aws.args import AwsIdentity, QueueOptions
 from pulumi_metaflow_blueprints.aws.sqs import caller_account, default_name
 from pulumi_metaflow_blueprints.aws.trigger import check_trigger, create_trigger_queue, publish_source_outputs
-from pulumi_metaflow_blueprints.core.args import FieldFilterArgs, KubernetesArgs, SensorOptionsArgs, TargetArgs
+from pulumi_metaflow_blueprints.core.args import FieldFilter, KubernetesSettings, SensorOptions, Target
 from pulumi_metaflow_blueprints.core.fields import EventPath, FieldCatalog, PathSegment, SourceField
 from pulumi_metaflow_blueprints.core.filters import exact, string_filter
 from pulumi_metaflow_blueprints.core.plan import require
@@ -61,17 +61,17 @@ class DynamoDBTableTriggerArgs(TypedDict):
     """Which item changes start a run. Defaults to `["INSERT"]` (new items only)."""
     region: NotRequired[str]
     """Region of the table, the Pipe, the queue and the EventSource's client. Defaults to the stack's `aws:region`."""
-    queue: NotRequired[QueueOptionsArgs]
+    queue: NotRequired[QueueOptions]
     """Options of the queue between the Pipe and the EventSource."""
-    identity: AwsIdentityArgs
+    identity: AwsIdentity
     """The EventSource's credentials (it reads the queue only; the Pipe has its own role for the stream)."""
-    kubernetes: KubernetesArgs
+    kubernetes: KubernetesSettings
     """Argo Events namespace and EventBus, the flows' namespace, and labels for every Kubernetes object."""
-    targets: list[TargetArgs]
+    targets: list[Target]
     """What to start for each record: flows and/or Metaflow events."""
-    filters: NotRequired[list[FieldFilterArgs]]
+    filters: NotRequired[list[FieldFilter]]
     """Further Sensor filters on the record's fields (anchored), e.g. `new_image.status`."""
-    sensor: NotRequired[SensorOptionsArgs]
+    sensor: NotRequired[SensorOptions]
     """Retries and rate limit of the triggers (a bulk load of items could otherwise start many runs at once)."""
 
 

@@ -9,7 +9,7 @@ import pulumi
 import pulumi_aws as aws
 
 from pulumi_metaflow_blueprints.aws import policies
-from pulumi_metaflow_blueprints.aws.args import AwsIdentityArgs, AwsIdentityMode
+from pulumi_metaflow_blueprints.aws.args import AwsIdentity, AwsIdentityMode
 from pulumi_metaflow_blueprints.errors import BlueprintInputError
 
 ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/(?:[\w+=,.@-]+/)*([\w+=,.@-]{1,64})$")
@@ -17,7 +17,7 @@ OIDC_PROVIDER_ARN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:oidc-provider/[^\s]
 CLUSTER_NAME = re.compile(r"^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$")
 
 
-def check_identity(identity: AwsIdentityArgs | None) -> AwsIdentityArgs:
+def check_identity(identity: AwsIdentity | None) -> AwsIdentity:
     """Validate the identity choice before anything is created."""
     modes = ", ".join(m.value for m in AwsIdentityMode)
     if not identity or not identity.get("mode"):
@@ -39,7 +39,7 @@ def check_identity(identity: AwsIdentityArgs | None) -> AwsIdentityArgs:
         raise BlueprintInputError(f"identity.{key}", f"is required with mode {mode.value!r}", f"give {example}")
     if not pattern.match(str(value)):
         raise BlueprintInputError(f"identity.{key}", f"{value!r} is malformed", f"give {example}")
-    return AwsIdentityArgs(**{**identity, "mode": mode})  # type: ignore[typeddict-item]
+    return AwsIdentity(**{**identity, "mode": mode})  # type: ignore[typeddict-item]
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,7 @@ class QueueReader:
 def create_queue_reader(
     parent: pulumi.Resource,
     name: str,
-    identity: AwsIdentityArgs,
+    identity: AwsIdentity,
     *,
     namespace: str,
     service_account: str,

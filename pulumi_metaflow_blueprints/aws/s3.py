@@ -7,7 +7,7 @@ import pulumi
 import pulumi_aws as aws
 from typing_extensions import NotRequired
 
-from pulumi_metaflow_blueprints.aws.args import AwsIdentityArgs, QueueOptionsArgs, S3Delivery
+from pulumi_metaflow_blueprints.aws.args import AwsIdentity, QueueOptions, S3Delivery
 from pulumi_metaflow_blueprints.aws.s3_eventbridge import detail_types, eventbridge_fields, route_through_eventbridge
 from pulumi_metaflow_blueprints.aws.sqs import SqsSource, caller_account, service_senders
 from pulumi_metaflow_blueprints.aws.trigger import (
@@ -16,7 +16,7 @@ from pulumi_metaflow_blueprints.aws.trigger import (
     create_trigger_queue,
     publish_source_outputs,
 )
-from pulumi_metaflow_blueprints.core.args import FieldFilterArgs, KubernetesArgs, SensorOptionsArgs, TargetArgs
+from pulumi_metaflow_blueprints.core.args import FieldFilter, KubernetesSettings, SensorOptions, Target
 from pulumi_metaflow_blueprints.core.fields import EventPath, FieldCatalog, SourceField
 from pulumi_metaflow_blueprints.core.filters import anchored, exact, string_filter
 from pulumi_metaflow_blueprints.core.plan import require
@@ -78,17 +78,17 @@ class S3ObjectTriggerArgs(TypedDict):
     """`notification` only: account owning the bucket (the queue admits S3 only for it). Defaults to the deployer's."""
     region: NotRequired[str]
     """Region of the bucket, the queue and the EventSource's client. Defaults to the stack's `aws:region`."""
-    identity: AwsIdentityArgs
+    identity: AwsIdentity
     """How the EventSource pod gets credentials to read the queue."""
-    queue: NotRequired[QueueOptionsArgs]
+    queue: NotRequired[QueueOptions]
     """Options of the queue between S3 and the EventSource."""
-    kubernetes: KubernetesArgs
+    kubernetes: KubernetesSettings
     """Namespaces, EventBus and labels of the Argo Events objects."""
-    targets: list[TargetArgs]
+    targets: list[Target]
     """What to start for each new object: flows and/or Metaflow events."""
-    filters: NotRequired[list[FieldFilterArgs]]
+    filters: NotRequired[list[FieldFilter]]
     """Further Sensor filters on the object's fields (anchored)."""
-    sensor: NotRequired[SensorOptionsArgs]
+    sensor: NotRequired[SensorOptions]
     """Retry and rate limit of the Sensor's triggers."""
 
 

@@ -7,10 +7,10 @@ import pulumi
 import pulumi_aws as aws
 from typing_extensions import NotRequired
 
-from pulumi_metaflow_blueprints.aws.args import AwsIdentityArgs, QueueOptionsArgs
+from pulumi_metaflow_blueprints.aws.args import AwsIdentity, QueueOptions
 from pulumi_metaflow_blueprints.aws.sqs import message_fields, service_senders
 from pulumi_metaflow_blueprints.aws.trigger import check_trigger, create_trigger_queue, publish_source_outputs
-from pulumi_metaflow_blueprints.core.args import FieldFilterArgs, KubernetesArgs, SensorOptionsArgs, TargetArgs
+from pulumi_metaflow_blueprints.core.args import FieldFilter, KubernetesSettings, SensorOptions, Target
 from pulumi_metaflow_blueprints.core.plan import require
 from pulumi_metaflow_blueprints.core.sensor import create_sensor
 from pulumi_metaflow_blueprints.errors import BlueprintInputError
@@ -28,19 +28,19 @@ class SnsTopicTriggerArgs(TypedDict):
 
     topic_arn: str
     """ARN of an existing standard topic. A topic of another account must let this account `sns:Subscribe`."""
-    identity: AwsIdentityArgs
+    identity: AwsIdentity
     """The EventSource's credentials: a role allowed to consume only the subscribed queue."""
-    queue: NotRequired[QueueOptionsArgs]
+    queue: NotRequired[QueueOptions]
     """Options of the queue between the topic and the EventSource."""
     region: NotRequired[str]
     """Region of the queue and the EventSource's client (the topic may be elsewhere). Defaults to `aws:region`."""
-    kubernetes: KubernetesArgs
+    kubernetes: KubernetesSettings
     """Namespace and EventBus of the EventSource and Sensor, the flows' namespace, extra labels."""
-    targets: list[TargetArgs]
+    targets: list[Target]
     """What to start for each message: flows and/or Metaflow events."""
-    filters: NotRequired[list[FieldFilterArgs]]
+    filters: NotRequired[list[FieldFilter]]
     """Further Sensor filters on the message's fields (anchored), e.g. `body.kind`."""
-    sensor: NotRequired[SensorOptionsArgs]
+    sensor: NotRequired[SensorOptions]
     """How the Sensor retries a failed trigger and paces a busy topic."""
 
 

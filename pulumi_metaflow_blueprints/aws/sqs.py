@@ -11,7 +11,7 @@ import pulumi_aws as aws
 import pulumi_kubernetes as k8s
 
 from pulumi_metaflow_blueprints.aws import policies
-from pulumi_metaflow_blueprints.aws.args import AwsIdentityArgs, QueueOptionsArgs
+from pulumi_metaflow_blueprints.aws.args import AwsIdentity, QueueOptions
 from pulumi_metaflow_blueprints.aws.identity import QueueReader, create_queue_reader
 from pulumi_metaflow_blueprints.core import kube
 from pulumi_metaflow_blueprints.core.fields import EventPath, FieldCatalog, SourceField
@@ -88,9 +88,9 @@ def default_queue_name(base: str) -> str:
     return default_name(base, QUEUE_NAME_MAX)
 
 
-def check_queue_options(options: QueueOptionsArgs | None, base: str) -> tuple[str, QueueOptionsArgs]:
+def check_queue_options(options: QueueOptions | None, base: str) -> tuple[str, QueueOptions]:
     """Validate queue options; return the queue name and the options."""
-    options = options or QueueOptionsArgs()
+    options = options or QueueOptions()
     name = options.get("name") or default_queue_name(base)
     if not QUEUE_NAME.match(name) or len(name) > QUEUE_NAME_MAX:
         raise BlueprintInputError(
@@ -190,8 +190,8 @@ def create_sqs_source(
     event_name: str,
     region: str,
     queue_name: str,
-    queue_options: QueueOptionsArgs,
-    identity: AwsIdentityArgs,
+    queue_options: QueueOptions,
+    identity: AwsIdentity,
     senders: SendersFor,
     filter_expression: str | None = None,
     keep_unreadable: bool = False,
@@ -264,7 +264,7 @@ def create_queue_consumer(
     region: str,
     queue_name: str,
     queue_arn: pulumi.Input[str],
-    identity: AwsIdentityArgs,
+    identity: AwsIdentity,
     kms_key_arn: str | None = None,
     queue_account_id: str | None = None,
     filter_expression: str | None = None,

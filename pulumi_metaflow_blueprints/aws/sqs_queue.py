@@ -7,11 +7,11 @@ from typing import TypedDict
 import pulumi
 from typing_extensions import NotRequired
 
-from pulumi_metaflow_blueprints.aws.args import AwsIdentityArgs, QueueOptionsArgs
+from pulumi_metaflow_blueprints.aws.args import AwsIdentity, QueueOptions
 from pulumi_metaflow_blueprints.aws.policies import reader_may_read
 from pulumi_metaflow_blueprints.aws.sqs import caller_account, create_queue_consumer, message_fields, principal_senders
 from pulumi_metaflow_blueprints.aws.trigger import check_trigger, create_trigger_queue, publish_outputs
-from pulumi_metaflow_blueprints.core.args import FieldFilterArgs, KubernetesArgs, SensorOptionsArgs, TargetArgs
+from pulumi_metaflow_blueprints.core.args import FieldFilter, KubernetesSettings, SensorOptions, Target
 from pulumi_metaflow_blueprints.core.sensor import create_sensor
 from pulumi_metaflow_blueprints.errors import BlueprintInputError
 
@@ -37,19 +37,19 @@ class SqsQueueTriggerArgs(TypedDict):
     """ARN of the customer-managed KMS key of the existing queue, if it has one: the reader may decrypt with it."""
     senders: NotRequired[list[str]]
     """New queue only: IAM principals (role, user or account ARNs, or account ids) its policy lets send."""
-    queue: NotRequired[QueueOptionsArgs]
+    queue: NotRequired[QueueOptions]
     """New queue only: options of the queue and its dead-letter queue."""
     region: NotRequired[str]
     """Region of the new queue. Defaults to the existing queue's region, else the stack's `aws:region`."""
-    identity: AwsIdentityArgs
+    identity: AwsIdentity
     """The EventSource's credentials: a role allowed to consume this one queue (its KMS key too, when given)."""
-    kubernetes: KubernetesArgs
+    kubernetes: KubernetesSettings
     """Where the EventSource, the Sensor and their service accounts live, and the EventBus joining them."""
-    targets: list[TargetArgs]
+    targets: list[Target]
     """What to start for each message: flows and/or Metaflow events."""
-    filters: NotRequired[list[FieldFilterArgs]]
+    filters: NotRequired[list[FieldFilter]]
     """Further Sensor filters on the message's fields (anchored), e.g. `body.kind`."""
-    sensor: NotRequired[SensorOptionsArgs]
+    sensor: NotRequired[SensorOptions]
     """Retries and rate limit of the triggers (e.g. at most N runs a minute for a bursty queue)."""
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import pulumi
 
-from pulumi_metaflow_blueprints.aws.args import AwsIdentityArgs, QueueOptionsArgs
+from pulumi_metaflow_blueprints.aws.args import AwsIdentity, QueueOptions
 from pulumi_metaflow_blueprints.aws.identity import check_identity
 from pulumi_metaflow_blueprints.aws.sqs import (
     SendersFor,
@@ -25,10 +25,10 @@ class AwsTrigger:
     """The checked inputs every AWS blueprint shares."""
 
     plan: TriggerPlan
-    identity: AwsIdentityArgs
+    identity: AwsIdentity
     region: str
     queue_name: str
-    queue_options: QueueOptionsArgs
+    queue_options: QueueOptions
 
 
 def check_trigger(

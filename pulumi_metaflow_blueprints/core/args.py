@@ -11,7 +11,7 @@ from typing import TypedDict
 from typing_extensions import NotRequired
 
 
-class KubernetesArgs(TypedDict):
+class KubernetesSettings(TypedDict):
     """Where the Argo Events objects live and which EventBus they use."""
 
     namespace: str
@@ -26,7 +26,7 @@ class KubernetesArgs(TypedDict):
     """Extra labels put on every Kubernetes object the blueprint creates."""
 
 
-class FlowTargetArgs(TypedDict):
+class FlowTarget(TypedDict):
     """Start a deployed Metaflow flow: the Sensor creates a Workflow from the flow's WorkflowTemplate."""
 
     flow: str
@@ -47,7 +47,7 @@ class FlowTargetArgs(TypedDict):
     """Flow parameter name -> fixed value, given as on the command line (`--alpha 0.5` is `{"alpha": "0.5"}`)."""
 
 
-class MetaflowEventTargetArgs(TypedDict):
+class MetaflowEventTarget(TypedDict):
     """Publish a Metaflow event, so every flow deployed with `@trigger(event=...)` starts with `current.trigger` set."""
 
     event: str
@@ -64,18 +64,18 @@ class MetaflowEventTargetArgs(TypedDict):
     """Key in `authorization_secret_name`. Defaults to `authorization`."""
 
 
-class TargetArgs(TypedDict):
+class Target(TypedDict):
     """What the Sensor starts when a source event passes its filters. Set exactly one of `flow` and `metaflow_event`."""
 
     name: NotRequired[str]
     """Trigger name, unique within the blueprint. Defaults to the flow's template name or the event name."""
-    flow: NotRequired[FlowTargetArgs]
+    flow: NotRequired[FlowTarget]
     """Start this deployed flow directly."""
-    metaflow_event: NotRequired[MetaflowEventTargetArgs]
+    metaflow_event: NotRequired[MetaflowEventTarget]
     """Publish this Metaflow event to Metaflow's webhook."""
 
 
-class FieldFilterArgs(TypedDict):
+class FieldFilter(TypedDict):
     """Keep only events whose source field matches. Values are matched whole (the filter is anchored)."""
 
     field: str
@@ -97,7 +97,7 @@ class RateLimitUnit(str, Enum):
     """Per hour."""
 
 
-class SensorOptionsArgs(TypedDict):
+class SensorOptions(TypedDict):
     """How the Sensor retries and paces its triggers."""
 
     retry_steps: NotRequired[int]

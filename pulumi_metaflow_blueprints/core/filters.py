@@ -4,7 +4,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from pulumi_metaflow_blueprints.core.args import FieldFilterArgs
+from pulumi_metaflow_blueprints.core.args import FieldFilter
 from pulumi_metaflow_blueprints.core.fields import EventPath, FieldCatalog
 from pulumi_metaflow_blueprints.errors import BlueprintInputError
 
@@ -24,9 +24,7 @@ def string_filter(path: EventPath, regex: str) -> dict[str, Any]:
     return {"path": path.gjson, "type": "string", "value": [regex]}
 
 
-def user_filters(
-    filters: Sequence[FieldFilterArgs] | None, catalog: FieldCatalog, argument: str
-) -> list[dict[str, Any]]:
+def user_filters(filters: Sequence[FieldFilter] | None, catalog: FieldCatalog, argument: str) -> list[dict[str, Any]]:
     """Turn the user's field filters into anchored Argo data filters."""
     rendered: list[dict[str, Any]] = []
     for index, item in enumerate(filters or []):

@@ -5,11 +5,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pulumi_metaflow_blueprints.core.args import (
-    FieldFilterArgs,
-    KubernetesArgs,
+    FieldFilter,
+    KubernetesSettings,
     RateLimitUnit,
-    SensorOptionsArgs,
-    TargetArgs,
+    SensorOptions,
+    Target,
 )
 from pulumi_metaflow_blueprints.core.fields import FieldCatalog
 from pulumi_metaflow_blueprints.core.filters import user_filters
@@ -42,7 +42,7 @@ class TriggerPlan:
     create_sensor_service_account: bool
     targets: list[ResolvedTarget]
     filters: list[dict[str, Any]]
-    options: SensorOptionsArgs = field(default_factory=lambda: SensorOptionsArgs())
+    options: SensorOptions = field(default_factory=lambda: SensorOptions())
 
     @property
     def workflow_templates(self) -> list[str]:
@@ -67,12 +67,12 @@ def plan_trigger(
     blueprint: str,
     name: str,
     *,
-    kubernetes: KubernetesArgs,
-    targets: Sequence[TargetArgs],
+    kubernetes: KubernetesSettings,
+    targets: Sequence[Target],
     catalog: FieldCatalog,
-    filters: Sequence[FieldFilterArgs] | None = None,
+    filters: Sequence[FieldFilter] | None = None,
     source_filters: Sequence[dict[str, Any]] = (),
-    options: SensorOptionsArgs | None = None,
+    options: SensorOptions | None = None,
 ) -> TriggerPlan:
     """Check the arguments shared by every blueprint and decide the names of what it will create."""
     if not isinstance(kubernetes, Mapping):
@@ -96,7 +96,7 @@ def plan_trigger(
     resolved = resolve_targets(
         targets, catalog, namespace=namespace, workflow_namespace=workflow_namespace, labels=extra_labels
     )
-    _check_options(options or SensorOptionsArgs())
+    _check_options(options or SensorOptions())
     return TriggerPlan(
         blueprint=blueprint,
         base=base,
@@ -111,11 +111,11 @@ def plan_trigger(
         create_sensor_service_account=given_sa is None,
         targets=resolved,
         filters=[*source_filters, *user_filters(filters, catalog, "filters")],
-        options=options or SensorOptionsArgs(),
+        options=options or SensorOptions(),
     )
 
 
-def _check_options(options: SensorOptionsArgs) -> None:
+def _check_options(options: SensorOptions) -> None:
     steps = options.get("retry_steps")
     if steps is not None and (int(steps) != steps or steps < 0):
         raise BlueprintInputError("sensor.retry_steps", f"{steps!r} is not a whole number >= 0", "use 0 or more")

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pulumi_metaflow_blueprints import metaflow
-from pulumi_metaflow_blueprints.core.args import FlowTargetArgs, MetaflowEventTargetArgs, TargetArgs
+from pulumi_metaflow_blueprints.core.args import FlowTarget, MetaflowEventTarget, Target
 from pulumi_metaflow_blueprints.core.fields import EventPath, FieldCatalog
 from pulumi_metaflow_blueprints.errors import BlueprintInputError
 
@@ -46,7 +46,7 @@ def value_template(path: EventPath) -> str:
 
 
 def resolve_targets(
-    targets: Sequence[TargetArgs],
+    targets: Sequence[Target],
     catalog: FieldCatalog,
     *,
     namespace: str,
@@ -98,7 +98,7 @@ def _check_keys(mapping: Mapping[str, str] | None, argument: str, kind: str) -> 
 
 
 def _flow_target(
-    flow: FlowTargetArgs,
+    flow: FlowTarget,
     name: str | None,
     catalog: FieldCatalog,
     workflow_namespace: str,
@@ -166,7 +166,7 @@ def _flow_target(
 
 
 def _event_target(
-    event: MetaflowEventTargetArgs,
+    event: MetaflowEventTarget,
     name: str | None,
     catalog: FieldCatalog,
     namespace: str,

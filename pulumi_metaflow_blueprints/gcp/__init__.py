@@ -1,19 +1,19 @@
 """GCP blueprints (extra `[gcp]`): Pub/Sub messages and new Cloud Storage objects start Metaflow flows."""
 
 from pulumi_metaflow_blueprints.gcp.args import (
-    GcpIdentityArgs,
+    GcpIdentity,
     GcpIdentityMode,
-    PubSubSubscriptionArgs,
-    PubSubTopicArgs,
+    PubSubSubscription,
+    PubSubTopic,
 )
 from pulumi_metaflow_blueprints.gcp.pubsub import PubSubTrigger, PubSubTriggerArgs
 from pulumi_metaflow_blueprints.gcp.storage import StorageEventType, StorageObjectTrigger, StorageObjectTriggerArgs
 
 __all__ = [
-    "GcpIdentityArgs",
+    "GcpIdentity",
     "GcpIdentityMode",
-    "PubSubSubscriptionArgs",
-    "PubSubTopicArgs",
+    "PubSubSubscription",
+    "PubSubTopic",
     "PubSubTrigger",
     "PubSubTriggerArgs",
     "StorageEventType",

@@ -17,7 +17,7 @@ class GcpIdentityMode(str, Enum):
     (`principal://.../subject/ns/<namespace>/sa/<name>`) is granted `roles/pubsub.subscriber` on the subscription."""
 
 
-class GcpIdentityArgs(TypedDict):
+class GcpIdentity(TypedDict):
     """The identity the EventSource uses to pull and acknowledge messages of its one subscription."""
 
     mode: GcpIdentityMode
@@ -31,7 +31,7 @@ class GcpIdentityArgs(TypedDict):
     Defaults to one derived from the blueprint name and the stack."""
 
 
-class PubSubSubscriptionArgs(TypedDict):
+class PubSubSubscription(TypedDict):
     """The pull subscription the EventSource reads, and its dead-letter topic."""
 
     name: NotRequired[str]
@@ -52,7 +52,7 @@ class PubSubSubscriptionArgs(TypedDict):
     """A Pub/Sub filter on message attributes, e.g. `attributes.kind = "orders"`; Pub/Sub drops the rest."""
 
 
-class PubSubTopicArgs(TypedDict):
+class PubSubTopic(TypedDict):
     """A topic this blueprint creates."""
 
     name: NotRequired[str]

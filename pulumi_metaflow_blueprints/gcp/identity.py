@@ -8,7 +8,7 @@ import pulumi
 import pulumi_gcp as gcp
 
 from pulumi_metaflow_blueprints.errors import BlueprintInputError
-from pulumi_metaflow_blueprints.gcp.args import GcpIdentityArgs, GcpIdentityMode
+from pulumi_metaflow_blueprints.gcp.args import GcpIdentity, GcpIdentityMode
 from pulumi_metaflow_blueprints.gcp.names import (
     check_account_id,
     check_project_id,
@@ -22,7 +22,7 @@ GKE_ANNOTATION = "iam.gke.io/gcp-service-account"
 
 
 @dataclass(frozen=True)
-class GcpIdentity:
+class ResolvedGcpIdentity:
     """A checked identity choice, every name decided."""
 
     mode: GcpIdentityMode
@@ -32,7 +32,7 @@ class GcpIdentity:
     """The Google service account's id (`google-service-account` mode only)."""
 
 
-def check_identity(identity: GcpIdentityArgs | None, project: str, base: str) -> GcpIdentity:
+def check_identity(identity: GcpIdentity | None, project: str, base: str) -> ResolvedGcpIdentity:
     """Validate the identity choice before anything is created."""
     modes = ", ".join(m.value for m in GcpIdentityMode)
     if not isinstance(identity, Mapping) or not identity.get("mode"):
@@ -56,7 +56,7 @@ def check_identity(identity: GcpIdentityArgs | None, project: str, base: str) ->
             f"is only used with mode {GcpIdentityMode.GOOGLE_SERVICE_ACCOUNT.value!r}",
             "remove it, or switch the mode",
         )
-    return GcpIdentity(mode, cluster_project, number, account_id)
+    return ResolvedGcpIdentity(mode, cluster_project, number, account_id)
 
 
 def workload_identity_member(cluster_project: str, namespace: str, service_account: str) -> str:
@@ -108,7 +108,7 @@ class SubscriptionReader:
 def create_subscription_reader(
     parent: pulumi.Resource,
     name: str,
-    identity: GcpIdentity,
+    identity: ResolvedGcpIdentity,
     *,
     project: str,
     subscription: pulumi.Input[str],

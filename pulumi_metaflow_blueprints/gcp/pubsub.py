@@ -5,13 +5,13 @@ from typing import TypedDict
 import pulumi
 from typing_extensions import NotRequired
 
-from pulumi_metaflow_blueprints.core.args import FieldFilterArgs, KubernetesArgs, SensorOptionsArgs, TargetArgs
+from pulumi_metaflow_blueprints.core.args import FieldFilter, KubernetesSettings, SensorOptions, Target
 from pulumi_metaflow_blueprints.core.fields import EventPath, FieldCatalog, SourceField
 from pulumi_metaflow_blueprints.core.outputs import publish_outputs
 from pulumi_metaflow_blueprints.core.plan import plan_trigger, require
 from pulumi_metaflow_blueprints.core.sensor import create_sensor
 from pulumi_metaflow_blueprints.errors import BlueprintInputError
-from pulumi_metaflow_blueprints.gcp.args import GcpIdentityArgs, PubSubSubscriptionArgs, PubSubTopicArgs
+from pulumi_metaflow_blueprints.gcp.args import GcpIdentity, PubSubSubscription, PubSubTopic
 from pulumi_metaflow_blueprints.gcp.identity import ProjectNumbers, check_identity
 from pulumi_metaflow_blueprints.gcp.names import check_topic_id, resolve_project
 from pulumi_metaflow_blueprints.gcp.pubsub_source import (
@@ -56,22 +56,22 @@ class PubSubTriggerArgs(TypedDict):
     """Project of the subscription (and of `new_topic`). Defaults to the stack's `gcp:project`."""
     topic: NotRequired[str]
     """An existing topic, `projects/<project>/topics/<name>`; it may live in another project."""
-    new_topic: NotRequired[PubSubTopicArgs]
+    new_topic: NotRequired[PubSubTopic]
     """Create a topic in `project` instead (`{}` for the defaults)."""
     json_body: NotRequired[bool]
     """Whether messages are JSON, so `body.<path>` reaches inside them. Defaults to true; a message that is not
     JSON is then refused by the EventSource and ends on the dead-letter topic."""
-    subscription: NotRequired[PubSubSubscriptionArgs]
+    subscription: NotRequired[PubSubSubscription]
     """Options of the subscription the EventSource reads."""
-    identity: GcpIdentityArgs
+    identity: GcpIdentity
     """How the EventSource pod gets Google credentials to pull the subscription."""
-    kubernetes: KubernetesArgs
+    kubernetes: KubernetesSettings
     """Namespaces, EventBus and labels of the Argo Events objects."""
-    targets: list[TargetArgs]
+    targets: list[Target]
     """What to start for each message: flows and/or Metaflow events."""
-    filters: NotRequired[list[FieldFilterArgs]]
+    filters: NotRequired[list[FieldFilter]]
     """Further Sensor filters on the message's fields (anchored)."""
-    sensor: NotRequired[SensorOptionsArgs]
+    sensor: NotRequired[SensorOptions]
     """Retry and rate limit of the Sensor's triggers."""
 
 

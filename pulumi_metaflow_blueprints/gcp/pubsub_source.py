@@ -11,11 +11,11 @@ import pulumi_kubernetes as k8s
 from pulumi_metaflow_blueprints.core import kube
 from pulumi_metaflow_blueprints.core.plan import TriggerPlan
 from pulumi_metaflow_blueprints.errors import BlueprintInputError
-from pulumi_metaflow_blueprints.gcp.args import PubSubSubscriptionArgs, PubSubTopicArgs
+from pulumi_metaflow_blueprints.gcp.args import PubSubSubscription, PubSubTopic
 from pulumi_metaflow_blueprints.gcp.identity import (
     SUBSCRIBER,
-    GcpIdentity,
     ProjectNumbers,
+    ResolvedGcpIdentity,
     SubscriptionReader,
     create_subscription_reader,
 )
@@ -56,9 +56,9 @@ class TopicSettings:
     kms_key_name: str | None = None
 
 
-def check_subscription_options(options: PubSubSubscriptionArgs | None, base: str) -> SubscriptionSettings:
+def check_subscription_options(options: PubSubSubscription | None, base: str) -> SubscriptionSettings:
     """Validate subscription options; fill in defaults."""
-    options = options or PubSubSubscriptionArgs()
+    options = options or PubSubSubscription()
     name = check_pubsub_name(options.get("name") or stack_stem(base), "subscription.name")
     values: dict[str, int] = {}
     for key, (low, high, default) in BOUNDS.items():
@@ -87,9 +87,9 @@ def check_subscription_options(options: PubSubSubscriptionArgs | None, base: str
     return SubscriptionSettings(name=name, filter=expression, **values)
 
 
-def check_topic_options(options: PubSubTopicArgs | None, base: str, argument: str) -> TopicSettings:
+def check_topic_options(options: PubSubTopic | None, base: str, argument: str) -> TopicSettings:
     """Validate the options of a topic the blueprint creates."""
-    options = options or PubSubTopicArgs()
+    options = options or PubSubTopic()
     name = check_pubsub_name(options.get("name") or stack_stem(base), f"{argument}.name", 255)
     kms = options.get("kms_key_name")
     return TopicSettings(name, check_kms_key(kms, f"{argument}.kms_key_name") if kms is not None else None)
@@ -155,7 +155,7 @@ def create_pubsub_source(
     project: str,
     topic: pulumi.Input[str],
     settings: SubscriptionSettings,
-    identity: GcpIdentity,
+    identity: ResolvedGcpIdentity,
     json_body: bool,
     numbers: ProjectNumbers,
 ) -> PubSubSource:

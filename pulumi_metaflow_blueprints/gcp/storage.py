@@ -9,14 +9,14 @@ import pulumi
 import pulumi_gcp as gcp
 from typing_extensions import NotRequired
 
-from pulumi_metaflow_blueprints.core.args import FieldFilterArgs, KubernetesArgs, SensorOptionsArgs, TargetArgs
+from pulumi_metaflow_blueprints.core.args import FieldFilter, KubernetesSettings, SensorOptions, Target
 from pulumi_metaflow_blueprints.core.fields import EventPath, FieldCatalog, SourceField
 from pulumi_metaflow_blueprints.core.filters import anchored, string_filter
 from pulumi_metaflow_blueprints.core.outputs import publish_outputs
 from pulumi_metaflow_blueprints.core.plan import plan_trigger, require
 from pulumi_metaflow_blueprints.core.sensor import create_sensor
 from pulumi_metaflow_blueprints.errors import BlueprintInputError
-from pulumi_metaflow_blueprints.gcp.args import GcpIdentityArgs, PubSubSubscriptionArgs, PubSubTopicArgs
+from pulumi_metaflow_blueprints.gcp.args import GcpIdentity, PubSubSubscription, PubSubTopic
 from pulumi_metaflow_blueprints.gcp.identity import ProjectNumbers, check_identity
 from pulumi_metaflow_blueprints.gcp.names import check_bucket_name, check_project_id, resolve_project
 from pulumi_metaflow_blueprints.gcp.pubsub_source import (
@@ -93,19 +93,19 @@ class StorageObjectTriggerArgs(TypedDict):
     """Object events to send. Defaults to `["OBJECT_FINALIZE"]` (new objects)."""
     project: NotRequired[str]
     """Project of the topic and the subscription. Defaults to the stack's `gcp:project`."""
-    topic: NotRequired[PubSubTopicArgs]
+    topic: NotRequired[PubSubTopic]
     """Options of the topic this blueprint creates for the bucket's notifications."""
-    subscription: NotRequired[PubSubSubscriptionArgs]
+    subscription: NotRequired[PubSubSubscription]
     """Options of the subscription the EventSource reads."""
-    identity: GcpIdentityArgs
+    identity: GcpIdentity
     """How the EventSource pod gets Google credentials to pull the subscription."""
-    kubernetes: KubernetesArgs
+    kubernetes: KubernetesSettings
     """Namespaces, EventBus and labels of the Argo Events objects."""
-    targets: list[TargetArgs]
+    targets: list[Target]
     """What to start for each new object: flows and/or Metaflow events."""
-    filters: NotRequired[list[FieldFilterArgs]]
+    filters: NotRequired[list[FieldFilter]]
     """Further Sensor filters on the object's fields (anchored)."""
-    sensor: NotRequired[SensorOptionsArgs]
+    sensor: NotRequired[SensorOptions]
     """Retry and rate limit of the Sensor's triggers."""
 
 

@@ -5,8 +5,8 @@ from typing import TypedDict
 
 from typing_extensions import NotRequired
 
-from pulumi_metaflow_blueprints.core.args import FieldFilterArgs, KubernetesArgs, SensorOptionsArgs, TargetArgs
-from pulumi_metaflow_blueprints.webhooks.args import WebhookIngressArgs
+from pulumi_metaflow_blueprints.core.args import FieldFilter, KubernetesSettings, SensorOptions, Target
+from pulumi_metaflow_blueprints.webhooks.args import WebhookIngress
 
 
 class SnowflakeObjectKind(str, Enum):
@@ -18,7 +18,7 @@ class SnowflakeObjectKind(str, Enum):
     """A view: change tracking must be on for the view and its underlying tables."""
 
 
-class SnowflakeTaskRoleArgs(TypedDict):
+class SnowflakeTaskRole(TypedDict):
     """A role created for the task: it owns only the stream, batch table, procedure and task, and gets only the
     grants the task needs, so the task does not run with the deploying role's privileges."""
 
@@ -55,17 +55,17 @@ class TableChangeTriggerArgs(TypedDict):
     schedule_seconds: NotRequired[int]
     """How often the task checks the stream, in seconds (10 to 86400). Defaults to 60. The task only runs when the
     stream has data (`SYSTEM$STREAM_HAS_DATA`)."""
-    role: NotRequired[SnowflakeTaskRoleArgs]
+    role: NotRequired[SnowflakeTaskRole]
     """Create a least-privilege role that owns the task and what it uses. Without it the deploying role owns them."""
-    ingress: NotRequired[WebhookIngressArgs]
+    ingress: NotRequired[WebhookIngress]
     """The Ingress Snowflake posts through (HTTPS, public). Required unless `public_url` is given."""
     public_url: NotRequired[str]
     """HTTPS base URL at which you expose the EventSource's Service yourself; the endpoint is appended."""
-    kubernetes: KubernetesArgs
+    kubernetes: KubernetesSettings
     """Namespaces, EventBus and labels of the Argo Events objects."""
-    targets: list[TargetArgs]
+    targets: list[Target]
     """What to start for each batch of changes: flows and/or Metaflow events."""
-    filters: NotRequired[list[FieldFilterArgs]]
+    filters: NotRequired[list[FieldFilter]]
     """Further Sensor filters on the batch's fields (anchored)."""
-    sensor: NotRequired[SensorOptionsArgs]
+    sensor: NotRequired[SensorOptions]
     """Retry and rate limit of the Sensor's triggers."""

@@ -4,7 +4,7 @@ start Metaflow flows.
 `webhooks.receiver` is the receiving side they share (token, EventSource, Service, Ingress), for other blueprints too.
 """
 
-from pulumi_metaflow_blueprints.webhooks.args import WebhookAuthMode, WebhookIngressArgs
+from pulumi_metaflow_blueprints.webhooks.args import WebhookAuthMode, WebhookIngress
 from pulumi_metaflow_blueprints.webhooks.dbt import DbtCloudJobTrigger, DbtCloudJobTriggerArgs, DbtRunStatus
 from pulumi_metaflow_blueprints.webhooks.fivetran import FivetranSyncTrigger, FivetranSyncTriggerArgs
 from pulumi_metaflow_blueprints.webhooks.generic import WebhookTrigger, WebhookTriggerArgs
@@ -16,7 +16,7 @@ __all__ = [
     "FivetranSyncTrigger",
     "FivetranSyncTriggerArgs",
     "WebhookAuthMode",
-    "WebhookIngressArgs",
+    "WebhookIngress",
     "WebhookTrigger",
     "WebhookTriggerArgs",
 ]

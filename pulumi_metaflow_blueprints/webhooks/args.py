@@ -6,7 +6,7 @@ from typing import TypedDict
 from typing_extensions import NotRequired
 
 
-class WebhookIngressArgs(TypedDict):
+class WebhookIngress(TypedDict):
     """An Ingress that lets systems outside the cluster reach the webhook EventSource over HTTPS."""
 
     host: str

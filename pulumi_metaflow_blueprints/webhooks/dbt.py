@@ -12,14 +12,14 @@ from typing import TypedDict
 import pulumi
 from typing_extensions import NotRequired
 
-from pulumi_metaflow_blueprints.core.args import FieldFilterArgs, KubernetesArgs, SensorOptionsArgs, TargetArgs
+from pulumi_metaflow_blueprints.core.args import FieldFilter, KubernetesSettings, SensorOptions, Target
 from pulumi_metaflow_blueprints.core.fields import EventPath, SourceField
 from pulumi_metaflow_blueprints.core.filters import exact, string_filter
 from pulumi_metaflow_blueprints.core.outputs import publish_outputs
 from pulumi_metaflow_blueprints.core.plan import plan_trigger, require
 from pulumi_metaflow_blueprints.core.sensor import create_sensor
 from pulumi_metaflow_blueprints.errors import BlueprintInputError
-from pulumi_metaflow_blueprints.webhooks.args import WebhookAuthMode, WebhookIngressArgs
+from pulumi_metaflow_blueprints.webhooks.args import WebhookAuthMode, WebhookIngress
 from pulumi_metaflow_blueprints.webhooks.fields import webhook_catalog
 from pulumi_metaflow_blueprints.webhooks.receiver import ReceiverOptions, check_receiver, create_receiver
 
@@ -82,17 +82,17 @@ class DbtCloudJobTriggerArgs(TypedDict):
     """dbt Cloud account id (the Sensor accepts only its events). Defaults to the stack's `dbtcloud:accountId`."""
     webhook_name: NotRequired[str]
     """Name of the dbt Cloud webhook subscription. Defaults to `metaflow-blueprints-<name>`."""
-    ingress: NotRequired[WebhookIngressArgs]
+    ingress: NotRequired[WebhookIngress]
     """The Ingress dbt Cloud posts through. Required unless `public_url` is given."""
     public_url: NotRequired[str]
     """HTTPS base URL at which you expose the EventSource's Service yourself; the secret endpoint is appended."""
-    kubernetes: KubernetesArgs
+    kubernetes: KubernetesSettings
     """Namespaces, EventBus and labels of the Argo Events objects."""
-    targets: list[TargetArgs]
+    targets: list[Target]
     """What to start for each finished run: flows and/or Metaflow events."""
-    filters: NotRequired[list[FieldFilterArgs]]
+    filters: NotRequired[list[FieldFilter]]
     """Further Sensor filters on the run's fields (anchored), e.g. on `environment_name`."""
-    sensor: NotRequired[SensorOptionsArgs]
+    sensor: NotRequired[SensorOptions]
     """Retry and rate limit of the Sensor's triggers."""
 
 

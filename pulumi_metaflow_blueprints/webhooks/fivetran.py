@@ -13,14 +13,14 @@ import pulumi
 import pulumi_random as random
 from typing_extensions import NotRequired
 
-from pulumi_metaflow_blueprints.core.args import FieldFilterArgs, KubernetesArgs, SensorOptionsArgs, TargetArgs
+from pulumi_metaflow_blueprints.core.args import FieldFilter, KubernetesSettings, SensorOptions, Target
 from pulumi_metaflow_blueprints.core.fields import EventPath, SourceField
 from pulumi_metaflow_blueprints.core.filters import exact, string_filter
 from pulumi_metaflow_blueprints.core.outputs import publish_outputs
 from pulumi_metaflow_blueprints.core.plan import plan_trigger, require
 from pulumi_metaflow_blueprints.core.sensor import create_sensor
 from pulumi_metaflow_blueprints.errors import BlueprintInputError
-from pulumi_metaflow_blueprints.webhooks.args import WebhookAuthMode, WebhookIngressArgs
+from pulumi_metaflow_blueprints.webhooks.args import WebhookAuthMode, WebhookIngress
 from pulumi_metaflow_blueprints.webhooks.fields import webhook_catalog
 from pulumi_metaflow_blueprints.webhooks.receiver import (
     TOKEN_LENGTH,
@@ -59,17 +59,17 @@ class FivetranSyncTriggerArgs(TypedDict):
 
     connector_ids: NotRequired[list[str]]
     """Only syncs of these connectors (ids like `mystified_presiding`). Defaults to all the webhook reports."""
-    ingress: NotRequired[WebhookIngressArgs]
+    ingress: NotRequired[WebhookIngress]
     """The Ingress Fivetran posts through (it requires HTTPS). Required unless `public_url` is given."""
     public_url: NotRequired[str]
     """HTTPS base URL at which you expose the EventSource's Service yourself; the secret endpoint is appended."""
-    kubernetes: KubernetesArgs
+    kubernetes: KubernetesSettings
     """Namespaces, EventBus and labels of the Argo Events objects."""
-    targets: list[TargetArgs]
+    targets: list[Target]
     """What to start for each successful sync: flows and/or Metaflow events."""
-    filters: NotRequired[list[FieldFilterArgs]]
+    filters: NotRequired[list[FieldFilter]]
     """Further Sensor filters on the sync's fields (anchored), e.g. on `connector_type`."""
-    sensor: NotRequired[SensorOptionsArgs]
+    sensor: NotRequired[SensorOptions]
     """Retry and rate limit of the Sensor's triggers."""
 
 

@@ -5,11 +5,11 @@ from typing import TypedDict
 import pulumi
 from typing_extensions import NotRequired
 
-from pulumi_metaflow_blueprints.core.args import FieldFilterArgs, KubernetesArgs, SensorOptionsArgs, TargetArgs
+from pulumi_metaflow_blueprints.core.args import FieldFilter, KubernetesSettings, SensorOptions, Target
 from pulumi_metaflow_blueprints.core.outputs import publish_outputs
 from pulumi_metaflow_blueprints.core.plan import plan_trigger, require
 from pulumi_metaflow_blueprints.core.sensor import create_sensor
-from pulumi_metaflow_blueprints.webhooks.args import WebhookAuthMode, WebhookIngressArgs
+from pulumi_metaflow_blueprints.webhooks.args import WebhookAuthMode, WebhookIngress
 from pulumi_metaflow_blueprints.webhooks.fields import webhook_catalog
 from pulumi_metaflow_blueprints.webhooks.receiver import ReceiverOptions, check_receiver, create_receiver
 
@@ -23,17 +23,17 @@ class WebhookTriggerArgs(TypedDict):
 
     auth: NotRequired[WebhookAuthMode]
     """How senders authenticate. Defaults to `bearer` (`Authorization: Bearer <token>`, checked by Argo Events)."""
-    ingress: NotRequired[WebhookIngressArgs]
+    ingress: NotRequired[WebhookIngress]
     """An Ingress so systems outside the cluster can post. Without it (or `public_url`) the URL is in-cluster only."""
     public_url: NotRequired[str]
     """HTTPS base URL at which you expose the EventSource's Service yourself (a gateway); the endpoint is appended."""
-    kubernetes: KubernetesArgs
+    kubernetes: KubernetesSettings
     """Namespaces, EventBus and labels of the Argo Events objects."""
-    targets: list[TargetArgs]
+    targets: list[Target]
     """What to start for each request: flows and/or Metaflow events (fields `body.<path>`, `header.<Name>`)."""
-    filters: NotRequired[list[FieldFilterArgs]]
+    filters: NotRequired[list[FieldFilter]]
     """Sensor filters on the request's fields (anchored), e.g. `{"field": "body.kind", "equals": ["daily"]}`."""
-    sensor: NotRequired[SensorOptionsArgs]
+    sensor: NotRequired[SensorOptions]
     """Retry and rate limit of the Sensor's triggers."""
 
 

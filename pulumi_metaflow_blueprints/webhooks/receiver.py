@@ -6,7 +6,7 @@ API (check before the component's ``super().__init__``, so bad input registers n
     options = ReceiverOptions(
         event_name="webhook",               # the event's name inside the EventSource (the Sensor listens to it)
         auth=WebhookAuthMode.BEARER,        # or SECRET_PATH for senders that cannot set an Authorization header
-        ingress=args.get("ingress"),        # WebhookIngressArgs or None
+        ingress=args.get("ingress"),        # WebhookIngress or None
         public_url=args.get("public_url"),  # https base URL of a gateway you run, or None
         require_public=False,               # True: the sender is outside the cluster (ingress or public_url needed)
     )
@@ -40,7 +40,7 @@ from pulumi_metaflow_blueprints.core import kube
 from pulumi_metaflow_blueprints.core.plan import TriggerPlan
 from pulumi_metaflow_blueprints.errors import BlueprintInputError
 from pulumi_metaflow_blueprints.naming import child_name, validate_dns_subdomain
-from pulumi_metaflow_blueprints.webhooks.args import WebhookAuthMode, WebhookIngressArgs
+from pulumi_metaflow_blueprints.webhooks.args import WebhookAuthMode, WebhookIngress
 
 PORT = 12000
 TOKEN_LENGTH = 48
@@ -57,7 +57,7 @@ class ReceiverOptions:
 
     event_name: str = "webhook"
     auth: WebhookAuthMode = WebhookAuthMode.BEARER
-    ingress: WebhookIngressArgs | None = None
+    ingress: WebhookIngress | None = None
     public_url: str | None = None
     require_public: bool = False
     """The sender runs outside the cluster: an ingress or a public URL (HTTPS) is required."""
@@ -75,7 +75,7 @@ class ReceiverPlan:
     service_name: str
     service_url_base: str
     public_base: str | None
-    ingress: WebhookIngressArgs | None
+    ingress: WebhookIngress | None
 
 
 @dataclass(frozen=True)
@@ -93,7 +93,7 @@ class WebhookReceiver:
     ingress: k8s.networking.v1.Ingress | None
 
 
-def check_ingress(ingress: WebhookIngressArgs | None, argument: str = "ingress") -> WebhookIngressArgs | None:
+def check_ingress(ingress: WebhookIngress | None, argument: str = "ingress") -> WebhookIngress | None:
     """Validate the Ingress options."""
     if ingress is None:
         return None
