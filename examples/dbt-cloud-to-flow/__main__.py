@@ -22,7 +22,7 @@ nightly = DbtCloudJobTrigger(
             "class_name": "nginx",
             "tls_secret_name": config.require("tlsSecretName"),
             # Admit only dbt Cloud's published egress IPs for your region
-            # (see docs/blueprints/dbt-cloud-job-trigger.md).
+            # (see the README section on `DbtCloudJobTrigger`).
             "annotations": {"nginx.ingress.kubernetes.io/whitelist-source-range": DBT_CLOUD_NA1_IPS},
         },
         "kubernetes": {"namespace": config.require("namespace")},

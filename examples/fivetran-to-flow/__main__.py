@@ -1,6 +1,6 @@
 """Each successful sync of one Fivetran connector starts `OrdersFlow`, and publishes a Metaflow event.
 
-After `pulumi up`, create the Fivetran webhook once (docs/blueprints/fivetran-sync-trigger.md):
+After `pulumi up`, create the Fivetran webhook once (the README section on `FivetranSyncTrigger`):
 
     curl -X POST https://api.fivetran.com/v1/webhooks/account -u "$FIVETRAN_API_KEY:$FIVETRAN_API_SECRET" \
          -H 'Content-Type: application/json' \

@@ -3,7 +3,7 @@
 Fivetran signs deliveries with `X-Fivetran-Signature-256` (an HMAC Argo Events cannot check), so the endpoint path
 carries an unguessable token, and the Sensor accepts only successful `sync_end` events (of the given connectors).
 No maintained Pulumi provider on PyPI creates Fivetran webhooks, so the one Fivetran step (create the webhook with
-`url`) is documented in docs/blueprints/fivetran-sync-trigger.md instead of shipping an API client.
+`url`) is documented in the README section on `FivetranSyncTrigger` instead of shipping an API client.
 """
 
 import re
