@@ -20,7 +20,9 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any, Literal
 
-from pulumi_metaflow_blueprints.argo.semantics import compile_go_regexp
+from pulumi_metaflow_blueprints.argo.semantics._tokens import TokenCursor, word_end
+from pulumi_metaflow_blueprints.argo.semantics._values import go_type, is_number
+from pulumi_metaflow_blueprints.argo.semantics.goregexp import go_regexp_search
 
 __all__ = ["SourceFilterResult", "evaluate_event_source_filter", "evaluate_expr_lang", "expr_lang_env"]
 
@@ -137,9 +139,7 @@ def _tokens(text: str) -> list[tuple[str, Any]]:
             out.append(("lit", float(raw) if any(c in raw for c in ".eE") else int(raw)))
             i = match.end()
         elif ch.isalpha() or ch in "_$#":
-            j = i + 1
-            while j < len(text) and (text[j].isalnum() or text[j] == "_"):
-                j += 1
+            j = word_end(text, i + 1)
             word = text[i:j]
             i = j
             if word in ("true", "false"):
@@ -186,22 +186,11 @@ def _string(text: str, start: int) -> tuple[str, int]:
     raise _ExprError("literal not terminated")
 
 
-class _Parser:
+class _Parser(TokenCursor):
     """Precedence climbing as expr does: or < and < comparisons < unary not < unary minus < member access."""
 
-    def __init__(self, tokens: list[tuple[str, Any]]) -> None:
-        self.tokens = tokens
-        self.pos = 0
-
-    def peek(self) -> tuple[str, Any] | None:
-        return self.tokens[self.pos] if self.pos < len(self.tokens) else None
-
-    def take(self) -> tuple[str, Any]:
-        token = self.peek()
-        if token is None:
-            raise _ExprError("unexpected end of expression")
-        self.pos += 1
-        return token
+    def end_of_input(self) -> Exception:
+        return _ExprError("unexpected end of expression")
 
     def expect(self, symbol: str) -> None:
         if self.take() != ("op", symbol):
@@ -297,30 +286,14 @@ class _Parser:
 # ------------------------------------------------------------------------------------------------------------
 
 
-def _is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
 def _type_name(value: Any) -> str:
-    if value is None:
-        return "nil"
-    if isinstance(value, bool):
-        return "bool"
-    if isinstance(value, int):
-        return "int"
-    if isinstance(value, float):
-        return "float64"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "[]interface {}"
-    return "map[string]interface {}"
+    return "nil" if value is None else go_type(value)
 
 
 def _equal(left: Any, right: Any) -> bool:
     if isinstance(left, (list, dict)) or isinstance(right, (list, dict)):
         raise _ExprUnsupported("comparing arrays or maps with == / !=")
-    if _is_number(left) and _is_number(right):
+    if is_number(left) and is_number(right):
         return float(left) == float(right)
     if type(left) is not type(right):
         return False
@@ -355,7 +328,7 @@ class _Evaluator:
             return not value, None
         if kind == "neg":
             value = self.eval(node[1])
-            if not _is_number(value):
+            if not is_number(value):
                 raise _ExprError(f"invalid operation: - ({_type_name(value)})")
             return -value, None
         if kind in ("&&", "||"):
@@ -379,7 +352,7 @@ class _Evaluator:
             if not isinstance(key, str):
                 raise _ExprError(f"cannot use {_type_name(key)} as a map key")
             value = base.get(key)
-        elif isinstance(base, list) and _is_number(key) and float(key).is_integer():
+        elif isinstance(base, list) and is_number(key) and float(key).is_integer():
             index = int(key) + (len(base) if int(key) < 0 else 0)
             if not 0 <= index < len(base):
                 raise _ExprError(f"index out of range: {int(key)} (array of length {len(base)})")
@@ -396,7 +369,7 @@ class _Evaluator:
         if op in ("==", "!="):
             return _equal(left, right) == (op == "==")
         if op in ("<", "<=", ">", ">="):
-            if not ((_is_number(left) and _is_number(right)) or (isinstance(left, str) and isinstance(right, str))):
+            if not ((is_number(left) and is_number(right)) or (isinstance(left, str) and isinstance(right, str))):
                 types = f"{_type_name(left)} and {_type_name(right)}"
                 raise _ExprError(f"invalid operation: {op} (mismatched types {types})")
             return {"<": left < right, "<=": left <= right, ">": left > right, ">=": left >= right}[op]
@@ -413,12 +386,7 @@ class _Evaluator:
         if not isinstance(left, str) or not isinstance(right, str):
             raise _ExprError(f"invalid operation: {op} (mismatched types {_type_name(left)} and {_type_name(right)})")
         if op == "matches":
-            regex = compile_go_regexp(right)
-            if regex.error:
-                raise _ExprError(regex.error)
-            if regex.unsupported:
-                raise _ExprUnsupported(regex.unsupported)
-            return regex.search(left)
+            return go_regexp_search(right, left, _ExprError, _ExprUnsupported)
         if op == "contains":
             return right in left
         return left.startswith(right) if op == "startsWith" else left.endswith(right)

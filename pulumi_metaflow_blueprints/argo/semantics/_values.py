@@ -1,0 +1,267 @@
+"""Go value helpers shared by the Argo Events models: errors, float/JSON formatting as Go writes it, strconv
+parsing, the float64 view gjson hands to Go code, and ``fmt``/``reflect`` views (type, kind, printing, truth)."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from datetime import datetime, timezone
+from decimal import Decimal
+from typing import Any, Literal
+
+
+class GoError(Exception):
+    """An error the Go code would return (Argo logs it and treats the filter/parameter as failed)."""
+
+
+class Unsupported(Exception):
+    """Input outside what these modules model; the caller reports it instead of guessing."""
+
+
+def _float_digits(x: float) -> tuple[bool, str, int]:
+    """Sign, shortest round-trip digits and decimal point position of ``x`` (value = 0.DIGITS * 10**dp)."""
+    negative = math.copysign(1.0, x) < 0
+    if x == 0:
+        return negative, "", 0
+    _, digit_tuple, exponent = Decimal(repr(abs(x))).as_tuple()
+    if not isinstance(exponent, int):  # pragma: no cover - finite floats only
+        raise ValueError(x)
+    text = "".join(str(d) for d in digit_tuple)
+    digits = text.rstrip("0")
+    exponent += len(text) - len(digits)
+    return negative, digits, len(digits) + exponent
+
+
+def _fmt_f(negative: bool, digits: str, dp: int) -> str:
+    if not digits:
+        body = "0"
+    elif dp <= 0:
+        body = "0." + "0" * -dp + digits
+    elif dp >= len(digits):
+        body = digits + "0" * (dp - len(digits))
+    else:
+        body = digits[:dp] + "." + digits[dp:]
+    return ("-" if negative else "") + body
+
+
+def _fmt_e(negative: bool, digits: str, dp: int) -> str:
+    exponent = dp - 1
+    mantissa = digits[0] + ("." + digits[1:] if len(digits) > 1 else "")
+    sign = "-" if exponent < 0 else "+"
+    return f"{'-' if negative else ''}{mantissa}e{sign}{abs(exponent):02d}"
+
+
+def go_float(x: float, verb: Literal["f", "v", "json"]) -> str:
+    """``strconv.FormatFloat(x, 'f', -1, 64)``, ``fmt``'s ``%v``, or ``encoding/json``'s float encoding."""
+    if math.isnan(x) or math.isinf(x):
+        text = "NaN" if math.isnan(x) else ("+Inf" if x > 0 else "-Inf")
+        if verb == "json":
+            raise GoError(f"json: unsupported value: {text}")
+        return text
+    negative, digits, dp = _float_digits(x)
+    if verb == "f":
+        return _fmt_f(negative, digits, dp)
+    if verb == "v":  # %v is %g with the shortest precision: exponent form when exp < -4 or exp >= 6
+        if digits and not -4 <= dp - 1 < 6:
+            return _fmt_e(negative, digits, dp)
+        return _fmt_f(negative, digits, dp)
+    if digits and (abs(x) < 1e-6 or abs(x) >= 1e21):
+        return re.sub(r"e-0(\d)$", r"e-\1", _fmt_e(negative, digits, dp))
+    return _fmt_f(negative, digits, dp)
+
+
+_JSON_SHORT_ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
+
+
+def go_json_string(text: str, escape_html: bool) -> str:
+    out = ['"']
+    for ch in text:
+        if ch in _JSON_SHORT_ESCAPES:
+            out.append(_JSON_SHORT_ESCAPES[ch])
+        elif ord(ch) < 0x20 or ch in "\u2028\u2029" or (escape_html and ch in "<>&"):
+            out.append(f"\\u{ord(ch):04x}")
+        else:
+            out.append(ch)
+    out.append('"')
+    return "".join(out)
+
+
+def go_json(value: Any, *, escape_html: bool, sort_keys: bool = True) -> str:
+    """Compact JSON as Go's ``encoding/json`` writes it (map keys sorted, Go float format, optional HTML escapes)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return go_float(value, "json")
+    if isinstance(value, str):
+        return go_json_string(value, escape_html)
+    if isinstance(value, datetime):
+        return go_json_string(rfc3339(value, nano=True), escape_html)
+    if isinstance(value, Mapping):
+        items = sorted(value.items(), key=lambda kv: str(kv[0])) if sort_keys else list(value.items())
+        inner = ",".join(
+            f"{go_json_string(str(k), escape_html)}:{go_json(v, escape_html=escape_html, sort_keys=sort_keys)}"
+            for k, v in items
+        )
+        return "{" + inner + "}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ",".join(go_json(v, escape_html=escape_html, sort_keys=sort_keys) for v in value) + "]"
+    raise GoError(f"json: unsupported type: {type(value).__name__}")
+
+
+def rfc3339(moment: datetime, *, nano: bool = False) -> str:
+    moment = moment.astimezone(timezone.utc) if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    text = moment.strftime("%Y-%m-%dT%H:%M:%S")
+    if nano and moment.microsecond:
+        text += f".{moment.microsecond:06d}".rstrip("0")
+    return text + "Z"
+
+
+_GO_DECIMAL_FLOAT = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+_GO_HEX_FLOAT = re.compile(r"[+-]?0[xX](?:[0-9a-fA-F]+\.?[0-9a-fA-F]*|\.[0-9a-fA-F]+)[pP][+-]?\d+")
+_GO_SPECIAL_FLOAT = re.compile(r"[+-]?(?:inf|infinity)|nan", re.IGNORECASE)
+
+
+def go_parse_float(text: str) -> float | None:
+    """``strconv.ParseFloat(text, 64)``; None when Go reports a syntax error."""
+    if _GO_DECIMAL_FLOAT.fullmatch(text) or _GO_SPECIAL_FLOAT.fullmatch(text):
+        return float(text)
+    if _GO_HEX_FLOAT.fullmatch(text):
+        return float.fromhex(text)
+    return None
+
+
+_GO_BOOLS = {"1": True, "t": True, "T": True, "TRUE": True, "true": True, "True": True}
+_GO_BOOLS.update({"0": False, "f": False, "F": False, "FALSE": False, "false": False, "False": False})
+
+
+def go_parse_bool(text: str) -> bool | None:
+    """``strconv.ParseBool``; None when Go reports a syntax error."""
+    return _GO_BOOLS.get(text)
+
+
+def to_go_value(value: Any) -> Any:
+    """The value as gjson's ``Result.Value()`` hands it to Go code: every JSON number is a float64."""
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return value
+    if isinstance(value, (int, float)):
+        return float(value)
+    if isinstance(value, Mapping):
+        return {str(k): to_go_value(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [to_go_value(v) for v in value]
+    return value
+
+
+def is_number(value: Any) -> bool:
+    """An int or float, not a bool."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def compare(left: Any, op: str, right: Any) -> bool:
+    """``left op right`` for ``=``/``==``, ``!=``, ``<``, ``<=``, ``>``, ``>=`` (False for any other operator)."""
+    if op in ("=", "=="):
+        return left == right
+    if op == "!=":
+        return left != right
+    if op == "<":
+        return left < right
+    if op == "<=":
+        return left <= right
+    if op == ">":
+        return left > right
+    if op == ">=":
+        return left >= right
+    return False
+
+
+class _Missing:
+    """Go's invalid reflect.Value: a missing map key. Prints as ``<no value>``."""
+
+    def __repr__(self) -> str:
+        return "<no value>"
+
+
+MISSING = _Missing()
+
+
+def go_scalar_type(value: Any) -> str | None:
+    """Go's type name for a bool, int, float64 or string value; None for any other value."""
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int):
+        return "int"
+    if isinstance(value, float):
+        return "float64"
+    if isinstance(value, str):
+        return "string"
+    return None
+
+
+def go_scalar_text(value: Any, float_verb: Literal["f", "v"]) -> str | None:
+    """A bool, int, float or string as Go formats it (floats with ``float_verb``); None for any other value."""
+    scalar = go_scalar_type(value)
+    if scalar == "bool":
+        return "true" if value else "false"
+    if scalar == "float64":
+        return go_float(value, float_verb)
+    return None if scalar is None else str(value)
+
+
+def go_type(value: Any) -> str:
+    """The Go type a template error message names for ``value``."""
+    if value is None or value is MISSING:
+        return "interface {}"
+    scalar = go_scalar_type(value)
+    if scalar is not None:
+        return scalar
+    if isinstance(value, Mapping):
+        return "map[string]interface {}"
+    if isinstance(value, list):
+        return "[]interface {}"
+    if isinstance(value, datetime):
+        return "time.Time"
+    return type(value).__name__
+
+
+_GO_KINDS = {"interface {}": "invalid", "map[string]interface {}": "map", "[]interface {}": "slice"}
+"""The kinds of the non-scalar types ``go_type`` names (any other type is a struct)."""
+
+
+def go_kind(value: Any) -> str:
+    """``reflect.Kind`` of ``value`` as sprig's ``kindIs`` sees it."""
+    name = go_type(value)
+    return name if go_scalar_type(value) is not None else _GO_KINDS.get(name, "struct")
+
+
+def go_print(value: Any) -> str:
+    """``value`` as Go's ``fmt`` prints it with ``%v`` (what a template action writes)."""
+    if value is MISSING:
+        return "<no value>"
+    if value is None:
+        return "<nil>"
+    text = go_scalar_text(value, "v")
+    if text is not None:
+        return text
+    if isinstance(value, Mapping):
+        return "map[" + " ".join(f"{k}:{go_print(value[k])}" for k in sorted(value, key=str)) + "]"
+    if isinstance(value, list):
+        return "[" + " ".join(go_print(v) for v in value) + "]"
+    raise Unsupported(f"printing a {go_type(value)} value")
+
+
+def go_truth(value: Any) -> bool:
+    """Go template truth: false for nil, false, zero and empty strings, slices and maps."""
+    if value is None or value is MISSING:
+        return False
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)):
+        return value != 0
+    if isinstance(value, (str, list, Mapping)):
+        return len(value) > 0
+    return True
