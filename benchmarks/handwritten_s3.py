@@ -290,7 +290,7 @@ def s3_trigger(
     sensor_account = k8s.core.v1.ServiceAccount(
         f"{name}-sensor-sa", metadata={"name": sensor_name, "namespace": NAMESPACE, "labels": labels}
     )
-    metadata = {"name": sensor_name, "namespace": NAMESPACE, "labels": labels}
+    metadata: k8s.meta.v1.ObjectMetaArgsDict = {"name": sensor_name, "namespace": NAMESPACE, "labels": labels}
     role_k8s = k8s.rbac.v1.Role(
         f"{name}-sensor-role",
         metadata=metadata,

@@ -40,7 +40,7 @@ SENSOR = [
         "Sensor service account",
         SERVICE_ACCOUNT,
         "the Sensor pod's own identity, so its RBAC grant goes to it alone",
-        optional="unless an existing account is named",
+        optional="no existing service account given",
     ),
     Need(
         "Role (create workflows)",
@@ -58,7 +58,7 @@ SENSOR = [
 ]
 
 SQS_READER = [
-    Need("IAM role", ROLE, "the EventSource pod's AWS identity", optional="not with identity.mode=role-arn"),
+    Need("IAM role", ROLE, "the EventSource pod's AWS identity", optional="identity.mode irsa or pod-identity"),
     Need("IAM role policy", ROLE_POLICY, "receive/delete on this one queue only (least privilege)"),
     Need(
         "EKS Pod Identity association",
@@ -200,7 +200,7 @@ MINIMUM: dict[str, list[Need]] = {
         *SENSOR,
     ],
     "DynamoDBTableTrigger": [
-        *sqs_leg(policy_optional="a TLS-only deny (the pipe's role already may send)"),
+        *sqs_leg(policy_optional="a TLS-only deny (the pipe's role may send anyway)"),
         Need("EventBridge pipe", "^aws:pipes/pipe:Pipe$", "stream -> filter on eventName -> queue, batch size 1"),
         Need("pipe role", ROLE, "the identity the pipe runs as"),
         Need("pipe role policy", ROLE_POLICY, "read this stream and send to this queue only"),
@@ -233,23 +233,30 @@ MINIMUM: dict[str, list[Need]] = {
     ],
     "TableChangeTrigger": [
         Need("stream", "^snowflake:index/stream", "tracks changes in the table or view"),
+        Need(
+            "sink table",
+            "^snowflake:index/table:Table$",
+            "a stream's offset advances only when DML reads it: the task inserts each batch here",
+        ),
         Need("task", "^snowflake:index/task:Task$", "runs when the stream has data, consumes it, notifies"),
+        Need("Snowflake secret", "^snowflake:index/secret", "holds the bearer token the notification sends"),
         Need(
-            "Snowflake secret",
-            "^snowflake:index/secret",
-            "holds the bearer token the integration sends",
-            optional="a secret object rather than SQL",
+            "network rule",
+            "^snowflake:index/networkRule:NetworkRule$",
+            "egress to the receiving host only: webhook notification integrations reach only Slack, Teams and "
+            "PagerDuty, so a generic HTTPS POST needs external access",
         ),
         Need(
-            "notification integration",
-            "^snowflake:index/(notificationIntegration|execute)",
-            "posts JSON to the receiving URL with the bearer token",
+            "external access integration",
+            "^snowflake:index/externalAccessIntegration:ExternalAccessIntegration$",
+            "lets the procedure use that rule and that secret",
         ),
+        Need("procedure", "^snowflake:index/procedure", "posts the batch notification with the bearer token"),
         Need(
-            "Snowflake role and grants",
+            "role, grants and ownership",
             "^snowflake:index/(accountRole|grant)",
-            "least privilege: a role owning only these objects",
-            count=8,
+            "a role owning only these objects: one grant per object it touches, ownership of the objects it owns",
+            count=16,
             optional="a dedicated role",
         ),
         *BEARER,

@@ -49,6 +49,8 @@ def results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         "2",
         "--repeats",
         "1",
+        "--work-ns",
+        "1,2",
         "--examples",
         "s3-to-flow",
         "--json",
@@ -69,6 +71,8 @@ def test_blueprint_and_handwritten_programs_register_the_same_resources(results:
     blueprint, handwritten = row["blueprint"]["types"], row["handwritten"]["types"]
     assert blueprint.pop("metaflow-blueprints:index:S3ObjectTrigger") == 2
     assert blueprint == handwritten == {t: 2 * c for t, c in S3_CHILDREN.items()}
+    for side in ("blueprint", "handwritten"):  # work counts: one more blueprint means more function calls
+        assert results["scale"]["work"][side]["2"] > results["scale"]["work"][side]["1"] > 0
 
 
 def test_s3_example_registers_exactly_the_hand_written_minimum(results: dict[str, Any]) -> None:
