@@ -132,9 +132,7 @@ def validate_flow_name(flow: str, argument: str = "flow") -> None:
 def validate_project_name(project: str, argument: str = "project") -> None:
     """Raise unless ``project`` is a valid ``@project(name=...)``: 1-128 of ``a-z``, ``0-9`` and ``_``."""
     if not isinstance(project, str) or not project:
-        raise BlueprintInputError(
-            argument, "@project needs a name", "give the name used in @project(name=...)"
-        )
+        raise BlueprintInputError(argument, "@project needs a name", "give the name used in @project(name=...)")
     if _PROJECT_INVALID_CHAR.search(project):
         raise BlueprintInputError(
             argument,
@@ -218,9 +216,7 @@ def validate_parameter_name(name: str, argument: str) -> None:
 def validate_event_name(event: str, argument: str = "event") -> str:
     """Return ``event`` if Metaflow accepts it in ``@trigger(event=...)``: letters, digits, ``_ . -``."""
     if not isinstance(event, str) or not event:
-        raise BlueprintInputError(
-            argument, "must be a non-empty event name", 'give the name in @trigger(event="...")'
-        )
+        raise BlueprintInputError(argument, "must be a non-empty event name", 'give the name in @trigger(event="...")')
     if not _EVENT_NAME.match(event):
         raise BlueprintInputError(
             argument,

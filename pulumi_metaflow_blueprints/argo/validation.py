@@ -66,9 +66,7 @@ def sensor_problems(spec: Mapping[str, Any]) -> list[str]:
     """Every rule of the controller's ``ValidateSensor`` that ``spec`` (a Sensor's ``spec``) breaks."""
     dependencies = _items(spec.get("dependencies"))
     dependency_names = {_text(dep, "name") for dep in map(_mapping, dependencies)} - {""}
-    return _dependencies_problems(dependencies) + _triggers_problems(
-        _items(spec.get("triggers")), dependency_names
-    )
+    return _dependencies_problems(dependencies) + _triggers_problems(_items(spec.get("triggers")), dependency_names)
 
 
 def event_source_problems(spec: Mapping[str, Any]) -> list[str]:
@@ -295,8 +293,7 @@ def _k8s_problems(trigger: Mapping[str, Any], path: str, dependency_names: set[s
     operation = _text(trigger, "operation")
     if operation and operation not in K8S_OPERATIONS:
         problems.append(
-            f"{path}.operation: {operation!r} is not supported; allowed: {', '.join(K8S_OPERATIONS)} "
-            "or empty (create)"
+            f"{path}.operation: {operation!r} is not supported; allowed: {', '.join(K8S_OPERATIONS)} or empty (create)"
         )
     return problems + _parameters_problems(trigger, "parameters", path, dependency_names)
 
@@ -440,8 +437,7 @@ def _webhook_context_problems(context: Mapping[str, Any], path: str) -> Problems
     endpoint = _text(context, "endpoint")
     if endpoint and not endpoint.startswith("/"):
         problems.append(
-            f"{path}.endpoint: {endpoint!r} must start with '/'"
-            + _beyond("the route would never match a request")
+            f"{path}.endpoint: {endpoint!r} must start with '/'" + _beyond("the route would never match a request")
         )
     return problems
 

@@ -17,7 +17,7 @@ from pulumi_metaflow_blueprints.aws.sqs import (
 )
 from pulumi_metaflow_blueprints.core.fields import FieldCatalog
 from pulumi_metaflow_blueprints.core.outputs import publish_outputs as core_publish_outputs
-from pulumi_metaflow_blueprints.core.plan import TriggerPlan, plan_trigger, require
+from pulumi_metaflow_blueprints.core.plan import TriggerPlan, plan_from_args
 
 
 @dataclass(frozen=True)
@@ -43,15 +43,12 @@ def check_trigger(
     """Check identity, region, Kubernetes, targets, filters, Sensor and queue options; raise before any resource."""
     identity = check_identity(args.get("identity"))
     resolved_region = resolve_region(region or args.get("region"))
-    plan = plan_trigger(
+    plan = plan_from_args(
         blueprint,
         name,
-        kubernetes=require(args, "kubernetes", "`{'namespace': ...}`"),
-        targets=require(args, "targets", "at least one target"),
-        catalog=catalog,
-        filters=args.get("filters"),
+        args,
+        catalog,
         source_filters=source_filters,
-        options=args.get("sensor"),
     )
     queue_name, queue_options = check_queue_options(args.get("queue"), plan.base)
     return AwsTrigger(plan, identity, resolved_region, queue_name, queue_options)

@@ -115,6 +115,26 @@ def plan_trigger(
     )
 
 
+def plan_from_args(
+    blueprint: str,
+    name: str,
+    args: Mapping[str, Any],
+    catalog: FieldCatalog,
+    source_filters: Sequence[dict[str, Any]] = (),
+) -> TriggerPlan:
+    """`plan_trigger` over the four arguments every blueprint declares: `kubernetes`, `targets`, `filters`, `sensor`."""
+    return plan_trigger(
+        blueprint,
+        name,
+        kubernetes=require(args, "kubernetes", "`{'namespace': ...}`"),
+        targets=require(args, "targets", "at least one target"),
+        catalog=catalog,
+        filters=args.get("filters"),
+        source_filters=source_filters,
+        options=args.get("sensor"),
+    )
+
+
 def _check_options(options: SensorOptions) -> None:
     steps = options.get("retry_steps")
     if steps is not None and (int(steps) != steps or steps < 0):

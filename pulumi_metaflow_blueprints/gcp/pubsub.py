@@ -8,7 +8,7 @@ from typing_extensions import NotRequired
 from pulumi_metaflow_blueprints.core.args import FieldFilter, KubernetesSettings, SensorOptions, Target
 from pulumi_metaflow_blueprints.core.fields import EventPath, FieldCatalog, SourceField
 from pulumi_metaflow_blueprints.core.outputs import publish_outputs
-from pulumi_metaflow_blueprints.core.plan import plan_trigger, require
+from pulumi_metaflow_blueprints.core.plan import plan_from_args
 from pulumi_metaflow_blueprints.core.sensor import create_sensor
 from pulumi_metaflow_blueprints.errors import BlueprintInputError
 from pulumi_metaflow_blueprints.gcp.args import GcpIdentity, PubSubSubscription, PubSubTopic
@@ -114,14 +114,11 @@ class PubSubTrigger(pulumi.ComponentResource):
         if not isinstance(json_body, bool):
             raise BlueprintInputError("json_body", f"{json_body!r} is not a boolean", "use true or false")
         fields = pubsub_message_fields(json_body)
-        plan = plan_trigger(
+        plan = plan_from_args(
             "PubSubTrigger",
             name,
-            kubernetes=require(args, "kubernetes", "`{'namespace': ...}`"),
-            targets=require(args, "targets", "at least one target"),
-            catalog=fields,
-            filters=args.get("filters"),
-            options=args.get("sensor"),
+            args,
+            fields,
         )
         settings = check_subscription_options(args.get("subscription"), plan.base)
         topic_settings = check_topic_options(new_topic, plan.base, "new_topic") if new_topic is not None else None

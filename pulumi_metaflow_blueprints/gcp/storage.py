@@ -13,7 +13,7 @@ from pulumi_metaflow_blueprints.core.args import FieldFilter, KubernetesSettings
 from pulumi_metaflow_blueprints.core.fields import EventPath, FieldCatalog, SourceField
 from pulumi_metaflow_blueprints.core.filters import anchored, string_filter
 from pulumi_metaflow_blueprints.core.outputs import publish_outputs
-from pulumi_metaflow_blueprints.core.plan import plan_trigger, require
+from pulumi_metaflow_blueprints.core.plan import plan_from_args, require
 from pulumi_metaflow_blueprints.core.sensor import create_sensor
 from pulumi_metaflow_blueprints.errors import BlueprintInputError
 from pulumi_metaflow_blueprints.gcp.args import GcpIdentity, PubSubSubscription, PubSubTopic
@@ -174,15 +174,12 @@ class StorageObjectTrigger(pulumi.ComponentResource):
         suffix_filters = (
             [string_filter(fields.resolve("key", "suffix"), anchored(".*" + re.escape(suffix)))] if suffix else []
         )
-        plan = plan_trigger(
+        plan = plan_from_args(
             "StorageObjectTrigger",
             name,
-            kubernetes=require(args, "kubernetes", "`{'namespace': ...}`"),
-            targets=require(args, "targets", "at least one target"),
-            catalog=fields,
-            filters=args.get("filters"),
+            args,
+            fields,
             source_filters=suffix_filters,
-            options=args.get("sensor"),
         )
         settings = check_subscription_options(args.get("subscription"), plan.base)
         topic_settings = check_topic_options(args.get("topic"), plan.base, "topic")

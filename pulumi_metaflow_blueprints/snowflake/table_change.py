@@ -13,7 +13,7 @@ import pulumi
 from pulumi_metaflow_blueprints.core.fields import EventPath, SourceField
 from pulumi_metaflow_blueprints.core.filters import exact, string_filter
 from pulumi_metaflow_blueprints.core.outputs import publish_outputs
-from pulumi_metaflow_blueprints.core.plan import TriggerPlan, plan_trigger, require
+from pulumi_metaflow_blueprints.core.plan import TriggerPlan, plan_from_args
 from pulumi_metaflow_blueprints.core.sensor import create_sensor
 from pulumi_metaflow_blueprints.snowflake.args import TableChangeTriggerArgs
 from pulumi_metaflow_blueprints.snowflake.plan import SnowflakePlan, check_source, plan_snowflake
@@ -92,18 +92,15 @@ class TableChangeTrigger(pulumi.ComponentResource):
 
         fields = SNOWFLAKE_CHANGE_FIELDS
         source = check_source(args)
-        plan = plan_trigger(
+        plan = plan_from_args(
             "TableChangeTrigger",
             name,
-            kubernetes=require(args, "kubernetes", "`{'namespace': ...}`"),
-            targets=require(args, "targets", "at least one target"),
-            catalog=fields,
-            filters=args.get("filters"),
+            args,
+            fields,
             source_filters=[
                 string_filter(fields.resolve("source", "source"), exact([SOURCE])),
                 string_filter(fields.resolve("table", "table"), exact([source.dotted])),
             ],
-            options=args.get("sensor"),
         )
         options = ReceiverOptions(
             event_name=EVENT_NAME,

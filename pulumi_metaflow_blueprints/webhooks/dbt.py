@@ -16,7 +16,7 @@ from pulumi_metaflow_blueprints.core.args import FieldFilter, KubernetesSettings
 from pulumi_metaflow_blueprints.core.fields import EventPath, SourceField
 from pulumi_metaflow_blueprints.core.filters import exact, string_filter
 from pulumi_metaflow_blueprints.core.outputs import publish_outputs
-from pulumi_metaflow_blueprints.core.plan import plan_trigger, require
+from pulumi_metaflow_blueprints.core.plan import plan_from_args, require
 from pulumi_metaflow_blueprints.core.sensor import create_sensor
 from pulumi_metaflow_blueprints.errors import BlueprintInputError
 from pulumi_metaflow_blueprints.webhooks.args import WebhookAuthMode, WebhookIngress
@@ -162,20 +162,17 @@ class DbtCloudJobTrigger(pulumi.ComponentResource):
         statuses = check_statuses(args.get("statuses"))
         account_id = resolve_account_id(args.get("account_id"))
         fields = DBT_JOB_RUN_FIELDS
-        plan = plan_trigger(
+        plan = plan_from_args(
             "DbtCloudJobTrigger",
             name,
-            kubernetes=require(args, "kubernetes", "`{'namespace': ...}`"),
-            targets=require(args, "targets", "at least one target"),
-            catalog=fields,
-            filters=args.get("filters"),
+            args,
+            fields,
             source_filters=[
                 string_filter(fields.resolve("event_type", "event_type"), exact([DBT_EVENT_TYPE])),
                 string_filter(fields.resolve("account_id", "account_id"), exact([str(account_id)])),
                 string_filter(fields.resolve("job_id", "job_ids"), exact([str(j) for j in job_ids])),
                 string_filter(fields.resolve("run_status", "statuses"), exact(statuses)),
             ],
-            options=args.get("sensor"),
         )
         webhook_name = args.get("webhook_name") or f"metaflow-blueprints-{plan.base}"
         if not isinstance(webhook_name, str) or len(webhook_name) > 255:

@@ -17,7 +17,7 @@ from pulumi_metaflow_blueprints.core.args import FieldFilter, KubernetesSettings
 from pulumi_metaflow_blueprints.core.fields import EventPath, SourceField
 from pulumi_metaflow_blueprints.core.filters import exact, string_filter
 from pulumi_metaflow_blueprints.core.outputs import publish_outputs
-from pulumi_metaflow_blueprints.core.plan import plan_trigger, require
+from pulumi_metaflow_blueprints.core.plan import plan_from_args
 from pulumi_metaflow_blueprints.core.sensor import create_sensor
 from pulumi_metaflow_blueprints.errors import BlueprintInputError
 from pulumi_metaflow_blueprints.webhooks.args import WebhookAuthMode, WebhookIngress
@@ -115,15 +115,12 @@ class FivetranSyncTrigger(pulumi.ComponentResource):
         ]
         if connector_ids:
             source_filters.append(string_filter(fields.resolve("connector_id", "connector_ids"), exact(connector_ids)))
-        plan = plan_trigger(
+        plan = plan_from_args(
             "FivetranSyncTrigger",
             name,
-            kubernetes=require(args, "kubernetes", "`{'namespace': ...}`"),
-            targets=require(args, "targets", "at least one target"),
-            catalog=fields,
-            filters=args.get("filters"),
+            args,
+            fields,
             source_filters=source_filters,
-            options=args.get("sensor"),
         )
         options = ReceiverOptions(
             event_name=EVENT_NAME,

@@ -7,7 +7,7 @@ from typing_extensions import NotRequired
 
 from pulumi_metaflow_blueprints.core.args import FieldFilter, KubernetesSettings, SensorOptions, Target
 from pulumi_metaflow_blueprints.core.outputs import publish_outputs
-from pulumi_metaflow_blueprints.core.plan import plan_trigger, require
+from pulumi_metaflow_blueprints.core.plan import plan_from_args
 from pulumi_metaflow_blueprints.core.sensor import create_sensor
 from pulumi_metaflow_blueprints.webhooks.args import WebhookAuthMode, WebhookIngress
 from pulumi_metaflow_blueprints.webhooks.fields import webhook_catalog
@@ -56,14 +56,11 @@ class WebhookTrigger(pulumi.ComponentResource):
     """WorkflowTemplates the Sensor creates Workflows from."""
 
     def __init__(self, name: str, args: WebhookTriggerArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        plan = plan_trigger(
+        plan = plan_from_args(
             "WebhookTrigger",
             name,
-            kubernetes=require(args, "kubernetes", "`{'namespace': ...}`"),
-            targets=require(args, "targets", "at least one target"),
-            catalog=WEBHOOK_FIELDS,
-            filters=args.get("filters"),
-            options=args.get("sensor"),
+            args,
+            WEBHOOK_FIELDS,
         )
         options = ReceiverOptions(
             event_name=EVENT_NAME,
