@@ -13,9 +13,9 @@ import pulumi_kubernetes as k8s
 from pulumi_metaflow_blueprints.aws import policies
 from pulumi_metaflow_blueprints.aws.args import AwsIdentity, QueueOptions
 from pulumi_metaflow_blueprints.aws.identity import QueueReader, create_queue_reader
-from pulumi_metaflow_blueprints.core import kube
 from pulumi_metaflow_blueprints.core.fields import EventPath, FieldCatalog, SourceField
 from pulumi_metaflow_blueprints.core.plan import TriggerPlan
+from pulumi_metaflow_blueprints.core.source import create_event_source
 from pulumi_metaflow_blueprints.errors import BlueprintInputError
 from pulumi_metaflow_blueprints.naming import stable_hash
 
@@ -285,14 +285,6 @@ def create_queue_consumer(
         region=region,
         kms_key_arn=kms_key_arn,
     )
-    account = kube.service_account(
-        f"{name}-eventsource-sa",
-        name=plan.event_source_service_account,
-        namespace=plan.namespace,
-        labels=plan.labels,
-        annotations=reader.service_account_annotations,
-        opts=pulumi.ResourceOptions(parent=parent),
-    )
     spec = sqs_event_source_spec(
         plan,
         event_name=event_name,
@@ -303,12 +295,7 @@ def create_queue_consumer(
         filter_expression=filter_expression,
         keep_unreadable=keep_unreadable,
     )
-    source = kube.event_source(
-        f"{name}-eventsource",
-        name=plan.event_source_name,
-        namespace=plan.namespace,
-        labels=plan.labels,
-        spec=spec,
-        opts=pulumi.ResourceOptions(parent=parent, depends_on=[account, *depends_on]),
+    account, source = create_event_source(
+        parent, name, plan, spec, annotations=reader.service_account_annotations, depends_on=depends_on
     )
     return QueueConsumer(reader, account, source)

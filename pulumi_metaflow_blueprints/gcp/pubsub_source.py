@@ -8,8 +8,8 @@ import pulumi
 import pulumi_gcp as gcp
 import pulumi_kubernetes as k8s
 
-from pulumi_metaflow_blueprints.core import kube
 from pulumi_metaflow_blueprints.core.plan import TriggerPlan
+from pulumi_metaflow_blueprints.core.source import create_event_source
 from pulumi_metaflow_blueprints.errors import BlueprintInputError
 from pulumi_metaflow_blueprints.gcp.args import PubSubSubscription, PubSubTopic
 from pulumi_metaflow_blueprints.gcp.identity import (
@@ -225,23 +225,15 @@ def create_pubsub_source(
         service_account=plan.event_source_service_account,
         numbers=numbers,
     )
-    account = kube.service_account(
-        f"{name}-eventsource-sa",
-        name=plan.event_source_service_account,
-        namespace=plan.namespace,
-        labels=plan.labels,
-        annotations=reader.annotations,
-        opts=opts,
-    )
     spec = pubsub_event_source_spec(
         plan, event_name=event_name, project=project, subscription=settings.name, json_body=json_body
     )
-    source = kube.event_source(
-        f"{name}-eventsource",
-        name=plan.event_source_name,
-        namespace=plan.namespace,
-        labels=plan.labels,
-        spec=spec,
-        opts=pulumi.ResourceOptions(parent=parent, depends_on=[account, subscription, *reader.grants, *forwarding]),
+    account, source = create_event_source(
+        parent,
+        name,
+        plan,
+        spec,
+        annotations=reader.annotations,
+        depends_on=[subscription, *reader.grants, *forwarding],
     )
     return PubSubSource(subscription, dead_letter_topic, dead_letter_subscription, reader, account, source)
