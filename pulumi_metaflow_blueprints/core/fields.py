@@ -1,6 +1,7 @@
 """Named fields a source offers, and how a user's field reference resolves to an Argo event data path."""
 
 import difflib
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -8,6 +9,7 @@ from pulumi_metaflow_blueprints.errors import BlueprintInputError
 
 PathSegment = str | int
 RAW_PREFIX = "data:"
+_ESCAPE_FIX = "separate keys with `.`, and write a `.` or `\\` inside a key as `\\.` or `\\\\`"
 
 
 @dataclass(frozen=True)
@@ -34,8 +36,13 @@ class EventPath:
             else:
                 current += char
         segments.append(_segment(current))
+        if escaped:
+            raise ValueError(f"path {text!r} ends in a lone `\\`")
         if any(segment == "" for segment in segments):
             raise ValueError(f"empty segment in path {text!r}")
+        unencodable = next((c for c in text if "\ud800" <= c <= "\udfff" or c == "\x00"), None)
+        if unencodable is not None:
+            raise ValueError(f"path {text!r} holds {unencodable!r}, which no JSON key from an event can hold")
         return cls(tuple(segments))
 
     def child(self, *more: PathSegment) -> "EventPath":
@@ -50,7 +57,7 @@ class EventPath:
     @property
     def go_template_value(self) -> str:
         """A Go template expression yielding the value at this path (`index .Input "body" 0 ...`)."""
-        keys = " ".join(str(s) if isinstance(s, int) else _go_string(s) for s in self.segments)
+        keys = " ".join(str(s) if isinstance(s, int) else go_string_literal(s) for s in self.segments)
         return f"index .Input {keys}"
 
     def lookup(self, data: object) -> tuple[bool, object]:
@@ -67,18 +74,26 @@ class EventPath:
 
 
 def _segment(text: str) -> PathSegment:
-    return int(text) if text.isdigit() else text
+    """An array index for a canonical decimal number (no sign, no leading zero, at most 9 digits), else a key."""
+    canonical = text.isascii() and text.isdigit() and len(text) <= 9 and (text == "0" or text[0] != "0")
+    return int(text) if canonical else text
+
+
+_GJSON_PLAIN = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")
 
 
 def _escape(segment: PathSegment) -> str:
-    text = str(segment)
-    for char in ("\\", ".", "*", "?", "|", "#", "@"):
-        text = text.replace(char, "\\" + char)
-    return text
+    """One gjson path component reading exactly this key: every ASCII character but ``[A-Za-z0-9_-]`` escaped."""
+    return "".join(c if c in _GJSON_PLAIN or ord(c) > 0x7F else "\\" + c for c in str(segment))
 
 
-def _go_string(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+def go_string_literal(text: str) -> str:
+    """``text`` as a Go interpreted string literal, for Go templates.
+
+    JSON's escapes are a subset of Go's; with non-ASCII characters kept as UTF-8 (``ensure_ascii=False``) no
+    ``\\u`` surrogate pair, which Go rejects, is ever written.
+    """
+    return json.dumps(text, ensure_ascii=False)
 
 
 @dataclass(frozen=True)
@@ -127,9 +142,11 @@ class FieldCatalog:
             raw = reference[len(RAW_PREFIX) :]
             try:
                 return EventPath.parse(raw)
-            except ValueError:
+            except ValueError as error:
                 raise BlueprintInputError(
-                    argument, f"{reference!r} is not a valid event data path", "write it like `data:body.key.0`"
+                    argument,
+                    f"{reference!r} is not a valid event data path: {error}",
+                    f"write it like `data:body.key.0`; {_ESCAPE_FIX}",
                 ) from None
         exact = self.get(reference)
         if exact is not None:
@@ -139,8 +156,10 @@ class FieldCatalog:
         if parent is not None and parent.json_object and rest:
             try:
                 return EventPath(parent.path.segments + EventPath.parse(rest).segments)
-            except ValueError:
-                pass
+            except ValueError as error:
+                raise BlueprintInputError(
+                    argument, f"{reference!r} is not a path inside {head!r}: {error}", _ESCAPE_FIX
+                ) from None
         close = difflib.get_close_matches(reference, self.names, n=1)
         hint = f" (did you mean {close[0]!r}?)" if close else ""
         raise BlueprintInputError(argument, f"unknown {self.source} field {reference!r}{hint}", self._fix())

@@ -1,13 +1,14 @@
 """Targets: what a Sensor trigger starts (a flow's Workflow, or a Metaflow event), as Argo trigger templates."""
 
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from pulumi_metaflow_blueprints import metaflow
 from pulumi_metaflow_blueprints.core.args import FlowTarget, MetaflowEventTarget, Target
-from pulumi_metaflow_blueprints.core.fields import EventPath, FieldCatalog
+from pulumi_metaflow_blueprints.core.fields import EventPath, FieldCatalog, go_string_literal
 from pulumi_metaflow_blueprints.errors import BlueprintInputError
 
 DEPENDENCY = "source-event"
@@ -31,16 +32,18 @@ def value_template(path: EventPath) -> str:
     """A Go template that JSON-encodes the value at ``path`` (JSON null included) and fails when it is absent.
 
     A failing template makes Argo fall back to the parameter's `value`; we set none, so the trigger errors (and the
-    Sensor retries and logs it) instead of starting the flow with a guessed value.
+    Sensor retries and logs it) instead of starting the flow with a guessed value. Keys reach the template only as
+    Go string literals (``go_string_literal``), never as template syntax.
     """
     *parent, last = path.segments
     if isinstance(last, int):  # out of range is a template error in Go's `index`
         return f"{{{{- toRawJson ({path.go_template_value}) -}}}}"
     holder = EventPath(tuple(parent)).go_template_value if parent else "index .Input"
-    key = json.dumps(last)
+    key = go_string_literal(last)
+    missing = go_string_literal(f"event has no {path.gjson}")
     return (
         f"{{{{- $p := {holder} -}}}}"
-        f'{{{{- if not (hasKey $p {key}) -}}}}{{{{- fail "event has no {path.gjson}" -}}}}{{{{- end -}}}}'
+        f"{{{{- if not (hasKey $p {key}) -}}}}{{{{- fail {missing} -}}}}{{{{- end -}}}}"
         f"{{{{- toRawJson (get $p {key}) -}}}}"
     )
 
@@ -185,6 +188,8 @@ def _event_target(
         raise BlueprintInputError(
             f"{argument}.static_payload", f"{both[0]!r} is both mapped and static", "keep it in one of the two"
         )
+    for key in (*mapped_args, *static_args):
+        _check_payload_key(key, f"{argument}.payload.{key}")
     mapped = {key: catalog.resolve(ref, f"{argument}.payload.{key}") for key, ref in sorted(mapped_args.items())}
 
     def fixed(value: str, dest: str) -> dict[str, Any]:
@@ -201,11 +206,11 @@ def _event_target(
         *(
             {
                 "src": {"dependencyName": DEPENDENCY, "dataKey": path.gjson, "useRawData": True},
-                "dest": f"payload.{_sjson_key(key)}",
+                "dest": f"payload.{key}",
             }
             for key, path in mapped.items()
         ),
-        *(fixed(value, f"payload.{_sjson_key(key)}") for key, value in sorted(static_args.items())),
+        *(fixed(value, f"payload.{key}") for key, value in sorted(static_args.items())),
     ]
     http: dict[str, Any] = {
         "url": event.get("webhook_url") or metaflow.default_metaflow_webhook_url(namespace),
@@ -235,7 +240,14 @@ def _event_target(
     )
 
 
-def _sjson_key(key: str) -> str:
-    for char in ("\\", ".", "*", "?", ":"):
-        key = key.replace(char, "\\" + char)
-    return key
+_PAYLOAD_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]{0,252}")
+
+
+def _check_payload_key(key: str, argument: str) -> None:
+    """Payload keys become sjson paths (``payload.<key>``): only characters sjson reads literally are allowed."""
+    if not _PAYLOAD_KEY.fullmatch(key):
+        raise BlueprintInputError(
+            argument,
+            f"{key!r} is not a payload key this package writes as given",
+            "use letters, digits, `_` and `-`, starting with a letter or `_` (a Metaflow parameter name works)",
+        )

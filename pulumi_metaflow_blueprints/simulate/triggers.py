@@ -12,7 +12,8 @@ from pulumi_metaflow_blueprints.simulate.model import ParameterCheck, ParameterS
 _KEYS = ("dataTemplate", "dataKey", "contextTemplate", "contextKey")
 _FROM_EVENT = ("dataTemplate", "dataKey", "contextTemplate", "contextKey", "event")
 _ARGUMENT_DEST = re.compile(r"^spec\.arguments\.parameters\.(\d+)\.value$")
-_FAIL_PATH = re.compile(r'fail "event has no ([^"]+)"')
+_FAIL_MESSAGE = re.compile(r'fail ("(?:[^"\\]|\\.)*")')
+_MISSING = "event has no "
 _INDEX_PATH = re.compile(r"index \.Input((?: (?:\"[^\"]*\"|\d+))+)")
 _SENSITIVE_HEADER = re.compile(r"authorization|token|secret|password|api-?key|cookie|signature", re.IGNORECASE)
 _HANDLED = frozenset({"name", "k8s", "http", "conditions", "conditionsReset"})
@@ -106,9 +107,11 @@ def describe_source(src: Mapping[str, Any]) -> str:
 
 
 def _template_path(template: str) -> str | None:
-    failed = _FAIL_PATH.search(template)
+    failed = _FAIL_MESSAGE.search(template)
     if failed:
-        return failed.group(1)
+        message = json.loads(failed.group(1))  # value_template writes Go literals JSON can read
+        if message.startswith(_MISSING):
+            return message[len(_MISSING) :]
     indexed = _INDEX_PATH.search(template)
     if indexed:
         return ".".join(json.loads(p) if p.startswith('"') else p for p in re.findall(r'"[^"]*"|\d+', indexed.group(1)))

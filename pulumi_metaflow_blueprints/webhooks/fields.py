@@ -11,7 +11,8 @@ HEADER = EventPath(("header",))
 HEADER_PREFIX = "header."
 MASKED_HEADERS = frozenset({"Authorization"})
 """Argo Events replaces these headers' values before the Sensor sees them."""
-_TOKEN = re.compile(r"^[A-Za-z0-9!#$%&'*+^_`|~-]+$")
+_TOKEN = re.compile(r"[A-Za-z0-9!#$%&'*+^_`|~-]+")
+_INDEX = re.compile(r"0|[1-9][0-9]{0,8}")
 
 
 def canonical_header(name: str) -> str:
@@ -27,7 +28,7 @@ class WebhookFieldCatalog(FieldCatalog):
         if not isinstance(reference, str) or not reference.startswith(HEADER_PREFIX):
             return super().resolve(reference, argument)
         name, _, index = reference[len(HEADER_PREFIX) :].partition(".")
-        if not _TOKEN.match(name) or (index and not index.isdigit()):
+        if not _TOKEN.fullmatch(name) or (index and not _INDEX.fullmatch(index)):
             raise BlueprintInputError(
                 argument,
                 f"{reference!r} is not a header reference",
