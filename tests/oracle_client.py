@@ -9,12 +9,11 @@ Debian bookworm's versions against those Argo Events v1.9.11 pins (``go.mod``):
 =====================  ==================  ======================================================================
 library                Debian              Argo Events v1.9.11
 =====================  ==================  ======================================================================
-Go (text/template,     1.19.8              1.26 (no change to the template or regexp syntax we emit or model)
-regexp, encoding/json)
+Go (text/template,     1.19.8              1.26 (since 1.22: ``(?<name>`` groups in regexp, ``\b``/``\f`` escapes in
+regexp, encoding/json)                     encoding/json — "unsupported" on our side; nothing else we model changed)
 tidwall/gjson          1.14.4              1.19.0 (newer: more modifiers, ``!`` literals; paths we emit agree)
 Masterminds/sprig/v3   3.2.3               3.3.0 (same functions for what we model)
-Knetic/govaluate       9aa4983 (2017)      9aa4983 (the same commit)
-antonmedv/expr         1.8.9               1.15.5 (newer: backtick strings, ``??``, ``?:``, more builtins —
+antonmedv/expr         1.8.9               1.15.5 (newer: ``??``, ``?:``, ``?.``, negative indexes, builtins —
                                            constructs where the versions differ are "unsupported" on our side)
 =====================  ==================  ======================================================================
 """
@@ -41,7 +40,6 @@ DEBIAN_PACKAGES = (
     "golang-go",
     "golang-github-tidwall-gjson-dev",
     "golang-github-masterminds-sprig-dev",
-    "golang-github-knetic-govaluate-dev",
     "golang-github-antonmedv-expr-dev",
 )
 

@@ -11,7 +11,6 @@ from pulumi_metaflow_blueprints.argo.expr_lang import (
     evaluate_expr_lang,
     expr_lang_env,
 )
-from pulumi_metaflow_blueprints.argo.semantics import evaluate_expression
 from pulumi_metaflow_blueprints.aws.s3 import TEST_EVENT_FILTER
 from tests.helpers import sample, sqs_event
 
@@ -63,18 +62,15 @@ def test_the_s3_test_event_is_dropped_and_the_value_seen_is_reported() -> None:
     assert 'body.Event = "s3:TestEvent"' in checked.reason
 
 
-def test_govaluate_cannot_read_the_filter_which_is_why_expr_lang_is_separate() -> None:
-    assert evaluate_expression(TEST_EVENT_FILTER, {"body": {}}).status == "error"
-
-
 def test_a_field_of_nil_is_an_error_that_drops_the_event() -> None:
     checked = evaluate_event_source_filter("body.missing.deeper == 'x'", {"body": {}})
     assert checked.outcome == "error"
     assert "cannot fetch deeper from nil" in checked.reason
 
 
-def test_optional_chaining_reads_nil_instead() -> None:
-    assert outcome("body.missing?.deeper == nil", {"body": {}}) == "pass"
+def test_optional_chaining_is_unsupported_as_expr_v1_8_rejects_it() -> None:
+    # Argo's expr v1.15.5 reads nil here, the v1.8.9 the oracle runs fails: we do not pick one
+    assert outcome("body.missing?.deeper == nil", {"body": {}}) == "unsupported"
 
 
 def test_top_level_hyphens_become_underscores() -> None:
@@ -110,7 +106,9 @@ def test_ordering_needs_two_numbers_or_two_strings() -> None:
 def test_and_or_short_circuit_and_need_bools() -> None:
     assert evaluate_expr_lang("false && missing.field", {}) is False
     assert evaluate_expr_lang("true or missing.field", {}) is True
-    assert outcome("name && true", {"name": "x"}) == "error"
+    assert outcome("name && ok", {"name": "x", "ok": True}) == "error"
+    # expr v1.15.5 folds `x && true` to `x` (so "x" && true is "x"); v1.8.9 fails
+    assert outcome("name && true", {"name": "x"}) == "unsupported"
 
 
 def test_not_and_word_operators() -> None:
@@ -123,7 +121,8 @@ def test_in_and_not_in_arrays_and_maps() -> None:
     assert evaluate_expr_lang("kind in ['a', 'b']", env) is True
     assert evaluate_expr_lang("kind not in ['a', 'b']", env) is False
     assert evaluate_expr_lang("'team' in labels", env) is True
-    assert outcome("kind in missing", env) == "error"
+    assert evaluate_expr_lang("kind in missing", env) is False  # `in` nil is false
+    assert outcome("kind in 'abc'", env) == "error"
 
 
 def test_matches_is_an_unanchored_go_regexp() -> None:
@@ -137,11 +136,13 @@ def test_string_operators() -> None:
     assert outcome("size contains 'x'", {"size": 1.0}) == "error"
 
 
-def test_array_indexes_count_from_the_end_when_negative_and_fail_past_it() -> None:
+def test_array_indexes_fail_past_the_end_and_negative_ones_are_unsupported() -> None:
     env = {"body": {"Records": [{"eventName": "A"}, {"eventName": "B"}]}}
-    checked = evaluate_event_source_filter("body.Records[-1].eventName == 'B'", env)
-    assert (checked.outcome, checked.seen) == ("pass", {"body.Records[-1].eventName": "B"})
+    checked = evaluate_event_source_filter("body.Records[1].eventName == 'B'", env)
+    assert (checked.outcome, checked.seen) == ("pass", {"body.Records[1].eventName": "B"})
     assert outcome("body.Records[2].eventName == 'B'", env) == "error"
+    # expr v1.15.5 counts a negative index from the end, v1.8.9 fails
+    assert outcome("body.Records[-1].eventName == 'B'", env) == "unsupported"
 
 
 def test_a_result_that_is_not_a_bool_drops_the_event() -> None:
@@ -172,3 +173,41 @@ def test_constructs_outside_the_subset_are_unsupported_not_guessed(expression: s
     checked = evaluate_event_source_filter(expression, {"body": {"size": 1.0, "name": "x", "a": True}})
     assert checked.outcome == "unsupported", checked
     assert checked.reason.startswith("cannot evaluate")
+
+
+@pytest.mark.parametrize(
+    ("expression", "why"),
+    [
+        ("body?.name == 'x'", "v1.15.5 reads ?. as optional chaining, v1.8.9 fails"),
+        ("body.tags[-1] == 'b'", "v1.15.5 counts from the end, v1.8.9 fails"),
+        ("body.name not contains 'x'", "only v1.15.5 reads `not` before contains"),
+        ("body.name not  in ['x']", "v1.8.9 reads `not in` with exactly one space"),
+        ("body.id == 4 not in [true]", "v1.15.5 drops this `not`"),
+        ("body.name && true", "v1.15.5 folds `x && true` to x, v1.8.9 fails on a string"),
+        ("body.missing.deeper && false", "v1.15.5 folds it to false, v1.8.9 fails on the nil"),
+        ("body.id in ['a', 'b']", "v1.15.5 makes the list a map[string] and fails on a number"),
+        ("body.missing in ['', 'a']", 'v1.15.5 looks up "" for nil'),
+        ("body.missing in body", 'v1.15.5 looks up "" for nil, v1.8.9 fails'),
+        ("body[body.missing] == nil", 'v1.15.5 reads the key "", v1.8.9 fails'),
+        ("1 == 'a'", "v1.15.5 rejects mismatched literal types when compiling, v1.8.9 says false"),
+        ("false && 1", "v1.15.5 rejects a non-bool literal operand when compiling"),
+        ("'x' in nil", "v1.15.5 rejects it when compiling, v1.8.9 says false"),
+        ("len == nil", "a v1.15.5 builtin"),
+        ("toJson == nil", "bound by Argo"),
+        ("body.name[0] == 74", "a byte in Go"),
+    ],
+)
+def test_constructs_where_expr_v1_8_and_v1_15_differ_are_unsupported(expression: str, why: str) -> None:
+    data = {"body": {"name": "Jane", "id": 4.0, "tags": ["a", "b"]}, "len": 1, "toJson": 1}
+    checked = evaluate_event_source_filter(expression, data)
+    assert checked.outcome == "unsupported", (why, checked)
+
+
+def test_compile_time_rejections_that_v1_8_also_fails_on_are_errors() -> None:
+    assert outcome("'a' < 1", {}) == "error"
+    assert outcome("!nil", {}) == "error"
+    assert outcome("nil && true", {}) == "error"
+
+
+def test_backtick_strings_fail_in_both_expr_versions() -> None:
+    assert outcome("body.name == `Jane`", {"body": {"name": "Jane"}}) == "error"

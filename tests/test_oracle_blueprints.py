@@ -237,3 +237,21 @@ def test_references_no_event_key_can_hold_are_refused(reference: str) -> None:
     with pytest.raises(BlueprintInputError) as raised:
         SQS_MESSAGE_FIELDS.resolve(reference, "targets[0].flow.parameters.x")
     assert raised.value.argument == "targets[0].flow.parameters.x"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [{}, {"order": None}, {"order": "text"}, {"order": {"items": "abc"}}, {"order": {"items": []}}, {"order": []}],
+    ids=["no-parent", "null-parent", "string-parent", "string-list", "short-list", "list-parent"],
+)
+def test_a_missing_value_fails_naming_its_path_in_go_and_in_simulate(oracle: GoOracle, body: Any) -> None:
+    """Whatever is missing or of the wrong kind along the path, Go fails with "event has no <path>"."""
+    path = SQS_MESSAGE_FIELDS.resolve("body.order.items.0", "test")
+    event = make_event(sqs_event_data(body), source="es", type_="sqs")
+    go = oracle.one({"op": "template", "template": value_template(path), "json": go_data(event)})
+    assert go["status"] == "error" and "event has no body.order.items.0" in go["message"], go
+    ours = resolve_param_value(
+        {"dependencyName": DEPENDENCY, "dataTemplate": value_template(path)}, {DEPENDENCY: event}
+    )
+    assert ours.status == "error" and "event has no body.order.items.0" in ours.reason, ours
+    tally("blueprints")

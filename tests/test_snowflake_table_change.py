@@ -6,6 +6,8 @@ from typing import Any
 
 import pytest
 
+from pulumi_metaflow_blueprints.core.fields import EventPath
+from pulumi_metaflow_blueprints.core.target import value_template
 from pulumi_metaflow_blueprints.errors import BlueprintInputError
 from pulumi_metaflow_blueprints.offline import ProgramRun, run_program
 from pulumi_metaflow_blueprints.offline.runner import is_secret
@@ -311,7 +313,7 @@ def test_sensor_accepts_only_this_tables_batches_and_maps_them_to_parameters(run
     assert [p["name"] for p in workflow["spec"]["arguments"]["parameters"]] == ["batch_id", "inserted", "source_table"]
     templates = [p["src"]["dataTemplate"] for p in trigger["template"]["k8s"]["parameters"]]
     for template, key in zip(templates, ["batch_id", "inserted_rows", "table"], strict=True):
-        assert template.startswith('{{- $p := index .Input "body" -}}') and f'hasKey $p "{key}"' in template
+        assert template == value_template(EventPath(("body", key)))
 
 
 def test_preview_knows_every_spec_and_sql_text() -> None:

@@ -5,6 +5,7 @@ import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from pulumi_metaflow_blueprints.argo.semantics.gjson import escape_gjson_key
 from pulumi_metaflow_blueprints.errors import BlueprintInputError
 
 PathSegment = str | int
@@ -52,7 +53,7 @@ class EventPath:
     @property
     def gjson(self) -> str:
         """The path in gjson syntax, as Argo's `dataKey` and data filters' `path` expect."""
-        return ".".join(_escape(segment) for segment in self.segments)
+        return ".".join(escape_gjson_key(str(segment)) for segment in self.segments)
 
     @property
     def go_template_value(self) -> str:
@@ -77,14 +78,6 @@ def _segment(text: str) -> PathSegment:
     """An array index for a canonical decimal number (no sign, no leading zero, at most 9 digits), else a key."""
     canonical = text.isascii() and text.isdigit() and len(text) <= 9 and (text == "0" or text[0] != "0")
     return int(text) if canonical else text
-
-
-_GJSON_PLAIN = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")
-
-
-def _escape(segment: PathSegment) -> str:
-    """One gjson path component reading exactly this key: every ASCII character but ``[A-Za-z0-9_-]`` escaped."""
-    return "".join(c if c in _GJSON_PLAIN or ord(c) > 0x7F else "\\" + c for c in str(segment))
 
 
 def go_string_literal(text: str) -> str:

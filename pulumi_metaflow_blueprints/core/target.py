@@ -31,21 +31,22 @@ class ResolvedTarget:
 def value_template(path: EventPath) -> str:
     """A Go template that JSON-encodes the value at ``path`` (JSON null included) and fails when it is absent.
 
-    A failing template makes Argo fall back to the parameter's `value`; we set none, so the trigger errors (and the
-    Sensor retries and logs it) instead of starting the flow with a guessed value. Keys reach the template only as
-    Go string literals (``go_string_literal``), never as template syntax.
+    It walks the path one segment at a time — a key only in an object, an index only within a list (``and``
+    short-circuits since Go 1.18; Argo Events 1.9 builds with 1.20 and later) — so whatever is missing or of the
+    wrong kind, the template fails with "event has no <path>". A failing template makes Argo fall back to the
+    parameter's `value`; we set none, so the trigger errors (and the Sensor retries and logs it) instead of starting
+    the flow with a guessed value. Keys reach the template only as Go string literals.
     """
-    *parent, last = path.segments
-    if isinstance(last, int):  # out of range is a template error in Go's `index`
-        return f"{{{{- toRawJson ({path.go_template_value}) -}}}}"
-    holder = EventPath(tuple(parent)).go_template_value if parent else "index .Input"
-    key = go_string_literal(last)
     missing = go_string_literal(f"event has no {path.gjson}")
-    return (
-        f"{{{{- $p := {holder} -}}}}"
-        f"{{{{- if not (hasKey $p {key}) -}}}}{{{{- fail {missing} -}}}}{{{{- end -}}}}"
-        f"{{{{- toRawJson (get $p {key}) -}}}}"
-    )
+    steps = ["{{- $v := .Input -}}"]
+    for segment in path.segments:
+        if isinstance(segment, int):
+            present, step = f'and (kindIs "slice" $v) (gt (len $v) {segment})', f"index $v {segment}"
+        else:
+            key = go_string_literal(segment)
+            present, step = f'and (kindIs "map" $v) (hasKey $v {key})', f"get $v {key}"
+        steps.append(f"{{{{- if not ({present}) -}}}}{{{{- fail {missing} -}}}}{{{{- end -}}}}{{{{- $v = {step} -}}}}")
+    return "".join(steps) + "{{- toRawJson $v -}}"
 
 
 def resolve_targets(

@@ -108,16 +108,11 @@ def _source_filter(source: EventSourceEvent, event: Mapping[str, Any]) -> Filter
 
 def _dependency(dependency: Mapping[str, Any], event: Mapping[str, Any]) -> DependencyCheck:
     verdict: FiltersResult = evaluate_dependency(dependency, event)
-    specs = dependency.get("filters") or {}
-    checks: list[FilterCheck] = []
-    for group, key in ((verdict.exprs, "exprs"), (verdict.data, "data")):
-        for item in group.filters if group else ():
-            spec = (specs.get(key) or [])[item.index]
-            path = spec.get("path") if key == "data" else spec.get("expr")
-            checks.append(FilterCheck(item.kind, item.index, item.outcome, item.reason, path, item.value, item.notes))
-    for item in (verdict.context, verdict.time, verdict.script):
-        if item is not None:
-            checks.append(FilterCheck(item.kind, item.index, item.outcome, item.reason, None, item.value, item.notes))
+    specs = (dependency.get("filters") or {}).get("data") or []
+    checks = [
+        FilterCheck("data", i.index, i.outcome, i.reason, specs[i.index].get("path"), i.value, i.notes)
+        for i in verdict.data
+    ]
     failed = next((c for c in checks if c.outcome in ("fail", "error")), None)
     reason = verdict.reason
     if failed is not None and verdict.outcome in ("fail", "error"):

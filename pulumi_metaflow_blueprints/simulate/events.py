@@ -22,6 +22,7 @@ from pulumi_metaflow_blueprints.argo.semantics import (
     sqs_event_data,
     webhook_event_data,
 )
+from pulumi_metaflow_blueprints.argo.semantics._values import json_int
 from pulumi_metaflow_blueprints.simulate.model import SimulationInputError
 from pulumi_metaflow_blueprints.simulate.program import EventSourceEvent
 
@@ -31,6 +32,15 @@ EVENT_ID = "6d3e1f4c000040008000000000000000"
 MASKED_AUTHORIZATION = "*** Masked Auth Secret ***"
 """What the webhook EventSource puts in place of any incoming Authorization header."""
 _MESSAGE_KEYS = frozenset({"attributes", "messageId", "message_id", "publishTime", "publish_time"})
+
+
+def go_json_loads(text: str | bytes) -> Any:
+    """JSON as Go reads it: ``-0`` keeps its sign; ``NaN``/``Infinity`` (which Python accepts) are errors."""
+
+    def refuse(name: str) -> Any:
+        raise ValueError(f"{name} is not JSON")
+
+    return json.loads(text, parse_int=json_int, parse_constant=refuse)
 
 
 @dataclass(frozen=True)
@@ -56,7 +66,7 @@ def load_sample(
     except OSError as error:
         raise SimulationInputError(f"cannot read the event file {str(path)!r}: {error.strerror}") from None
     try:
-        payload = json.loads(text)
+        payload = go_json_loads(text)
     except ValueError as error:
         raise SimulationInputError(f"the event file {str(path)!r} is not JSON: {error}") from None
     if source_format not in ("raw", "argo"):
@@ -135,7 +145,7 @@ def _pubsub(source: EventSourceEvent, sample: SampleEvent, metadata: Any, wrap: 
         raise SimulationInputError(f"the Pub/Sub message data is not valid base64: {error}") from None
     if json_body:
         try:
-            body: Any = json.loads(raw)
+            body: Any = go_json_loads(raw)
         except ValueError:
             reason = "the message data is not JSON but the EventSource sets jsonBody: Argo fails to marshal the event"
             return WrappedEvent(None, unsupported=reason)

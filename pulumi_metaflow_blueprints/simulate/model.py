@@ -28,7 +28,7 @@ def worst(verdicts: list[Verdict]) -> Verdict:
 
 @dataclass(frozen=True)
 class FilterCheck:
-    """One filter's verdict and the value it saw (``kind``: eventsource, data, expr, context, time, script)."""
+    """One filter's verdict and the value it saw (``kind``: ``eventsource`` or ``data``)."""
 
     kind: str
     index: int

@@ -6,7 +6,6 @@
 //	{"op": "template", "template": "<Go template>", "json": "<event data>"}       dataTemplate (params.go)
 //	{"op": "template", "template": "<Go template>", "input": "<string>"}          data filter template (filter.go)
 //	{"op": "regexp", "pattern": "<RE2>", "texts": ["..."]}
-//	{"op": "govaluate", "expression": "...", "json": "<event data>", "fields": [{"name": "a", "path": "x.y"}]}
 //	{"op": "expr", "expression": "...", "json": "<event data>"}                    EventSource filter (eventing.go)
 //
 // Built in GOPATH mode against Debian's golang-github-* packages; see tests/oracle_client.py.
@@ -22,16 +21,10 @@ import (
 	"strings"
 	"text/template"
 
-	"github.com/Knetic/govaluate"
 	"github.com/Masterminds/sprig"
 	"github.com/antonmedv/expr"
 	"github.com/tidwall/gjson"
 )
-
-type field struct {
-	Name string `json:"name"`
-	Path string `json:"path"`
-}
 
 type request struct {
 	Op         string   `json:"op"`
@@ -42,7 +35,6 @@ type request struct {
 	Pattern    string   `json:"pattern"`
 	Texts      []string `json:"texts"`
 	Expression string   `json:"expression"`
-	Fields     []field  `json:"fields"`
 }
 
 // answer is one reply. Status is "ok", "parse_error" (the library rejects the input) or "error" (it fails while
@@ -59,6 +51,8 @@ type answer struct {
 	Value   interface{} `json:"value,omitempty"`
 	Type    string      `json:"type,omitempty"`
 	Printed *string     `json:"printed,omitempty"`
+	Float   interface{} `json:"float,omitempty"`
+	Bool    *bool       `json:"bool,omitempty"`
 }
 
 func str(s string) *string { return &s }
@@ -73,10 +67,14 @@ func jsonSafe(v interface{}) interface{} {
 	return v
 }
 
+// doGjson reads one path; Value, Float and Bool are res.Value() (as templates get it), res.Float()
+// and res.Bool() (as data filters compare numbers and booleans).
 func doGjson(r request) answer {
 	res := gjson.Get(*r.JSON, r.Path)
 	exists := res.Exists()
-	return answer{Status: "ok", Exists: &exists, GType: res.Type.String(), Raw: str(res.Raw), Str: str(res.String())}
+	truth := res.Bool()
+	return answer{Status: "ok", Exists: &exists, GType: res.Type.String(), Raw: str(res.Raw), Str: str(res.String()),
+		Value: jsonSafe(res.Value()), Float: jsonSafe(res.Float()), Bool: &truth}
 }
 
 // doTemplate runs a template the way getValueWithTemplate (params.go) or filterData (filter.go) does.
@@ -108,27 +106,6 @@ func doRegexp(r request) answer {
 		matches[i] = exp.Match([]byte(text))
 	}
 	return answer{Status: "ok", Matches: matches}
-}
-
-// doGovaluate runs one expr filter the way filterExpr (filter.go) does.
-func doGovaluate(r request) answer {
-	parameters := map[string]interface{}{}
-	for _, f := range r.Fields {
-		res := gjson.Get(*r.JSON, f.Path)
-		if !res.Exists() {
-			return answer{Status: "error", Message: fmt.Sprintf("path '%s' does not exist", f.Path)}
-		}
-		parameters[f.Name] = res.Value()
-	}
-	exp, err := govaluate.NewEvaluableExpression(r.Expression)
-	if err != nil {
-		return failed("parse_error", err)
-	}
-	result, err := exp.Evaluate(parameters)
-	if err != nil {
-		return failed("error", err)
-	}
-	return answer{Status: "ok", Value: jsonSafe(result), Type: fmt.Sprintf("%T", result), Printed: str(fmt.Sprintf("%v", result))}
 }
 
 // exprFuncs is what Argo's expr.GetFuncMap adds to the data (pkg/shared/expr/eval.go), minus what Debian lacks:
@@ -179,8 +156,6 @@ func handle(r request) (a answer) {
 		return doTemplate(r)
 	case "regexp":
 		return doRegexp(r)
-	case "govaluate":
-		return doGovaluate(r)
 	case "expr":
 		return doExpr(r)
 	}

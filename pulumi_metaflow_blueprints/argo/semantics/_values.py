@@ -144,17 +144,34 @@ def go_parse_bool(text: str) -> bool | None:
     return _GO_BOOLS.get(text)
 
 
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def to_go_value(value: Any) -> Any:
-    """The value as gjson's ``Result.Value()`` hands it to Go code: every JSON number is a float64."""
-    if isinstance(value, bool) or value is None or isinstance(value, str):
+    """The value as gjson's ``Result.Value()`` hands it to Go code: every JSON number a float64 (beyond its range
+    +-Inf, as strconv.ParseFloat gives), each lone UTF-16 surrogate from a ``\\u`` escape U+FFFD."""
+    if isinstance(value, str):
+        return _LONE_SURROGATE.sub("\ufffd", value)
+    if isinstance(value, bool) or value is None:
         return value
-    if isinstance(value, (int, float)):
-        return float(value)
+    if isinstance(value, int):
+        try:
+            return float(value)
+        except OverflowError:
+            return math.inf if value > 0 else -math.inf
+    if isinstance(value, float):
+        return value
     if isinstance(value, Mapping):
-        return {str(k): to_go_value(v) for k, v in value.items()}
+        return {to_go_value(str(k)): to_go_value(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [to_go_value(v) for v in value]
     return value
+
+
+def json_int(text: str) -> int | float:
+    """A ``json.loads`` ``parse_int`` hook that keeps JSON's ``-0`` (a float64 -0 to gjson; Python's int drops
+    the sign)."""
+    return -0.0 if text == "-0" else int(text)
 
 
 def is_number(value: Any) -> bool:
@@ -265,3 +282,23 @@ def go_truth(value: Any) -> bool:
     if isinstance(value, (str, list, Mapping)):
         return len(value) > 0
     return True
+
+
+def go_underscores_ok(s: str) -> bool:
+    """strconv's rule for ``_``: only between digits (a base prefix counts as a digit)."""
+    s = s[1:] if s[:1] in ("+", "-") else s
+    saw, i, hex_digits = "^", 0, False
+    if len(s) >= 2 and s[0] == "0" and s[1].lower() in "box":
+        saw, i, hex_digits = "0", 2, s[1].lower() == "x"
+    for ch in s[i:]:
+        if "0" <= ch <= "9" or (hex_digits and ch.lower() in "abcdef"):
+            saw = "0"
+        elif ch == "_":
+            if saw != "0":
+                return False
+            saw = "_"
+        elif saw == "_":
+            return False
+        else:
+            saw = "!"
+    return saw != "_"

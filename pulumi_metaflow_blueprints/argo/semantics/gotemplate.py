@@ -1,26 +1,45 @@
-"""Go ``text/template`` with a small subset of sprig, as Argo runs ``dataTemplate`` / ``contextTemplate``."""
+"""Go ``text/template`` with a subset of sprig, as Argo Events runs ``dataTemplate``/``contextTemplate`` (over
+``{"Input": gjson.Parse(data).Value()}``) and data-filter templates (over ``{"Input": "<string>"}``).
+
+Modelled the way Go 1.19 and 1.26 with sprig 3.2.3/3.3.0 agree (``tests/test_oracle_template.py`` compares it with
+the real libraries):
+
+- syntax: text and ``{{ }}`` actions, ``{{-``/``-}}`` trim markers, ``{{/* comments */}}``; pipelines ``|`` and
+  parenthesised pipelines; ``$v := ...``/``$v = ...``; ``if``/``else if``/``else``/``end``; operands ``.``,
+  ``.a.b``, ``$``, ``$v.a``, ``(pipeline).a``; string literals (interpreted and raw), number literals (decimal,
+  hex, octal, binary, ``_`` separators, floats, hex floats, character constants), ``true``, ``false``, ``nil``;
+  every parse error Go reports for these (undefined variables, malformed literals, misplaced keywords, ...).
+- values: the data as gjson's ``Value()`` hands it over (every JSON number a float64). A missing key is Go's
+  invalid value (printed ``<no value>``); a JSON null read through a pipeline or variable becomes the same.
+- builtins: ``and or not eq ne lt le gt ge len index print println printf`` (printf verbs ``%v %s %d %t %%``,
+  no flags);
+- sprig: ``hasKey get toJson toRawJson fail kindIs kindOf typeOf default empty coalesce ternary b64enc b64dec
+  upper lower trim toString contains hasPrefix hasSuffix replace now unixEpoch``.
+
+Anything else gives ``unsupported``: ``range``/``with``/``define``/``template``/``block``, other functions,
+complex numbers, strings Go would hold as invalid UTF-8, non-ASCII letters in identifiers, JSON of ``\\b``/``\\f``
+(Go 1.22 changed their escapes), ``upper``/``lower`` of non-ASCII text, printing time values, ...
+"""
 
 from __future__ import annotations
 
 import base64
-import binascii
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Literal
 
-from pulumi_metaflow_blueprints.argo.semantics._tokens import word_end
 from pulumi_metaflow_blueprints.argo.semantics._values import (
     MISSING,
     GoError,
     Unsupported,
     go_json,
-    go_kind,
     go_print,
     go_truth,
     go_type,
+    go_underscores_ok,
     to_go_value,
 )
 
@@ -34,364 +53,620 @@ class TemplateResult:
     message: str = ""
 
 
-_NO_ARG = object()
+def render_go_template(template: str, data: Mapping[str, Any], *, now: datetime | None = None) -> TemplateResult:
+    """Parse and execute a Go template with sprig's functions over ``data`` (Argo passes ``{"Input": ...}``).
+
+    ``status`` is ``error`` where Go's Parse or Execute fails (Argo then treats the template as failed); an ``ok``
+    output of ``""`` or ``<no value>`` is also a failure to Argo, which the callers check. ``now`` is the clock
+    for sprig's ``now`` (default: the current time).
+    """
+    try:
+        nodes = _Parser(_Lexer(template).items()).parse()
+        runner = _Runner({str(k): to_go_value(v) for k, v in data.items()}, now or datetime.now(timezone.utc))
+        runner.walk(nodes)
+        output = "".join(runner.out)
+    except Unsupported as exc:
+        return TemplateResult("unsupported", message=f"template uses {exc}, outside the supported subset")
+    except GoError as exc:
+        return TemplateResult("error", message=str(exc))
+    return TemplateResult("ok", output)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Lexer (text/template/parse/lex.go)
+# ---------------------------------------------------------------------------------------------------------------
+
 _SPACE = " \t\r\n"
-_TEMPLATE_FUNCTIONS = {
-    "index": (1, None),
-    "toJson": (1, 1),
-    "toRawJson": (1, 1),
-    "kindIs": (2, 2),
-    "fail": (1, 1),
-    "hasKey": (2, 2),
-    "get": (2, 2),
-    "not": (1, 1),
-    "now": (0, 0),
-    "unixEpoch": (1, 1),
-    "b64dec": (1, 1),
-    "b64enc": (1, 1),
-}
-_UNSUPPORTED_ACTIONS = ("range", "with", "define", "template", "block", "break", "continue")
+_KEYWORDS = {"else": "else", "end": "end", "if": "if", "nil": "nil"}
+_BRANCHES = frozenset({"block", "break", "continue", "define", "range", "template", "with"})
+_DECIMAL, _HEX, _OCTAL, _BINARY = "0123456789_", "0123456789abcdefABCDEF_", "01234567_", "01_"
 
 
 @dataclass(frozen=True)
 class _Tok:
     kind: str
+    text: str = ""
+
+
+def _alnum(ch: str) -> bool:
+    """Go's isAlphaNumeric for ASCII; other characters' classes depend on Go's Unicode tables."""
+    if ch and not ch.isascii():
+        raise Unsupported("non-ASCII characters in an action outside strings")
+    return ch == "_" or ch.isalnum()
+
+
+class _Lexer:
+    def __init__(self, src: str) -> None:
+        if any("\ud800" <= ch <= "\udfff" for ch in src):
+            raise Unsupported("text that is not valid UTF-8")
+        self.src = src
+        self.toks: list[_Tok] = []
+
+    def items(self) -> list[_Tok]:
+        pos = 0
+        while True:
+            start = self.src.find("{{", pos)
+            if start < 0:
+                self._text(self.src[pos:])
+                self.toks.append(_Tok("eof"))
+                return self.toks
+            inner = start + 2
+            trim = self.src[inner : inner + 1] == "-" and self._space_at(inner + 1)
+            self._text(self.src[pos:start].rstrip(_SPACE) if trim else self.src[pos:start])
+            inner += 2 if trim else 0
+            if self.src.startswith("/*", inner):
+                pos = self._comment(inner)
+            else:
+                self.toks.append(_Tok("left"))
+                pos = self._action(inner)
+
+    def _text(self, text: str) -> None:
+        if text:
+            self.toks.append(_Tok("text", text))
+
+    def _space_at(self, i: int) -> bool:
+        return i < len(self.src) and self.src[i] in _SPACE
+
+    def _right_delim(self, i: int) -> int:
+        """Length of the right delimiter at ``i`` (4 with a trim marker, 2 without, 0 when there is none)."""
+        if self._space_at(i) and self.src.startswith("-}}", i + 1):
+            return 4
+        return 2 if self.src.startswith("}}", i) else 0
+
+    def _after_right_delim(self, i: int, length: int) -> int:
+        i += length
+        if length == 4:
+            while self._space_at(i):
+                i += 1
+        return i
+
+    def _comment(self, i: int) -> int:
+        end = self.src.find("*/", i + 2)
+        if end < 0:
+            raise GoError("unclosed comment")
+        length = self._right_delim(end + 2)
+        if not length:
+            raise GoError("comment ends before closing delimiter")
+        return self._after_right_delim(end + 2, length)
+
+    def _action(self, i: int) -> int:
+        depth = 0
+        src = self.src
+        while True:
+            length = self._right_delim(i)
+            if length:
+                if depth:
+                    raise GoError("unclosed left paren")
+                self.toks.append(_Tok("right"))
+                return self._after_right_delim(i, length)
+            if i >= len(src):
+                raise GoError("unclosed action")
+            ch = src[i]
+            if ch in _SPACE:
+                i = self._spaces(i)
+            elif ch in "=|()":
+                depth += {"(": 1, ")": -1}.get(ch, 0)
+                if depth < 0:
+                    raise GoError("unexpected right paren")
+                self.toks.append(_Tok({"=": "assign", "|": "pipe", "(": "lparen", ")": "rparen"}[ch]))
+                i += 1
+            elif ch == ":":
+                if not src.startswith(":=", i):
+                    raise GoError("expected :=")
+                self.toks.append(_Tok("declare"))
+                i += 2
+            elif ch in "\"'":
+                i = self._quoted(i, "string" if ch == '"' else "charconst")
+            elif ch == "`":
+                end = src.find("`", i + 1)
+                if end < 0:
+                    raise GoError("unterminated raw quoted string")
+                self.toks.append(_Tok("rawstring", src[i : end + 1]))
+                i = end + 1
+            elif ch == "$" or (ch == "." and not src[i + 1 : i + 2].isdigit()):
+                i = self._field_or_variable(i)
+            elif ch in "+-.0123456789":
+                i = self._number(i)
+            elif _alnum(ch):
+                i = self._identifier(i)
+            elif " " <= ch <= "~":
+                self.toks.append(_Tok("char", ch))
+                i += 1
+            else:
+                raise GoError(f"unrecognized character in action: {ch!r}")
+
+    def _spaces(self, i: int) -> int:
+        j = i
+        while self._space_at(j):
+            j += 1
+        if self.src.startswith("-}}", j):  # the last space belongs to a trim-marked right delimiter
+            j -= 1
+            if j == i:
+                return j
+        self.toks.append(_Tok("space"))
+        return j
+
+    def _at_terminator(self, i: int) -> bool:
+        return i >= len(self.src) or self.src[i] in _SPACE + ".,|:)(" or self.src.startswith("}}", i)
+
+    def _word_end(self, i: int) -> int:
+        while i < len(self.src) and _alnum(self.src[i]):
+            i += 1
+        if not self._at_terminator(i):
+            raise GoError(f"bad character {self.src[i]!r}")
+        return i
+
+    def _identifier(self, i: int) -> int:
+        j = self._word_end(i)
+        word = self.src[i:j]
+        if word in _BRANCHES:
+            self.toks.append(_Tok("branch", word))
+        elif word in _KEYWORDS:
+            self.toks.append(_Tok(_KEYWORDS[word]))
+        else:
+            self.toks.append(_Tok("bool" if word in ("true", "false") else "ident", word))
+        return j
+
+    def _field_or_variable(self, i: int) -> int:
+        kind = "variable" if self.src[i] == "$" else "field"
+        if self._at_terminator(i + 1):
+            self.toks.append(_Tok("variable", "$") if kind == "variable" else _Tok("dot"))
+            return i + 1
+        j = self._word_end(i + 1)
+        self.toks.append(_Tok(kind, self.src[i:j]))
+        return j
+
+    def _quoted(self, i: int, kind: str) -> int:
+        quote, j = self.src[i], i + 1
+        while True:
+            ch = self.src[j : j + 1]
+            if ch == "\\":
+                if self.src[j + 1 : j + 2] in ("", "\n"):
+                    ch = ""
+                else:
+                    j += 2
+                    continue
+            if ch in ("", "\n"):
+                raise GoError("unterminated " + ("quoted string" if quote == '"' else "character constant"))
+            j += 1
+            if ch == quote:
+                self.toks.append(_Tok(kind, self.src[i:j]))
+                return j
+
+    def _scan_number(self, i: int) -> tuple[int, bool]:
+        src = self.src
+
+        def run(j: int, chars: str) -> int:
+            while j < len(src) and src[j] in chars:
+                j += 1
+            return j
+
+        j = i + 1 if src[i : i + 1] in ("+", "-") else i
+        digits = _DECIMAL
+        if src[j : j + 1] == "0":
+            j += 1
+            prefix = src[j : j + 1].lower()
+            if prefix and prefix in "xob":
+                digits = {"x": _HEX, "o": _OCTAL, "b": _BINARY}[prefix]
+                j += 1
+        j = run(j, digits)
+        if src[j : j + 1] == ".":
+            j = run(j + 1, digits)
+        exponent = {_DECIMAL: "eE", _HEX: "pP"}.get(digits, "")
+        if src[j : j + 1] and src[j] in exponent:
+            j += 2 if src[j + 1 : j + 2] in ("+", "-") else 1
+            j = run(j, _DECIMAL)
+        if src[j : j + 1] == "i":
+            j += 1
+        if j < len(src) and _alnum(src[j]):
+            return j + 1, False
+        return j, True
+
+    def _number(self, i: int) -> int:
+        j, ok = self._scan_number(i)
+        if not ok:
+            raise GoError(f"bad number syntax: {self.src[i:j]!r}")
+        if self.src[j : j + 1] in ("+", "-"):  # complex: 1+2i
+            k, ok = self._scan_number(j)
+            if not ok or self.src[k - 1] != "i":
+                raise GoError(f"bad number syntax: {self.src[i:k]!r}")
+            self.toks.append(_Tok("complex", self.src[i:k]))
+            return k
+        self.toks.append(_Tok("number", self.src[i:j]))
+        return j
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Literals (strconv as text/template/parse uses it)
+# ---------------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Number:
+    """A number literal as the template gives it to Go code: ``int``, ``float`` or ``uint`` (overflows int)."""
+
+    kind: Literal["int", "float", "uint"]
+    value: int | float
     text: str
-    value: Any = None
+
+
+_SIMPLE_ESCAPES = {"a": 7, "b": 8, "f": 12, "n": 10, "r": 13, "t": 9, "v": 11, "\\": 92}
+
+
+def _unquote_char(s: str, i: int, quote: str) -> tuple[int, bool, int]:
+    """strconv.UnquoteChar at ``s[i]``: (value, whether it is a byte rather than a rune, next index)."""
+    ch = s[i]
+    if ch == quote:
+        raise GoError("invalid syntax")
+    if ch != "\\":
+        return ord(ch), False, i + 1
+    esc = s[i + 1 : i + 2]
+    if esc in _SIMPLE_ESCAPES:
+        return _SIMPLE_ESCAPES[esc], False, i + 2
+    if esc in ("'", '"'):
+        if esc != quote:
+            raise GoError("invalid syntax")
+        return ord(esc), False, i + 2
+    size = {"x": 2, "u": 4, "U": 8}.get(esc)
+    if size:
+        digits = s[i + 2 : i + 2 + size]
+        if len(digits) != size or not all(c in _HEX[:-1] for c in digits):
+            raise GoError("invalid syntax")
+        value = int(digits, 16)
+        if esc != "x" and (value > 0x10FFFF or 0xD800 <= value <= 0xDFFF):
+            raise GoError("invalid syntax")
+        return value, esc == "x", i + 2 + size
+    digits = s[i + 1 : i + 4]
+    if len(digits) == 3 and all(c in "01234567" for c in digits) and int(digits, 8) <= 255:
+        return int(digits, 8), True, i + 4
+    raise GoError("invalid syntax")
+
+
+def _unquote(token: str) -> str:
+    """strconv.Unquote of a string token; Unsupported when Go would hold bytes that are not valid UTF-8."""
+    if token[0] == "`":
+        return token[1:-1].replace("\r", "")
+    body = token[1:-1]
+    out = bytearray()
+    i = 0
+    while i < len(body):
+        value, is_byte, i = _unquote_char(body, i, '"')
+        out += bytes([value]) if is_byte else chr(value).encode()
+    try:
+        return out.decode()
+    except UnicodeDecodeError:
+        raise Unsupported("a string literal that is not valid UTF-8") from None
+
+
+def _char_constant(token: str) -> _Number:
+    value, _, end = _unquote_char(token, 1, "'")
+    if token[end:] != "'":
+        raise GoError(f"malformed character constant: {token}")
+    return _Number("int", value, token)
+
+
+def _parse_uint(s: str) -> int | None:
+    """strconv.ParseUint(s, 0, 64); None on any error."""
+    if not s:
+        return None
+    text, base = s, 10
+    if s[0] == "0":
+        base = {"b": 2, "o": 8, "x": 16}.get(s[1:2].lower(), 0) if len(s) >= 3 else 0
+        text = s[2:] if base else s[1:]
+        base = base or 8
+    value = 0
+    for ch in text:
+        if ch == "_":
+            continue
+        digit = int(ch, 36) if ch.isascii() and ch.isalnum() else 99
+        if digit >= base:
+            return None
+        value = value * base + digit
+    if value >= 1 << 64 or ("_" in s and not go_underscores_ok(s)):
+        return None
+    return value
+
+
+def _parse_int(s: str) -> int | None:
+    """strconv.ParseInt(s, 0, 64); None on any error."""
+    negative = s[:1] == "-"
+    magnitude = _parse_uint(s[1:] if s[:1] in ("+", "-") else s)
+    if magnitude is None or magnitude > (1 << 63) - (0 if negative else 1):
+        return None
+    return -magnitude if negative else magnitude
+
+
+def _parse_float(s: str) -> float | None:
+    """strconv.ParseFloat(s, 64) for the characters a number token holds; None on any error (overflow too)."""
+    i = 1 if s[:1] in ("+", "-") else 0
+    hex_mantissa = i + 2 < len(s) and s[i] == "0" and s[i + 1] in "xX"
+    i += 2 if hex_mantissa else 0
+    digits = _HEX if hex_mantissa else _DECIMAL
+    mantissa_start, saw_dot = i, False
+    while i < len(s) and (s[i] in digits or (s[i] == "." and not saw_dot)):
+        saw_dot = saw_dot or s[i] == "."
+        i += 1
+    if not any(c in digits[:-1] for c in s[mantissa_start:i]):
+        return None
+    if i < len(s) and s[i] in ("pP" if hex_mantissa else "eE"):
+        i += 2 if s[i + 1 : i + 2] in ("+", "-") else 1
+        if not s[i : i + 1].isdigit():
+            return None
+        while i < len(s) and s[i] in _DECIMAL:
+            i += 1
+    elif hex_mantissa:
+        return None
+    if i != len(s) or ("_" in s and not go_underscores_ok(s)):
+        return None
+    text = s.replace("_", "")
+    try:
+        value = float.fromhex(text) if hex_mantissa else float(text)
+    except OverflowError:
+        return None
+    return None if math.isinf(value) else value
+
+
+def _number(token: str) -> _Number:
+    """parse.NewNumber then exec's idealConstant: the Go value a number literal stands for."""
+    if token.endswith("i") and _parse_float(token[:-1]) is not None:
+        raise Unsupported("complex numbers")
+    as_int, as_uint = _parse_int(token), _parse_uint(token)
+    if as_int is None and as_uint is None:
+        as_float = _parse_float(token)
+        if as_float is None:
+            raise GoError(f"illegal number syntax: {token!r}")
+        if not any(c in token for c in ".eEpP"):
+            raise GoError(f"integer overflow: {token!r}")
+        return _Number("float", as_float, token)
+    hex_int = token[:2] in ("0x", "0X") and not any(c in token for c in "pP")
+    if not hex_int and any(c in token for c in ".eEpP"):
+        return _Number("float", float(as_int if as_int is not None else as_uint or 0), token)
+    if as_int is not None:
+        return _Number("int", as_int, token)
+    return _Number("uint", as_uint or 0, token)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Parser (text/template/parse/parse.go)
+# ---------------------------------------------------------------------------------------------------------------
 
 
 @dataclass
-class _Pipeline:
+class _Pipe:
     decl: str | None
     assign: bool
-    commands: list[list[tuple[Any, ...]]]
+    cmds: list[list[tuple[Any, ...]]]
 
 
-def render_go_template(template: str, data: Mapping[str, Any], *, now: datetime | None = None) -> TemplateResult:
-    """Execute a Go ``text/template`` with sprig functions, over ``data`` (Argo passes ``{"Input": ...}``).
-
-    Supported: text with ``{{ }}`` actions and ``{{-``/``-}}`` trim markers; ``.Input.a.b`` field chains, ``$``
-    and ``$name.a`` variables, ``$v := ...`` / ``$v = ...``; string/number/bool literals; pipelines ``|``;
-    parenthesised pipelines; ``if``/``else``/``else if``/``end``; functions ``index`` (multi-key), ``toJson``,
-    ``toRawJson``, ``kindIs``, ``fail``, ``hasKey``, ``get``, ``not``, ``now``, ``unixEpoch``, ``b64dec``, ``b64enc``.
-    Numbers in ``data`` become float64 as gjson's ``Value()`` makes them. Printing follows Go's ``fmt`` (1000000
-    prints as ``1e+06``; a missing key prints as ``<no value>``, JSON null as ``<nil>``). Anything else
-    (``range``, ``with``, comments, other functions, ...) gives ``unsupported``. ``now`` is the clock for ``now``
-    (default: the current time).
-    """
-    try:
-        items = _lex_template(template)
-        nodes = _TemplateParser(items).parse()
-        _check_template_functions(nodes)
-        runner = _TemplateRunner({str(k): to_go_value(v) for k, v in data.items()}, now or datetime.now(timezone.utc))
-        runner.run(nodes)
-    except Unsupported as exc:
-        return TemplateResult("unsupported", message=f"template uses {exc}, outside the supported subset")
-    except GoError as exc:
-        return TemplateResult("error", message=str(exc))
-    return TemplateResult("ok", "".join(runner.out))
+_LITERAL_NODES = frozenset({"bool", "dot", "nil", "number", "string"})
+_OPERAND_START = _LITERAL_NODES | {"charconst", "complex", "field", "ident", "rawstring", "variable", "lparen"}
 
 
-def _lex_template(src: str) -> list[tuple[str, Any]]:
-    items: list[tuple[str, Any]] = []
-    pos = 0
-    trim_next = False
-    while True:
-        start = src.find("{{", pos)
-        text = src[pos:] if start < 0 else src[pos:start]
-        if trim_next:
-            text = text.lstrip(_SPACE)
-        if start < 0:
-            items.append(("text", text))
-            return items
-        i = start + 2
-        if src[i : i + 1] == "-" and src[i + 1 : i + 2] != "" and src[i + 1] in _SPACE:
-            text = text.rstrip(_SPACE)
-            i += 2
-        items.append(("text", text))
-        tokens, pos, trim_next = _lex_action(src, i)
-        items.append(("action", tokens))
+class _Parser:
+    def __init__(self, toks: list[_Tok]) -> None:
+        self.toks = toks
+        self.i = 0
+        self.vars = ["$"]
 
+    def next(self) -> _Tok:
+        tok = self.toks[min(self.i, len(self.toks) - 1)]
+        self.i += 1
+        return tok
 
-def _go_unquote(body: str) -> str:
-    simple = {"a": "\a", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v", "\\": "\\", '"': '"'}
-    out: list[str] = []
-    i = 0
-    while i < len(body):
-        ch = body[i]
-        if ch != "\\":
-            out.append(ch)
-            i += 1
-            continue
-        e = body[i + 1 : i + 2]
-        if e in simple:
-            out.append(simple[e])
-            i += 2
-            continue
-        sizes = {"x": 2, "u": 4, "U": 8}
-        if e in sizes:
-            digits = body[i + 2 : i + 2 + sizes[e]]
-            if not re.fullmatch(r"[0-9A-Fa-f]+", digits) or len(digits) != sizes[e]:
-                raise GoError("invalid syntax in quoted string")
-            out.append(chr(int(digits, 16)))
-            i += 2 + sizes[e]
-            continue
-        octal = body[i + 1 : i + 4]
-        if re.fullmatch(r"[0-7]{3}", octal):
-            out.append(chr(int(octal, 8)))
-            i += 4
-            continue
-        raise GoError("invalid syntax in quoted string")
-    return "".join(out)
+    def peek(self) -> _Tok:
+        return self.toks[min(self.i, len(self.toks) - 1)]
 
+    def next_non_space(self) -> _Tok:
+        tok = self.next()
+        while tok.kind == "space":
+            tok = self.next()
+        return tok
 
-def _lex_action(src: str, i: int) -> tuple[list[_Tok], int, bool]:
-    toks: list[_Tok] = []
-    n = len(src)
-    while True:
-        if i >= n:
-            raise GoError("unclosed action")
-        if src.startswith("}}", i):
-            return toks, i + 2, False
-        ch = src[i]
-        nxt = src[i + 1 : i + 2]
-        if ch in _SPACE:
-            j = i
-            while j < n and src[j] in _SPACE:
-                j += 1
-            if src.startswith("-}}", j):
-                return toks, j + 3, True
-            toks.append(_Tok("space", src[i:j]))
-            i = j
-            continue
-        if src.startswith("/*", i):
-            raise Unsupported("template comments")
-        if src.startswith(":=", i):
-            toks.append(_Tok("declare", ":="))
-            i += 2
-            continue
-        single = {"|": "pipe", "(": "lparen", ")": "rparen", ",": "comma", "=": "assign"}
-        if ch in single:
-            toks.append(_Tok(single[ch], ch))
-            i += 1
-            continue
-        if ch == '"':
-            j = i + 1
-            while j < n and src[j] != '"':
-                if src[j] == "\n":
-                    raise GoError("unterminated quoted string")
-                j += 2 if src[j] == "\\" else 1
-            if j >= n:
-                raise GoError("unterminated quoted string")
-            toks.append(_Tok("str", src[i : j + 1], _go_unquote(src[i + 1 : j])))
-            i = j + 1
-            continue
-        if ch == "`":
-            j = src.find("`", i + 1)
-            if j < 0:
-                raise GoError("unterminated raw quoted string")
-            toks.append(_Tok("str", src[i : j + 1], src[i + 1 : j]))
-            i = j + 1
-            continue
-        if ch == "'":
-            raise Unsupported("character constants")
-        number = re.match(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?", src[i:])
-        if number and (ch.isdigit() or (ch in "+-." and (nxt.isdigit() or nxt == "."))):
-            text = number.group(0)
-            after = src[i + len(text) : i + len(text) + 1]
-            if after and (after.isalnum() or after in "_."):
-                raise Unsupported(f"the number syntax {text + after!r}")
-            value: Any = float(text) if re.search(r"[.eE]", text) else int(text)
-            toks.append(_Tok("num", text, value))
-            i += len(text)
-            continue
-        if ch == "." or ch == "$":
-            j = word_end(src, i + 1)
-            name = src[i + 1 : j]
-            if ch == "$":
-                toks.append(_Tok("var", "$" + name))
-            else:
-                toks.append(_Tok("field", name) if name else _Tok("dot", "."))
-            i = j
-            continue
-        if ch.isalpha() or ch == "_":
-            j = word_end(src, i)
-            toks.append(_Tok("ident", src[i:j]))
-            i = j
-            continue
-        raise GoError(f"unexpected {ch!r} in action")
-
-
-def _strip_spaces(toks: Sequence[_Tok]) -> list[_Tok]:
-    out = list(toks)
-    while out and out[0].kind == "space":
-        out.pop(0)
-    while out and out[-1].kind == "space":
-        out.pop()
-    return out
-
-
-def _split_tokens(toks: Sequence[_Tok], kind: str) -> list[list[_Tok]]:
-    """Split at ``kind`` tokens outside parentheses."""
-    parts: list[list[_Tok]] = [[]]
-    depth = 0
-    for tok in toks:
-        if tok.kind == "lparen":
-            depth += 1
-        elif tok.kind == "rparen":
-            depth -= 1
-            if depth < 0:
-                raise GoError("unexpected right paren")
-        if tok.kind == kind and depth == 0:
-            parts.append([])
-        else:
-            parts[-1].append(tok)
-    if depth:
-        raise GoError("unclosed left paren")
-    return parts
-
-
-class _TemplateParser:
-    def __init__(self, items: list[tuple[str, Any]]) -> None:
-        self.items = items
-        self.pos = 0
+    def peek_non_space(self) -> _Tok:
+        tok = self.next_non_space()
+        self.i -= 1
+        return tok
 
     def parse(self) -> list[tuple[Any, ...]]:
-        nodes, _, _ = self._list(frozenset())
+        nodes: list[tuple[Any, ...]] = []
+        while self.peek().kind != "eof":
+            node = self.text_or_action()
+            if node[0] in ("else", "end"):
+                raise GoError(f"unexpected {{{{{node[0]}}}}}")
+            nodes.append(node)
         return nodes
 
-    def _list(self, terminators: frozenset[str]) -> tuple[list[tuple[Any, ...]], str, list[_Tok]]:
+    def item_list(self) -> tuple[list[tuple[Any, ...]], str]:
         nodes: list[tuple[Any, ...]] = []
-        while self.pos < len(self.items):
-            kind, payload = self.items[self.pos]
-            self.pos += 1
-            if kind == "text":
-                if payload:
-                    nodes.append(("text", payload))
-                continue
-            toks = _strip_spaces(payload)
-            if not toks:
-                raise GoError("missing value for command")
-            head = toks[0]
-            if head.kind == "ident" and head.text in ("else", "end"):
-                if head.text not in terminators:
-                    raise GoError(f"unexpected {{{{{head.text}}}}}")
-                return nodes, head.text, toks[1:]
-            if head.kind == "ident" and head.text == "if":
-                nodes.append(self._if(toks[1:]))
-                continue
-            if head.kind == "ident" and head.text in _UNSUPPORTED_ACTIONS:
-                raise Unsupported(f"{{{{{head.text}}}}} actions")
-            nodes.append(("action", _parse_pipeline(toks)))
-        if terminators:
-            raise GoError("unexpected EOF: missing {{end}}")
-        return nodes, "", []
+        while self.peek_non_space().kind != "eof":
+            node = self.text_or_action()
+            if node[0] in ("else", "end"):
+                return nodes, node[0]
+            nodes.append(node)
+        raise GoError("unexpected EOF")
 
-    def _if(self, toks: list[_Tok]) -> tuple[Any, ...]:
-        condition = _parse_pipeline(toks)
-        then, term, rest = self._list(frozenset({"else", "end"}))
+    def text_or_action(self) -> tuple[Any, ...]:
+        tok = self.next_non_space()
+        if tok.kind == "text":
+            return ("text", tok.text)
+        if tok.kind != "left":  # pragma: no cover - the lexer only emits text and actions here
+            raise GoError(f"unexpected {tok.kind} in input")
+        tok = self.next_non_space()
+        if tok.kind == "branch":
+            raise Unsupported(f"{{{{{tok.text}}}}} actions")
+        if tok.kind == "if":
+            return self.if_control()
+        if tok.kind == "end":
+            self.expect_right("end")
+            return ("end",)
+        if tok.kind == "else":
+            if self.peek_non_space().kind != "if":
+                self.expect_right("else")
+            return ("else",)
+        self.i -= 1
+        return ("action", self.pipeline("command", "right"))
+
+    def expect_right(self, context: str) -> None:
+        tok = self.next_non_space()
+        if tok.kind != "right":
+            raise GoError(f"unexpected {tok.kind} in {context}")
+
+    def if_control(self) -> tuple[Any, ...]:
+        mark = len(self.vars)
+        pipe = self.pipeline("if", "right")
+        body, end = self.item_list()
         otherwise: list[tuple[Any, ...]] = []
-        rest = _strip_spaces(rest)
-        if term == "else":
-            if rest and rest[0].kind == "ident" and rest[0].text == "if":
-                otherwise = [self._if(rest[1:])]
-            elif rest:
-                raise Unsupported("else followed by something other than if")
+        if end == "else":
+            if self.peek().kind == "if":  # {{else if ...}}: a nested if that shares the {{end}}
+                self.next()
+                otherwise = [self.if_control()]
             else:
-                otherwise, _, tail = self._list(frozenset({"end"}))
-                if _strip_spaces(tail):
-                    raise GoError("unexpected tokens in {{end}}")
-        elif rest:
-            raise GoError("unexpected tokens in {{end}}")
-        return ("if", condition, then, otherwise)
+                otherwise, end = self.item_list()
+                if end != "end":
+                    raise GoError("expected end; found {{else}}")
+        del self.vars[mark:]
+        return ("if", pipe, body, otherwise)
+
+    def pipeline(self, context: str, end: str) -> _Pipe:
+        pipe = _Pipe(None, False, [])
+        if self.peek_non_space().kind == "variable":
+            start = self.i
+            variable = self.next()
+            following = self.peek_non_space()
+            if following.kind in ("assign", "declare"):
+                self.next_non_space()
+                pipe.decl, pipe.assign = variable.text, following.kind == "assign"
+                self.vars.append(variable.text)
+            elif following.kind == "char" and following.text == ",":
+                raise GoError(f"too many declarations in {context}")
+            else:
+                self.i = start
+        while True:
+            tok = self.next_non_space()
+            if tok.kind == end:
+                _check_pipeline(pipe, context)
+                return pipe
+            if tok.kind not in _OPERAND_START:
+                raise GoError(f"unexpected {tok.kind} {tok.text!r} in {context}")
+            self.i -= 1
+            pipe.cmds.append(self.command())
+
+    def command(self) -> list[tuple[Any, ...]]:
+        args: list[tuple[Any, ...]] = []
+        while True:
+            self.peek_non_space()
+            operand = self.operand()
+            if operand is not None:
+                args.append(operand)
+            tok = self.next()
+            if tok.kind == "space":
+                continue
+            if tok.kind in ("right", "rparen"):
+                self.i -= 1
+            elif tok.kind != "pipe":
+                raise GoError(f"unexpected {tok.kind} {tok.text!r} in operand")
+            break
+        if not args:
+            raise GoError("empty command")
+        return args
+
+    def operand(self) -> tuple[Any, ...] | None:
+        node = self.term()
+        if node is None or self.peek().kind != "field":
+            return node
+        fields: list[str] = []
+        while self.peek().kind == "field":
+            fields.append(self.next().text[1:])
+        if node[0] == "field":
+            return ("field", node[1] + fields)
+        if node[0] == "variable":
+            return ("variable", node[1], node[2] + fields)
+        if node[0] in _LITERAL_NODES:
+            raise GoError("unexpected . after term")
+        if node[0] == "ident":
+            raise Unsupported("field access on a function's result without parentheses")
+        return ("chain", node, fields)
+
+    def term(self) -> tuple[Any, ...] | None:
+        tok = self.next_non_space()
+        kind = tok.kind
+        if kind == "ident":
+            if tok.text not in _FUNCTIONS:
+                raise Unsupported(f"the function {tok.text!r}")
+            return ("ident", tok.text)
+        if kind in ("dot", "nil"):
+            return (kind,)
+        if kind == "variable":
+            if tok.text not in self.vars:
+                raise GoError(f"undefined variable {tok.text!r}")
+            return ("variable", tok.text, [])
+        if kind == "field":
+            return ("field", [tok.text[1:]])
+        if kind == "bool":
+            return ("bool", tok.text == "true")
+        if kind == "number":
+            return ("number", _number(tok.text))
+        if kind == "charconst":
+            return ("number", _char_constant(tok.text))
+        if kind == "complex":
+            raise Unsupported("complex numbers")
+        if kind == "lparen":
+            return ("pipe", self.pipeline("parenthesized pipeline", "rparen"))
+        if kind in ("string", "rawstring"):
+            return ("string", _unquote(tok.text))
+        self.i -= 1
+        return None
 
 
-def _parse_pipeline(toks: Sequence[_Tok]) -> _Pipeline:
-    toks = _strip_spaces(toks)
-    decl: str | None = None
-    assign = False
-    if toks and toks[0].kind == "var":
-        rest = _strip_spaces(toks[1:])
-        if rest and rest[0].kind in ("declare", "assign"):
-            decl, assign, toks = toks[0].text, rest[0].kind == "assign", _strip_spaces(rest[1:])
-        elif rest and rest[0].kind == "comma":
-            raise Unsupported("multiple variable declarations")
-    commands: list[list[tuple[Any, ...]]] = []
-    for part in _split_tokens(toks, "pipe"):
-        part = _strip_spaces(part)
-        if not part:
-            raise GoError("missing command")
-        operands = [_parse_operand(_strip_spaces(o)) for o in _split_tokens(part, "space") if o]
-        commands.append(operands)
-    return _Pipeline(decl, assign, commands)
+def _check_pipeline(pipe: _Pipe, context: str) -> None:
+    if not pipe.cmds:
+        raise GoError(f"missing value for {context}")
+    for stage, cmd in enumerate(pipe.cmds[1:], start=2):
+        if cmd[0][0] in _LITERAL_NODES:
+            raise GoError(f"non executable command in pipeline stage {stage}")
 
 
-def _parse_operand(toks: list[_Tok]) -> tuple[Any, ...]:
-    first = toks[0]
-    if first.kind == "lparen":
-        depth = 0
-        close = -1
-        for index, tok in enumerate(toks):
-            depth += tok.kind == "lparen"
-            depth -= tok.kind == "rparen"
-            if depth == 0:
-                close = index
-                break
-        inner = _parse_pipeline(toks[1:close])
-        return ("sub", inner, _field_chain(toks[close + 1 :]))
-    if first.kind == "field":
-        return ("field", _field_chain(toks))
-    if first.kind == "var":
-        return ("var", first.text, _field_chain(toks[1:]))
-    if len(toks) > 1:
-        raise GoError(f"unexpected {toks[1].text!r} after {first.text!r}")
-    if first.kind == "dot":
-        return ("dot",)
-    if first.kind in ("str", "num"):
-        return ("lit", first.value)
-    if first.kind == "ident":
-        if first.text in ("true", "false"):
-            return ("lit", first.text == "true")
-        if first.text == "nil":
-            return ("nil",)
-        if first.text in ("if", "else", "end", *_UNSUPPORTED_ACTIONS):
-            raise GoError(f"unexpected {first.text!r} in operand")
-        return ("ident", first.text)
-    raise GoError(f"unexpected {first.text!r} in operand")
+# ---------------------------------------------------------------------------------------------------------------
+# Execution (text/template/exec.go)
+# ---------------------------------------------------------------------------------------------------------------
+
+_NO_FINAL = object()
+"""No value piped in from a previous command (Go's missingVal)."""
+
+_ParamType = Literal["any", "value", "string", "bool", "map", "time"]
+"""Go parameter types: interface{}, reflect.Value, string, bool, map[string]interface{}, time.Time."""
+
+_GO_PARAM_TYPES = {"string": "string", "bool": "bool", "map": "map[string]interface {}", "time": "time.Time"}
 
 
-def _field_chain(toks: Sequence[_Tok]) -> list[str]:
-    if any(tok.kind != "field" for tok in toks):
-        raise GoError("unexpected token in field chain")
-    return [tok.text for tok in toks]
-
-
-def _check_template_functions(nodes: Sequence[tuple[Any, ...]]) -> None:
-    def pipeline(pipe: _Pipeline) -> None:
-        for command in pipe.commands:
-            for operand in command:
-                if operand[0] == "ident" and operand[1] not in _TEMPLATE_FUNCTIONS:
-                    raise Unsupported(f"the function {operand[1]!r}")
-                if operand[0] == "sub":
-                    pipeline(operand[1])
-
-    for node in nodes:
-        if node[0] == "action":
-            pipeline(node[1])
-        elif node[0] == "if":
-            pipeline(node[1])
-            _check_template_functions(node[2])
-            _check_template_functions(node[3])
-
-
-class _TemplateRunner:
+class _Runner:
     def __init__(self, dot: dict[str, Any], now: datetime) -> None:
         self.dot = dot
         self.now = now
         self.vars: list[tuple[str, Any]] = [("$", dot)]
         self.out: list[str] = []
 
-    def run(self, nodes: Sequence[tuple[Any, ...]]) -> None:
+    def walk(self, nodes: Sequence[tuple[Any, ...]]) -> None:
         for node in nodes:
             if node[0] == "text":
                 self.out.append(node[1])
@@ -401,19 +676,18 @@ class _TemplateRunner:
                     self.out.append(go_print(value))
             else:
                 mark = len(self.vars)
-                chosen = node[2] if go_truth(self.pipeline(node[1])) else node[3]
-                self.run(chosen)
+                self.walk(node[2] if go_truth(self.pipeline(node[1])) else node[3])
                 del self.vars[mark:]
 
-    def pipeline(self, pipe: _Pipeline) -> Any:
-        value: Any = _NO_ARG
-        for command in pipe.commands:
-            value = self.command(command, value)
+    def pipeline(self, pipe: _Pipe) -> Any:
+        value: Any = _NO_FINAL
+        for cmd in pipe.cmds:
+            value = self.command(cmd, value)
+            if value is None:  # a nil interface{} becomes Go's invalid value between commands
+                value = MISSING
         if pipe.decl is not None:
             if pipe.assign:
-                self.lookup(pipe.decl)
-                index = max(i for i, (name, _) in enumerate(self.vars) if name == pipe.decl)
-                self.vars[index] = (pipe.decl, value)
+                self.set_var(pipe.decl, value)
             else:
                 self.vars.append((pipe.decl, value))
         return value
@@ -424,127 +698,398 @@ class _TemplateRunner:
                 return value
         raise GoError(f"undefined variable: {name}")
 
-    def command(self, command: list[tuple[Any, ...]], final: Any) -> Any:
-        head = command[0]
-        if head[0] == "ident":
-            args = [self.argument(op) for op in command[1:]]
-            if final is not _NO_ARG:
-                args.append(final)
-            return self.call(head[1], args)
-        if head[0] == "nil":
-            raise GoError("nil is not a command")
-        if len(command) > 1 or final is not _NO_ARG:
+    def set_var(self, name: str, value: Any) -> None:
+        for index in range(len(self.vars) - 1, -1, -1):
+            if self.vars[index][0] == name:
+                self.vars[index] = (name, value)
+                return
+        raise GoError(f"undefined variable: {name}")
+
+    def command(self, cmd: list[tuple[Any, ...]], final: Any) -> Any:
+        head = cmd[0]
+        kind = head[0]
+        with_args = len(cmd) > 1 or final is not _NO_FINAL
+        if kind == "ident":
+            return self.call(head[1], cmd[1:], final)
+        if kind == "field":
+            return _field_chain(self.dot, head[1], with_args)
+        if kind == "chain":
+            return _field_chain(self.pipeline(head[1][1]), head[2], with_args)
+        if kind == "variable" and head[2]:
+            return _field_chain(self.lookup(head[1]), head[2], with_args)
+        if with_args:
             raise GoError("can't give argument to non-function")
-        return self.operand(head)
-
-    def argument(self, operand: tuple[Any, ...]) -> Any:
-        if operand[0] == "ident":
-            return self.call(operand[1], [])
-        return self.operand(operand)
-
-    def operand(self, operand: tuple[Any, ...]) -> Any:
-        kind = operand[0]
-        if kind == "lit":
-            return operand[1]
         if kind == "nil":
-            return None
+            raise GoError("nil is not a command")
+        if kind == "pipe":
+            return self.pipeline(head[1])
+        return self.literal(head, "any")
+
+    def literal(self, node: tuple[Any, ...], ptype: _ParamType) -> Any:
+        """The value of a dot, variable or literal operand (evalArg's second half)."""
+        kind = node[0]
         if kind == "dot":
             return self.dot
+        if kind == "variable":
+            return self.lookup(node[1])
+        if kind == "nil":
+            if ptype in ("string", "bool", "time"):
+                raise GoError(f"cannot assign nil to {_GO_PARAM_TYPES[ptype]}")
+            return {"any": None, "value": MISSING, "map": {}}[ptype]
+        if ptype == "map" or ptype == "time":
+            raise GoError(f"can't handle {kind} for arg of type {_GO_PARAM_TYPES[ptype]}")
+        expected = {"string": "string", "bool": "bool"}.get(ptype, kind)
+        if kind != expected:
+            raise GoError(f"expected {ptype}; found {kind}")
+        if kind == "number":
+            return _ideal(node[1])
+        return node[1]
+
+    def argument(self, node: tuple[Any, ...], ptype: _ParamType) -> Any:
+        """evalArg: the operand's value converted for a parameter of type ``ptype``."""
+        kind = node[0]
         if kind == "field":
-            return self.chain(self.dot, operand[1])
-        if kind == "var":
-            return self.chain(self.lookup(operand[1]), operand[2])
-        return self.chain(self.pipeline(operand[1]), operand[2])
+            return _validate(_field_chain(self.dot, node[1], False), ptype)
+        if kind == "chain":
+            return _validate(_field_chain(self.pipeline(node[1][1]), node[2], False), ptype)
+        if kind == "variable" and node[2]:
+            return _validate(_field_chain(self.lookup(node[1]), node[2], False), ptype)
+        if kind == "pipe":
+            return _validate(self.pipeline(node[1]), ptype)
+        if kind == "ident":
+            return _validate(self.call(node[1], [], _NO_FINAL), ptype)
+        if kind in ("dot", "variable"):
+            return _validate(self.literal(node, ptype), ptype)
+        return self.literal(node, ptype)
 
-    @staticmethod
-    def chain(receiver: Any, names: Sequence[str]) -> Any:
-        for name in names:
-            if receiver is MISSING:
-                return MISSING
-            if receiver is None:
-                raise GoError(f"nil pointer evaluating interface {{}}.{name}")
-            if not isinstance(receiver, Mapping):
-                raise GoError(f"can't evaluate field {name} in type {go_type(receiver)}")
-            receiver = receiver.get(name, MISSING)
-        return receiver
-
-    def call(self, name: str, args: list[Any]) -> Any:
-        low, high = _TEMPLATE_FUNCTIONS[name]
-        if len(args) < low or (high is not None and len(args) > high):
-            raise GoError(f"wrong number of args for {name}: want {low} got {len(args)}")
-        if name == "index":
-            return _fn_index(args[0], args[1:])
-        if name in ("toJson", "toRawJson"):
-            value = None if args[0] is MISSING else args[0]
-            try:
-                return go_json(value, escape_html=name == "toJson")
-            except GoError as exc:
-                if name == "toJson":
-                    return ""  # sprig's toJson drops the marshalling error
-                raise GoError(f"error calling toRawJson: {exc}") from None
-        if name == "kindIs":
-            return go_kind(args[1]) == _as_go_string(args[0], name)
-        if name == "not":  # Go's builtin: the negation of the argument's truth
-            return not go_truth(args[0])
-        if name == "fail":
-            raise GoError(f"error calling fail: {_as_go_string(args[0], name)}")
-        if name in ("hasKey", "get"):
-            mapping = _as_go_map(args[0], name)
-            key = _as_go_string(args[1], name)
-            if name == "hasKey":
-                return key in mapping
-            return mapping.get(key, "")
+    def call(self, name: str, args: Sequence[tuple[Any, ...]], final: Any) -> Any:
+        params, variadic, function = _FUNCTIONS[name]
+        count = len(args) + (final is not _NO_FINAL)
+        fixed = len(params) - 1 if variadic else len(params)
+        if count < fixed or (not variadic and count != fixed):
+            raise GoError(f"wrong number of args for {name}: want {fixed} got {count}")
+        if name in ("and", "or"):
+            return self.and_or(name == "or", args, final)
+        values = [self.argument(arg, params[min(i, len(params) - 1)]) for i, arg in enumerate(args)]
+        if final is not _NO_FINAL:
+            values.append(_validate(final, params[min(len(args), len(params) - 1)]))
         if name == "now":
             return self.now
-        if name == "unixEpoch":
-            if not isinstance(args[0], datetime):
-                raise GoError(f"wrong type for value; expected time.Time; got {go_type(args[0])}")
-            return str(math.floor(args[0].timestamp()))
-        text = _as_go_string(args[0], name)
-        if name == "b64enc":
-            return base64.b64encode(text.encode()).decode()
         try:
-            return base64.b64decode(text.encode(), validate=True).decode()
-        except (binascii.Error, UnicodeDecodeError):
-            raise Unsupported("b64dec of input that is not valid base64 of UTF-8 text") from None
+            return function(*values)
+        except GoError as exc:
+            raise GoError(f"error calling {name}: {exc}") from None
+
+    def and_or(self, is_or: bool, args: Sequence[tuple[Any, ...]], final: Any) -> Any:
+        """The builtins ``and``/``or``: the first argument that decides, evaluated lazily, else the last one."""
+        value: Any = MISSING
+        for arg in args:
+            value = self.argument(arg, "value")
+            if go_truth(value) == is_or:
+                return value
+        return value if final is _NO_FINAL else _validate(final, "value")
 
 
-def _as_go_string(value: Any, function: str) -> str:
-    if isinstance(value, str):
-        return value
+def _ideal(number: _Number) -> int | float:
+    if number.kind == "uint":
+        raise GoError(f"{number.text} overflows int")
+    return number.value
+
+
+def _validate(value: Any, ptype: _ParamType) -> Any:
+    """validateType: a value (MISSING for Go's invalid value, None for a nil interface) passed as ``ptype``."""
     if value is MISSING:
-        raise GoError(f"invalid value; expected string (calling {function})")
-    raise GoError(f"wrong type for value; expected string; got {go_type(value)} (calling {function})")
-
-
-def _as_go_map(value: Any, function: str) -> Mapping[str, Any]:
-    if isinstance(value, Mapping):
+        if ptype in ("string", "bool", "time"):
+            raise GoError(f"invalid value; expected {_GO_PARAM_TYPES[ptype]}")
+        return {"any": None, "value": MISSING, "map": {}}[ptype]
+    if ptype in ("any", "value"):
         return value
-    if value is MISSING:
-        return {}
-    raise GoError(f"wrong type for value; expected map[string]interface {{}}; got {go_type(value)} ({function})")
+    wanted = {"string": str, "bool": bool, "map": dict, "time": datetime}[ptype]
+    if not isinstance(value, wanted):
+        raise GoError(f"wrong type for value; expected {_GO_PARAM_TYPES[ptype]}; got {go_type(value)}")
+    return value
 
 
-def _fn_index(item: Any, indexes: Sequence[Any]) -> Any:
-    if item is None or item is MISSING:
-        raise GoError("error calling index: index of untyped nil")
-    for key in indexes:
-        if key is None or key is MISSING:
-            raise GoError("error calling index: cannot index with nil")
-        if item is None:
-            raise GoError("error calling index: index of nil pointer")
-        if isinstance(item, Mapping):
-            if not isinstance(key, str):
-                raise GoError(f"error calling index: value has type {go_type(key)}; should be string")
-            item = item.get(key)
-        elif isinstance(item, list):
-            if isinstance(key, bool) or not isinstance(key, int):
-                raise GoError(f"error calling index: cannot index slice/array with type {go_type(key)}")
-            if not 0 <= key < len(item):
-                raise GoError(f"error calling index: index out of range: {key}")
-            item = item[key]
-        elif isinstance(item, str):
-            raise Unsupported("index on a string")
+def _field_chain(receiver: Any, names: Sequence[str], with_args: bool) -> Any:
+    """``receiver.a.b``; the last field gets the command's arguments, which a map value cannot take."""
+    for index, name in enumerate(names):
+        if receiver is MISSING:
+            return MISSING
+        if receiver is None:
+            raise GoError(f"nil pointer evaluating interface {{}}.{name}")
+        if isinstance(receiver, datetime):
+            raise Unsupported("methods of time values")
+        if not isinstance(receiver, dict):
+            raise GoError(f"can't evaluate field {name} in type {go_type(receiver)}")
+        if with_args and index == len(names) - 1:
+            raise GoError(f"{name} is not a method but has arguments")
+        receiver = receiver.get(name, MISSING)
+    return receiver
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Functions: Go's builtins and the modelled sprig functions
+# ---------------------------------------------------------------------------------------------------------------
+
+
+class _Byte(int):
+    """A Go uint8: what ``index`` gives for a string (one byte of its UTF-8 encoding)."""
+
+
+def _is_nil(value: Any) -> bool:
+    return value is None or value is MISSING
+
+
+def _basic_kind(value: Any) -> str | None:
+    """The comparison kind of eq/lt: bool, int, float, string; None for anything else."""
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int):
+        return "uint" if isinstance(value, _Byte) else "int"
+    if isinstance(value, float):
+        return "float"
+    return "string" if isinstance(value, str) else None
+
+
+def _fn_eq(first: Any, *others: Any) -> bool:
+    if not others:
+        raise GoError("missing argument for comparison")
+    for other in others:
+        if isinstance(first, datetime) or isinstance(other, datetime):
+            raise Unsupported("comparing time values")
+        k1, k2 = _basic_kind(first), _basic_kind(other)
+        if {k1, k2} == {"int", "uint"}:
+            if first == other:
+                return True
+        elif k1 != k2:
+            if not _is_nil(first) and not _is_nil(other):
+                raise GoError("incompatible types for comparison")
+        elif k1 is not None:
+            if first == other:
+                return True
+        elif _is_nil(first) or _is_nil(other):
+            if _is_nil(first) and _is_nil(other):
+                return True
         else:
-            raise GoError(f"error calling index: can't index item of type {go_type(item)}")
+            raise GoError("non-comparable types")
+    return False
+
+
+def _fn_lt(first: Any, second: Any) -> bool:
+    k1, k2 = _basic_kind(first), _basic_kind(second)
+    if k1 is None or k2 is None:
+        raise GoError("invalid type for comparison")
+    if k1 != k2 and {k1, k2} != {"int", "uint"}:
+        raise GoError("incompatible types for comparison")
+    if k1 == "bool":
+        raise GoError("invalid type for comparison")
+    return bool(first < second)
+
+
+def _fn_le(first: Any, second: Any) -> bool:
+    return _fn_lt(first, second) or _fn_eq(first, second)
+
+
+def _fn_index(item: Any, *keys: Any) -> Any:
+    if _is_nil(item):
+        raise GoError("index of untyped nil")
+    for key in keys:
+        if item is None:
+            raise GoError("index of nil pointer")
+        if isinstance(item, dict):
+            if not isinstance(key, str):
+                raise GoError("value is nil; should be of type string" if _is_nil(key) else "wrong key type")
+            item = item.get(key)
+        elif isinstance(item, (list, str)):
+            if _is_nil(key) or isinstance(key, bool) or not isinstance(key, int):
+                raise GoError(f"cannot index slice/array with type {go_type(key)}")
+            items = item.encode() if isinstance(item, str) else item
+            if not 0 <= key < len(items):
+                raise GoError(f"index out of range: {key}")
+            item = _Byte(items[key]) if isinstance(items, bytes) else items[key]
+        else:
+            raise GoError(f"can't index item of type {go_type(item)}")
     return item
+
+
+def _fn_len(item: Any) -> int:
+    if isinstance(item, str):
+        return len(item.encode())
+    if isinstance(item, (list, dict)):
+        return len(item)
+    raise GoError(f"len of type {go_type(item)}")
+
+
+def _sprint(values: Sequence[Any], *, spaces_always: bool) -> str:
+    """fmt.Sprint (a space between operands when neither is a string) or fmt.Sprintln without its newline."""
+    out: list[str] = []
+    for index, value in enumerate(values):
+        if index and (spaces_always or not (isinstance(value, str) or isinstance(values[index - 1], str))):
+            out.append(" ")
+        out.append("<nil>" if value is None else go_print(value))
+    return "".join(out)
+
+
+def _fmt_verb(verb: str, value: Any) -> str:
+    if verb == "v":
+        return "<nil>" if value is None else go_print(value)
+    wanted = {"s": str, "d": int, "t": bool}[verb]
+    if not isinstance(value, wanted) or (verb == "d" and isinstance(value, bool)):
+        raise Unsupported(f"printf %{verb} of a {go_type(value)} value")
+    return go_print(value)
+
+
+def _fn_printf(text: str, *values: Any) -> str:
+    out: list[str] = []
+    used = 0
+    i = 0
+    while i < len(text):
+        if text[i] != "%":
+            out.append(text[i])
+            i += 1
+            continue
+        verb = text[i + 1 : i + 2]
+        i += 2
+        if verb in ("", "%"):
+            out.append("%!(NOVERB)" if verb == "" else "%")
+        elif verb not in ("v", "s", "d", "t"):
+            raise Unsupported("printf verbs other than %v %s %d %t, or flags")
+        elif used >= len(values):
+            out.append(f"%!{verb}(MISSING)")
+        else:
+            out.append(_fmt_verb(verb, values[used]))
+            used += 1
+    if used < len(values):
+        extra = ("<nil>" if v is None else f"{_type_of(v)}={go_print(v)}" for v in values[used:])
+        out.append("%!(EXTRA " + ", ".join(extra) + ")")
+    return "".join(out)
+
+
+def _json_text(value: Any, escape_html: bool) -> str:
+    if _has_b_or_f(value):
+        raise Unsupported("JSON of \\b or \\f (Go 1.22 changed how encoding/json escapes them)")
+    return go_json(value, escape_html=escape_html)
+
+
+def _has_b_or_f(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\b" in value or "\f" in value
+    if isinstance(value, dict):
+        return any(_has_b_or_f(k) or _has_b_or_f(v) for k, v in value.items())
+    return isinstance(value, list) and any(_has_b_or_f(v) for v in value)
+
+
+def _fn_to_json(value: Any) -> str:
+    try:
+        return _json_text(value, True)
+    except GoError:
+        return ""  # sprig's toJson drops the marshalling error
+
+
+def _fn_fail(message: str) -> str:
+    raise GoError(message)
+
+
+def _kind_of(value: Any) -> str:
+    if value is None:
+        return "invalid"
+    if isinstance(value, _Byte):
+        return "uint8"
+    if isinstance(value, datetime):
+        return "struct"
+    return {"map[string]interface {}": "map", "[]interface {}": "slice"}.get(go_type(value), go_type(value))
+
+
+def _type_of(value: Any) -> str:
+    if isinstance(value, _Byte):
+        return "uint8"
+    return "<nil>" if value is None else go_type(value)
+
+
+def _empty(value: Any) -> bool:
+    return not isinstance(value, datetime) and not go_truth(value)
+
+
+def _fn_default(fallback: Any, *given: Any) -> Any:
+    return fallback if not given or _empty(given[0]) else given[0]
+
+
+def _fn_coalesce(*values: Any) -> Any:
+    return next((value for value in values if not _empty(value)), None)
+
+
+_BASE64 = re.compile(r"(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?")
+
+
+def _fn_b64dec(text: str) -> str:
+    if not _BASE64.fullmatch(text):
+        raise Unsupported("b64dec of text that is not padded standard base64 (sprig returns Go's error text)")
+    try:
+        return base64.b64decode(text).decode()
+    except UnicodeDecodeError:
+        raise Unsupported("b64dec of bytes that are not valid UTF-8") from None
+
+
+def _ascii_only(function: Callable[[str], str]) -> Callable[[str], str]:
+    def apply(text: str) -> str:
+        if not text.isascii():
+            raise Unsupported("changing the case of non-ASCII text (Go's and Python's Unicode rules differ)")
+        return function(text)
+
+    return apply
+
+
+_GO_WHITE_SPACE = "\t\n\v\f\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
+_GO_WHITE_SPACE += "\u2028\u2029\u202f\u205f\u3000"
+
+
+def _fn_to_string(value: Any) -> str:
+    return value if isinstance(value, str) else ("<nil>" if value is None else go_print(value))
+
+
+def _fn_unix_epoch(moment: datetime) -> str:
+    return str(math.floor(moment.timestamp()))
+
+
+_FUNCTIONS: dict[str, tuple[tuple[_ParamType, ...], bool, Callable[..., Any]]] = {
+    # Go's builtins
+    "and": (("value", "value"), True, lambda *_: None),  # evaluated lazily by _Runner.and_or
+    "or": (("value", "value"), True, lambda *_: None),
+    "not": (("value",), False, lambda value: not go_truth(value)),
+    "eq": (("value", "value"), True, _fn_eq),
+    "ne": (("value", "value"), False, lambda a, b: not _fn_eq(a, b)),
+    "lt": (("value", "value"), False, _fn_lt),
+    "le": (("value", "value"), False, _fn_le),
+    "gt": (("value", "value"), False, lambda a, b: not _fn_le(a, b)),
+    "ge": (("value", "value"), False, lambda a, b: not _fn_lt(a, b)),
+    "len": (("value",), False, _fn_len),
+    "index": (("value", "value"), True, _fn_index),
+    "print": (("any",), True, lambda *values: _sprint(values, spaces_always=False)),
+    "println": (("any",), True, lambda *values: _sprint(values, spaces_always=True) + "\n"),
+    "printf": (("string", "any"), True, _fn_printf),
+    # sprig
+    "hasKey": (("map", "string"), False, lambda mapping, key: key in mapping),
+    "get": (("map", "string"), False, lambda mapping, key: mapping.get(key, "")),
+    "toJson": (("any",), False, _fn_to_json),
+    "toRawJson": (("any",), False, lambda value: _json_text(value, False)),
+    "fail": (("string",), False, _fn_fail),
+    "kindIs": (("string", "any"), False, lambda kind, value: kind == _kind_of(value)),
+    "kindOf": (("any",), False, _kind_of),
+    "typeOf": (("any",), False, _type_of),
+    "default": (("any", "any"), True, _fn_default),
+    "empty": (("any",), False, _empty),
+    "coalesce": (("any",), True, _fn_coalesce),
+    "ternary": (("any", "any", "bool"), False, lambda yes, no, flag: yes if flag else no),
+    "b64enc": (("string",), False, lambda text: base64.b64encode(text.encode()).decode()),
+    "b64dec": (("string",), False, _fn_b64dec),
+    "upper": (("string",), False, _ascii_only(str.upper)),
+    "lower": (("string",), False, _ascii_only(str.lower)),
+    "trim": (("string",), False, lambda text: text.strip(_GO_WHITE_SPACE)),
+    "toString": (("any",), False, _fn_to_string),
+    "contains": (("string", "string"), False, lambda part, text: part in text),
+    "hasPrefix": (("string", "string"), False, lambda part, text: text.startswith(part)),
+    "hasSuffix": (("string", "string"), False, lambda part, text: text.endswith(part)),
+    "replace": (("string", "string", "string"), False, lambda old, new, text: text.replace(old, new)),
+    "now": ((), False, lambda: None),  # the runner's clock
+    "unixEpoch": (("time",), False, _fn_unix_epoch),
+}
