@@ -4,6 +4,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from pulumi_metaflow_blueprints.argo.semantics.goregexp import compile_go_regexp
 from pulumi_metaflow_blueprints.core.args import FieldFilter
 from pulumi_metaflow_blueprints.core.fields import EventPath, FieldCatalog
 from pulumi_metaflow_blueprints.errors import BlueprintInputError
@@ -39,11 +40,46 @@ def user_filters(filters: Sequence[FieldFilter] | None, catalog: FieldCatalog, a
             rendered.append(string_filter(path, exact(equals)))
             continue
         assert pattern is not None
-        try:
-            re.compile(pattern)
-        except re.error as error:
-            raise BlueprintInputError(
-                f"{where}.pattern", f"is not a valid regular expression ({error})", "fix the pattern"
-            ) from None
+        check_go_pattern(pattern, f"{where}.pattern")
         rendered.append(string_filter(path, anchored(pattern)))
     return rendered
+
+
+# Perl constructs Go's regexp (RE2) lacks, found in Go's error (which quotes the offending part), with the fix.
+_PERL_ONLY = [
+    (
+        re.compile(r"`\(\?[=!]"),
+        "has no lookahead `(?=`/`(?!`",
+        "match the part you want instead, or use a second filter with `equals`",
+    ),
+    (
+        re.compile(r"`\(\?<[=!]"),
+        "has no lookbehind `(?<=`/`(?<!`",
+        "match the part you want instead, or use a second filter with `equals`",
+    ),
+    (re.compile(r"`\\[1-9]"), "has no backreferences (`\\1`)", "spell out what the group matches instead"),
+    (re.compile(r"`\\Z`"), "has no `\\Z`", "use `$`, which is the end of the text in Go"),
+    (re.compile(r"`\(\?>"), "has no atomic groups `(?>`", "use a plain group `(?:...)`"),
+    (re.compile(r"`[*+?}]\+`"), "has no possessive quantifiers (`*+`, `++`)", "drop the second `+`"),
+]
+_GO_SYNTAX = "https://github.com/google/re2/wiki/Syntax"
+
+
+def check_go_pattern(pattern: str, argument: str) -> None:
+    """Refuse a pattern Go's regexp (RE2) rejects, or that Go releases read differently, as written and as emitted
+    (``^(?:pattern)$``)."""
+    for candidate in (pattern, anchored(pattern)):
+        regex = compile_go_regexp(candidate)
+        if regex.error:
+            for construct, missing, fix in _PERL_ONLY:
+                if construct.search(regex.error):
+                    raise BlueprintInputError(argument, f"Go's regexp (RE2) {missing}", fix)
+            raise BlueprintInputError(
+                argument, f"is not a valid Go regular expression ({regex.error})", f"use Go's RE2 syntax ({_GO_SYNTAX})"
+            )
+        if regex.unsupported:
+            raise BlueprintInputError(
+                argument,
+                f"may not mean the same to every Go release Argo Events is built with ({regex.unsupported})",
+                "use syntax Go 1.19+ reads the same (e.g. `(?P<name>...)`, `\\pL`, `\\p{Greek}`)",
+            )

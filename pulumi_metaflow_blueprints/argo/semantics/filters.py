@@ -74,8 +74,9 @@ def evaluate_data_filter(spec: Mapping[str, Any], event: Mapping[str, Any], inde
         regex = compile_go_regexp(pattern)
         if regex.error:
             return result("error", regex.error, text)
-        if regex.unsupported:
-            return result("unsupported", regex.unsupported, text)
+        unsupported = regex.unsupported or regex.unsupported_text(text)
+        if unsupported:
+            return result("unsupported", unsupported, text)
         if regex.search(text):
             if not regex.full_match(text):
                 notes.append(
