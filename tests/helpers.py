@@ -105,3 +105,10 @@ def rejected(build: Any, **kwargs: Any) -> tuple[Any, Any]:
     if not errors:
         raise AssertionError("expected a BlueprintInputError; the program registered " + str(len(run.registrations)))
     return run, errors[0]
+
+
+def body_template(trigger: dict[str, Any]) -> str:
+    """A `metaflow_event` trigger's request body template (one payload parameter, empty ``dest``: the whole body)."""
+    (body,) = trigger["template"]["http"]["payload"]
+    assert body["dest"] == "" and set(body["src"]) == {"dependencyName", "dataTemplate"}, body
+    return body["src"]["dataTemplate"]

@@ -1,16 +1,22 @@
 """DynamoDBTableTrigger: the Pipe, its least-privilege role, the SQS leg, typed attribute fields and bad input."""
 
+import copy
 import json
 from typing import Any
 
 import pytest
 
+from pulumi_metaflow_blueprints.argo.semantics import make_event, resolve_param_value, sqs_event_data
+from pulumi_metaflow_blueprints.argo.semantics._values import go_json
 from pulumi_metaflow_blueprints.aws import DynamoDBTableTrigger
 from pulumi_metaflow_blueprints.aws.dynamodb import DYNAMODB_RECORD_FIELDS
+from pulumi_metaflow_blueprints.core.fields import EventPath
+from pulumi_metaflow_blueprints.core.target import value_template
 from pulumi_metaflow_blueprints.errors import BlueprintInputError
 from pulumi_metaflow_blueprints.offline import ProgramRun
 from tests import aws_checks as aws
-from tests.helpers import policy, resolved, sample
+from tests.helpers import body_template, policy, resolved, sample
+from tests.oracle_client import GoOracle, tally
 
 TYPE = "metaflow-blueprints:index:DynamoDBTableTrigger"
 STREAM = "arn:aws:dynamodb:us-west-2:000000000000:table/orders/stream/2026-11-01T00:00:00.000"
@@ -77,18 +83,15 @@ def test_pipe_role_is_trusted_only_by_that_pipe_of_this_account(run: ProgramRun)
 
 
 def test_pipe_role_may_only_read_that_stream_and_send_to_its_own_queues(run: ProgramRun) -> None:
-    read, send = policy(run.named("orders-pipe-access").inputs["policy"])["Statement"]
+    read, list_streams, send = policy(run.named("orders-pipe-access").inputs["policy"])["Statement"]
     assert read == {
         "Sid": "ReadOneStream",
         "Effect": "Allow",
-        "Action": [
-            "dynamodb:DescribeStream",
-            "dynamodb:GetRecords",
-            "dynamodb:GetShardIterator",
-            "dynamodb:ListStreams",
-        ],
+        "Action": ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"],
         "Resource": STREAM,
     }
+    # The Pipes user guide requires ListStreams; IAM only accepts it on "*" (no resource type), so alone there.
+    assert list_streams == {"Sid": "ListStreams", "Effect": "Allow", "Action": "dynamodb:ListStreams", "Resource": "*"}
     assert send == {
         "Sid": "SendToOwnQueues",
         "Effect": "Allow",
@@ -133,8 +136,8 @@ def test_specs_read_records_and_the_sensor_keeps_only_the_chosen_changes(run: Pr
         aws.template_for("body.dynamodb.NewImage.amount.N"),
         aws.template_for("body.dynamodb.Keys.order_id.S"),
     ]
-    payload = {p["dest"]: p["src"] for p in event["template"]["http"]["payload"]}
-    assert payload["payload.customer"]["dataKey"] == "body.dynamodb.NewImage.customer.S"
+    customer = value_template(EventPath.parse("body.dynamodb.NewImage.customer.S"), payload=True)
+    assert f',"customer":{customer}' in body_template(event)
 
 
 def test_modified_and_removed_items_can_be_chosen_too() -> None:
@@ -224,3 +227,23 @@ def test_bad_input_is_rejected_before_anything_is_created(overrides: dict[str, A
     args = {k: v for k, v in base_args(**overrides).items() if v is not None}
     error = aws.refused(lambda: DynamoDBTableTrigger("orders", args))  # type: ignore[arg-type]
     assert error.argument == argument
+
+
+def test_only_a_number_kept_as_a_string_is_exact_beyond_2_53(oracle: GoOracle) -> None:
+    """Argo hands templates gjson's float64 of every JSON number: 2^53 + 1 arrives as 2^53. A DynamoDB `N` is a
+    string in the record, so `new_image.<attr>.N` reaches the flow digit for digit (README, the 2^53 note)."""
+    record = copy.deepcopy(sample("dynamodb-stream-insert.record.json"))
+    big = "9007199254740993"  # 2^53 + 1
+    record["dynamodb"]["NewImage"]["views"] = {"N": big}
+    record["dynamodb"]["ApproximateCreationDateTime"] = int(big)
+    event = make_event(sqs_event_data(record), source="es", type_="sqs", subject="record")
+    data = go_json(event["data"], escape_html=True, sort_keys=False)
+    rendered = {}
+    for reference in ("new_image.views.N", "created_at"):
+        template = value_template(DYNAMODB_RECORD_FIELDS.resolve(reference, "test"))
+        go = oracle.one({"op": "template", "template": template, "json": data})
+        ours = resolve_param_value({"dependencyName": "e", "dataTemplate": template}, {"e": event})
+        assert go["status"] == ours.status == "ok" and go["output"] == ours.value, (go, ours)
+        rendered[reference] = str(json.loads(go["output"]))
+        tally("blueprints")
+    assert rendered == {"new_image.views.N": big, "created_at": "9007199254740992"}

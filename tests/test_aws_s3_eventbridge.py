@@ -8,9 +8,11 @@ import pytest
 from pulumi_metaflow_blueprints.aws import S3Delivery, S3ObjectTrigger
 from pulumi_metaflow_blueprints.aws.s3 import S3_EVENTBRIDGE_FIELDS, S3_NOTIFICATION_FIELDS
 from pulumi_metaflow_blueprints.aws.s3_eventbridge import event_pattern
+from pulumi_metaflow_blueprints.core.fields import EventPath
+from pulumi_metaflow_blueprints.core.target import value_template
 from pulumi_metaflow_blueprints.offline import ProgramRun, run_program
 from tests import aws_checks as aws
-from tests.helpers import sample
+from tests.helpers import body_template, sample
 
 TYPE = "metaflow-blueprints:index:S3ObjectTrigger"
 QUEUE = "metaflow-blueprints-offline-raw-events"
@@ -86,6 +88,14 @@ def test_key_filters_use_prefix_suffix_or_a_wildcard_with_backslashes_escaped(
     assert pattern["detail"].get("object") == (None if key is None else {"key": key})
 
 
+def test_rules_match_the_key_as_it_is_not_url_encoded() -> None:
+    """EventBridge events carry the key unencoded, so the rule's filters are the prefix and suffix as given —
+    including the characters notification filters refuse or encode."""
+    run, _ = run_s3(base_args(prefix="raw data/dt=2026 (copy)/", suffix="+é!.csv"))
+    pattern = json.loads(run.named("raw-events-rule").plain_inputs["eventPattern"])
+    assert pattern["detail"]["object"] == {"key": [{"wildcard": "raw data/dt=2026 (copy)/*+é!.csv"}]}
+
+
 def test_rule_targets_its_own_queue_which_admits_only_that_rule(run: ProgramRun) -> None:
     target = run.named("raw-events-rule-target").plain_inputs
     assert target == {"rule": RULE, "targetId": "argo-events-queue", "arn": aws.queue_arn(QUEUE), "region": "us-west-2"}
@@ -110,12 +120,11 @@ def test_specs_read_eventbridge_events_without_the_test_event_filter(run: Progra
     flow, event = sensor["triggers"]
     templates = [p["src"]["dataTemplate"] for p in flow["template"]["k8s"]["parameters"]]
     assert templates[1] == aws.template_for("body.detail.object.key")
-    payload = {p["dest"]: p["src"] for p in event["template"]["http"]["payload"]}
-    assert payload["payload.key"]["dataKey"] == "body.detail.object.key"
+    assert f',"key":{value_template(EventPath.parse("body.detail.object.key"), payload=True)}' in body_template(event)
 
 
 def test_fields_have_the_same_names_in_both_modes_and_resolve_the_eventbridge_sample() -> None:
-    assert S3_EVENTBRIDGE_FIELDS.names == S3_NOTIFICATION_FIELDS.names
+    assert S3_EVENTBRIDGE_FIELDS.names == [n for n in S3_NOTIFICATION_FIELDS.names if n != "key_encoded"]
     data = aws.sqs_message(sample("s3-object-created.eventbridge.json"))
     expected = {
         "bucket": "acme-raw-events",
@@ -189,3 +198,10 @@ def test_example_program_runs_offline() -> None:
 def test_bad_input_is_rejected_before_anything_is_created(overrides: dict[str, Any], argument: str) -> None:
     error = aws.refused(lambda: S3ObjectTrigger("raw-events", base_args(**overrides)))  # type: ignore[arg-type]
     assert error.argument == argument
+
+
+def test_key_encoded_is_refused_with_the_reason_because_eventbridge_sends_the_key_as_it_is() -> None:
+    targets = [{"flow": {"flow": "IngestFlow", "parameters": {"raw_key": "key_encoded"}}}]
+    error = aws.refused(lambda: S3ObjectTrigger("raw-events", base_args(targets=targets)))  # type: ignore[arg-type]
+    assert error.argument == "targets[0].flow.parameters.raw_key"
+    assert "no URL-encoded form" in str(error) and "map `key`" in str(error)

@@ -46,7 +46,11 @@ def test_manifests_are_ordered_complete_and_valid(preview_out: tuple[Path, str])
     assert kinds == ["ServiceAccount", "ServiceAccount", "Role", "RoleBinding", "EventSource", "Sensor"]
     for document in documents:
         assert set(document) >= {"apiVersion", "kind", "metadata"}
-        assert document["metadata"]["namespace"] == "argo-events"
+        # The Sensor may create Workflows only where Metaflow put the WorkflowTemplates (`workflowNamespace`).
+        in_workflow_namespace = document["kind"] in {"Role", "RoleBinding"}
+        assert document["metadata"]["namespace"] == ("default" if in_workflow_namespace else "argo-events")
+        if document["kind"] == "RoleBinding":
+            assert [s["namespace"] for s in document["subjects"]] == ["argo-events"]
         if document["kind"] in {"EventSource", "Sensor"}:
             assert document["apiVersion"] == "argoproj.io/v1alpha1"
             assert_valid_argo(document["kind"], document)

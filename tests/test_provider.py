@@ -53,7 +53,7 @@ PYTHON_ARGS: dict[str, Any] = {
     "suffix": ".parquet",
     "identity": {"mode": AwsIdentityMode.IRSA, "oidc_provider_arn": OIDC},
     "queue": {"max_receive_count": 7},
-    "kubernetes": {"namespace": "argo-events"},
+    "kubernetes": {"namespace": "argo-events", "workflow_namespace": "default"},
     "targets": [
         {
             "flow": {

@@ -2,16 +2,18 @@
 
 import copy
 import json
+import urllib.parse
 from typing import Any
 
 import pytest
 
 from pulumi_metaflow_blueprints.aws import AwsIdentityMode, S3ObjectTrigger
 from pulumi_metaflow_blueprints.aws.s3 import S3_NOTIFICATION_FIELDS, TEST_EVENT_FILTER
+from pulumi_metaflow_blueprints.core.target import event_body_template
 from pulumi_metaflow_blueprints.errors import BlueprintInputError
 from pulumi_metaflow_blueprints.offline import ProgramRun, run_program
 from tests.argo_schema import assert_valid_argo
-from tests.helpers import OIDC, contains_unknown, policy, rejected, sample, spec_of, sqs_event
+from tests.helpers import OIDC, body_template, contains_unknown, policy, rejected, sample, spec_of, sqs_event
 
 CONFIG = {"aws:region": "us-west-2"}
 
@@ -174,6 +176,38 @@ def test_bucket_notification_sends_only_the_chosen_events_and_keys(run: ProgramR
     }
 
 
+@pytest.mark.parametrize(
+    ("prefix", "suffix", "sent_prefix", "sent_suffix"),
+    [
+        ("raw data/dt=2026-11-20/", ".c+sv", "raw+data/dt%3D2026-11-20/", ".c%2Bsv"),
+        ("café/ü", "€.json", "caf%C3%A9/%C3%BC", "%E2%82%AC.json"),
+        ("100%/a&b;c@d,e:f?g#h$~", None, "100%25/a%26b%3Bc%40d%2Ce%3Af%3Fg%23h%24%7E", None),
+        ("tab\there/", "\x7f", "tab%09here/", "%7F"),
+        ("Landing-2026_v1.0/", None, "Landing-2026_v1.0/", None),
+    ],
+)
+def test_notification_filters_are_url_encoded_the_way_s3_matches_them(
+    prefix: str, suffix: str | None, sent_prefix: str, sent_suffix: str | None
+) -> None:
+    """S3 matches notification filters against the key as it sends it, URL-encoded (user guide, "Configuring event
+    notifications using object key name filtering": a space as `+`, other special characters percent-encoded)."""
+    run = run_s3(base_args(prefix=prefix, suffix=suffix))
+    (queue,) = run.named("raw-events-notification").plain_inputs["queues"]
+    assert (queue["filterPrefix"], queue.get("filterSuffix")) == (sent_prefix, sent_suffix)
+    # Nothing is lost: form-decoding what S3 compares gives the prefix and suffix back.
+    assert urllib.parse.unquote_plus(sent_prefix, errors="strict") == prefix
+    assert sent_suffix is None or urllib.parse.unquote_plus(sent_suffix, errors="strict") == suffix
+
+
+@pytest.mark.parametrize("char", ["(", ")", "!", "'", "\ud800"])
+def test_filter_characters_aws_documents_both_ways_are_refused_naming_them(char: str) -> None:
+    for argument in ("prefix", "suffix"):
+        with pytest.raises(BlueprintInputError) as raised:
+            run_s3(base_args(**{argument: f"data{char}x"}))
+        assert raised.value.argument == argument and repr(char) in str(raised.value)
+        assert "eventbridge" in str(raised.value)
+
+
 def test_event_source_reads_json_bodies_with_long_polling_and_drops_the_test_event(run: ProgramRun) -> None:
     (item,) = run.custom_resources("EventSource")
     resource = item.plain_inputs
@@ -219,14 +253,8 @@ def test_sensor_creates_the_flow_workflow_and_posts_the_metaflow_event(run: Prog
     http = event["template"]["http"]
     assert http["url"] == "http://argo-events-webhook-eventsource-svc.argo-events.svc:12000/metaflow-event"
     assert http["method"] == "POST"
-    payload = {p["dest"]: p["src"] for p in http["payload"]}
-    assert payload["name"]["value"] == payload["payload.name"]["value"] == "raw_data_landed"
-    assert payload["payload.id"]["contextKey"] == "id"
-    assert payload["payload.key"] == {
-        "dependencyName": "source-event",
-        "dataKey": "body.Records.0.s3.object.key",
-        "useRawData": True,
-    }
+    key = S3_NOTIFICATION_FIELDS.resolve("key", "test")
+    assert body_template(event) == event_body_template("raw_data_landed", {"key": key}, {})
     assert spec["template"] == {"serviceAccountName": "raw-events-sensor"}
 
 
@@ -283,6 +311,7 @@ def test_sample_notification_resolves_every_field() -> None:
     expected = {
         "bucket": "acme-raw-events",
         "key": "landing/2026/11/20/orders.parquet",
+        "key_encoded": "landing/2026/11/20/orders.parquet",
         "size": 1048576,
         "etag": "d41d8cd98f00b204e9800998ecf8427e",
         "version_id": "096fKKXTRTtl3on89fVO.nfljtsv6qko",

@@ -25,7 +25,10 @@ nightly = DbtCloudJobTrigger(
             # (see the README section on `DbtCloudJobTrigger`).
             "annotations": {"nginx.ingress.kubernetes.io/whitelist-source-range": DBT_CLOUD_NA1_IPS},
         },
-        "kubernetes": {"namespace": config.require("namespace")},
+        "kubernetes": {
+            "namespace": config.require("namespace"),
+            "workflow_namespace": config.require("workflowNamespace"),
+        },
         "targets": [
             {
                 "flow": {

@@ -13,7 +13,10 @@ orders = DynamoDBTableTrigger(
         "stream_arn": config.require("streamArn"),
         "changes": [DynamoDBChange.INSERT],
         "identity": {"mode": AwsIdentityMode.POD_IDENTITY, "cluster_name": config.require("clusterName")},
-        "kubernetes": {"namespace": config.require("namespace")},
+        "kubernetes": {
+            "namespace": config.require("namespace"),
+            "workflow_namespace": config.require("workflowNamespace"),
+        },
         "targets": [
             {
                 "flow": {

@@ -23,7 +23,10 @@ synced = FivetranSyncTrigger(
             "class_name": "nginx",
             "tls_secret_name": config.require("tlsSecretName"),
         },
-        "kubernetes": {"namespace": config.require("namespace")},
+        "kubernetes": {
+            "namespace": config.require("namespace"),
+            "workflow_namespace": config.require("workflowNamespace"),
+        },
         "targets": [
             {"flow": {"flow": "OrdersFlow", "parameters": {"sync_id": "sync_id", "synced_at": "created"}}},
             {"metaflow_event": {"event": "orders_synced", "payload": {"connector": "connector_name"}}},

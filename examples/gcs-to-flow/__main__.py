@@ -16,7 +16,10 @@ landing = StorageObjectTrigger(
         "prefix": "exports/",
         "suffix": ".csv",
         "identity": {"mode": GcpIdentityMode.GOOGLE_SERVICE_ACCOUNT},
-        "kubernetes": {"namespace": config.require("namespace")},
+        "kubernetes": {
+            "namespace": config.require("namespace"),
+            "workflow_namespace": config.require("workflowNamespace"),
+        },
         "targets": [
             {
                 "flow": {

@@ -12,7 +12,10 @@ orders = PubSubTrigger(
         "topic": config.require("topic"),
         "identity": {"mode": GcpIdentityMode.WORKLOAD_IDENTITY_PRINCIPAL},
         "subscription": {"ack_deadline_seconds": 30, "max_delivery_attempts": 10},
-        "kubernetes": {"namespace": config.require("namespace")},
+        "kubernetes": {
+            "namespace": config.require("namespace"),
+            "workflow_namespace": config.require("workflowNamespace"),
+        },
         "targets": [
             {
                 "flow": {

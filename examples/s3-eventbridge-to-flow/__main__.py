@@ -20,7 +20,10 @@ parquet = S3ObjectTrigger(
         "prefix": "landing/",
         "suffix": ".parquet",
         "identity": {"mode": AwsIdentityMode.IRSA, "oidc_provider_arn": config.require("oidcProviderArn")},
-        "kubernetes": {"namespace": config.require("namespace")},
+        "kubernetes": {
+            "namespace": config.require("namespace"),
+            "workflow_namespace": config.require("workflowNamespace"),
+        },
         "targets": [
             # The same field names as with direct notifications: `key` is `body.detail.object.key` here.
             {"flow": {"flow": "IngestFlow", "parameters": {"bucket": "bucket", "key": "key", "size_bytes": "size"}}},

@@ -13,7 +13,10 @@ landing = S3ObjectTrigger(
         "prefix": "landing/",
         "suffix": ".parquet",
         "identity": {"mode": AwsIdentityMode.IRSA, "oidc_provider_arn": config.require("oidcProviderArn")},
-        "kubernetes": {"namespace": config.require("namespace")},
+        "kubernetes": {
+            "namespace": config.require("namespace"),
+            "workflow_namespace": config.require("workflowNamespace"),
+        },
         "targets": [
             {
                 # Starts the deployed `IngestFlow` of `@project(name="lakehouse")`, deployed with --production.

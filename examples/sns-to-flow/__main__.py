@@ -11,7 +11,10 @@ orders = SnsTopicTrigger(
     {
         "topic_arn": config.require("topicArn"),
         "identity": {"mode": AwsIdentityMode.IRSA, "oidc_provider_arn": config.require("oidcProviderArn")},
-        "kubernetes": {"namespace": config.require("namespace")},
+        "kubernetes": {
+            "namespace": config.require("namespace"),
+            "workflow_namespace": config.require("workflowNamespace"),
+        },
         "targets": [
             # Raw delivery: the body is the published JSON message itself, attributes arrive as message attributes.
             {"flow": {"flow": "OrderFlow", "parameters": {"order_id": "body.order.id"}}},

@@ -11,7 +11,10 @@ orders = SqsQueueTrigger(
     {
         "existing_queue": config.require("queueUrl"),
         "identity": {"mode": AwsIdentityMode.IRSA, "oidc_provider_arn": config.require("oidcProviderArn")},
-        "kubernetes": {"namespace": config.require("namespace")},
+        "kubernetes": {
+            "namespace": config.require("namespace"),
+            "workflow_namespace": config.require("workflowNamespace"),
+        },
         "targets": [
             {
                 "flow": {

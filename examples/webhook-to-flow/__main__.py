@@ -18,7 +18,10 @@ orders = WebhookTrigger(
             "class_name": "nginx",
             "tls_secret_name": config.require("tlsSecretName"),
         },
-        "kubernetes": {"namespace": config.require("namespace")},
+        "kubernetes": {
+            "namespace": config.require("namespace"),
+            "workflow_namespace": config.require("workflowNamespace"),
+        },
         "targets": [
             {
                 "flow": {

@@ -124,18 +124,20 @@ def service_trust(service: str, source_account: Any, source_arn: Any) -> dict[st
     )
 
 
-STREAM_READ_ACTIONS = [
-    "dynamodb:DescribeStream",
-    "dynamodb:GetRecords",
-    "dynamodb:GetShardIterator",
-    "dynamodb:ListStreams",
-]
+STREAM_READ_ACTIONS = ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"]
+"""What a Pipe does on its stream ("Event source permissions for Amazon EventBridge Pipes", DynamoDB execution role
+permissions), all three scoped to the stream ARN."""
+LIST_STREAMS = "dynamodb:ListStreams"
+"""Also required by that page, but an action without a resource type ("Actions, resources, and condition keys for
+Amazon DynamoDB"): it only takes `Resource: "*"`, so it has a statement of its own. It lists stream ARNs and reads
+no data."""
 
 
 def stream_to_queues(stream_arn: Any, queue_arns: list[Any], kms_key_arn: str | None = None) -> dict[str, Any]:
     """Read one DynamoDB stream and send to the given queues, and nothing else (an EventBridge Pipe's role)."""
     statements: list[dict[str, Any]] = [
         {"Sid": "ReadOneStream", "Effect": "Allow", "Action": STREAM_READ_ACTIONS, "Resource": stream_arn},
+        {"Sid": "ListStreams", "Effect": "Allow", "Action": LIST_STREAMS, "Resource": "*"},
         {"Sid": "SendToOwnQueues", "Effect": "Allow", "Action": "sqs:SendMessage", "Resource": queue_arns},
     ]
     if kms_key_arn:

@@ -1,6 +1,7 @@
 """`S3ObjectTrigger`: new objects in an S3 bucket start a Metaflow flow (notification or EventBridge -> SQS -> Argo)."""
 
 import re
+import string
 from typing import TypedDict
 
 import pulumi
@@ -17,7 +18,7 @@ from pulumi_metaflow_blueprints.aws.trigger import (
     publish_source_outputs,
 )
 from pulumi_metaflow_blueprints.core.args import FieldFilter, KubernetesSettings, SensorOptions, Target
-from pulumi_metaflow_blueprints.core.fields import EventPath, FieldCatalog, SourceField
+from pulumi_metaflow_blueprints.core.fields import FORM_URLENCODED, EventPath, FieldCatalog, SourceField
 from pulumi_metaflow_blueprints.core.filters import anchored, exact, string_filter
 from pulumi_metaflow_blueprints.core.plan import require
 from pulumi_metaflow_blueprints.core.sensor import create_sensor
@@ -35,7 +36,16 @@ S3_NOTIFICATION_FIELDS = FieldCatalog.of(
     [
         SourceField("bucket", _RECORD.child("s3", "bucket", "name"), "Bucket name.", "acme-raw-events"),
         SourceField(
-            "key", _RECORD.child("s3", "object", "key"), "Object key, URL-encoded as S3 sends it.", "landing/a.parquet"
+            "key",
+            _RECORD.child("s3", "object", "key").decoded(FORM_URLENCODED),
+            "Object key, decoded from the URL-encoded form S3 sends (`dt%3D1/a+b.csv` -> `dt=1/a b.csv`).",
+            "landing/dt=2026-11-20/a b.parquet",
+        ),
+        SourceField(
+            "key_encoded",
+            _RECORD.child("s3", "object", "key"),
+            "Object key as S3 sent it: form-URL-encoded (`+` a space, `%XX` a UTF-8 byte).",
+            "landing/dt%3D2026-11-20/a+b.parquet",
         ),
         SourceField("size", _RECORD.child("s3", "object", "size"), "Object size in bytes.", "1048576"),
         SourceField("etag", _RECORD.child("s3", "object", "eTag"), "Object ETag.", "d41d8cd98f00b204e9800998ecf8427e"),
@@ -69,9 +79,10 @@ class S3ObjectTriggerArgs(TypedDict):
     """`eventbridge` only: turn on the bucket's EventBridge setting (default true). Set false on all but one blueprint
     of a bucket, or when the setting is managed elsewhere: it replaces the bucket's notification configuration."""
     prefix: NotRequired[str]
-    """Only keys starting with this prefix, e.g. `landing/`."""
+    """Only keys starting with this prefix, e.g. `landing/`, written as in the key (not URL-encoded): with
+    `notification` delivery the blueprint encodes it the way S3 matches filters (`a b=` -> `a+b%3D`)."""
     suffix: NotRequired[str]
-    """Only keys ending with this suffix, e.g. `.parquet`."""
+    """Only keys ending with this suffix, e.g. `.parquet`, written as in the key (encoded like `prefix`)."""
     events: NotRequired[list[str]]
     """S3 event types. Defaults to `["s3:ObjectCreated:*"]`."""
     bucket_account_id: NotRequired[str]
@@ -134,6 +145,45 @@ def check_key_filter(value: str | None, argument: str) -> str | None:
     return value
 
 
+_FILTER_AS_IS = frozenset(string.ascii_letters + string.digits + "-_./")
+"""Characters a notification filter holds as they are: letters, digits, `-`, `_`, `.` (safe characters in "Naming
+Amazon S3 objects", which no form encoding escapes) and `/` (the filtering page's own examples: `images/`, `logs/`)."""
+_FILTER_UNSETTLED = "!'()"
+"""Safe characters (no encoding needed, says the filter note) that form encoding and S3's own URL encoding
+(`test_file(3).png` -> `test_file%283%29.png`, the S3 API reference's EncodingType) escape: not established."""
+
+
+def notification_key_filter(value: str | None, argument: str) -> str | None:
+    """``value`` (a key prefix or suffix as the key holds it) as S3 matches notification filters: against the key
+    in the URL-encoded form it sends (user guide, "Configuring event notifications using object key name
+    filtering": a space as `+`, any other special character percent-encoded). Characters whose encoding AWS's
+    documentation leaves open are refused, naming the character."""
+    if value is None:
+        return None
+    encoded: list[str] = []
+    for char in value:
+        if char in _FILTER_AS_IS:
+            encoded.append(char)
+        elif char == " ":
+            encoded.append("+")
+        elif char in _FILTER_UNSETTLED or "\ud800" <= char <= "\udfff":
+            why = (
+                "is a lone surrogate, which no S3 key holds"
+                if char not in _FILTER_UNSETTLED
+                else "may or may not be URL-encoded in the key S3 matches notification filters against (AWS's "
+                "documentation says both)"
+            )
+            raise BlueprintInputError(
+                argument,
+                f"{char!r} {why}",
+                f"end the {argument} before {char!r} and add a Sensor filter on `key_encoded`, or use delivery "
+                "'eventbridge' (its rules match the key as it is)",
+            )
+        else:
+            encoded.append("".join(f"%{byte:02X}" for byte in char.encode()))
+    return "".join(encoded)
+
+
 def check_delivery(args: S3ObjectTriggerArgs) -> S3Delivery:
     """The delivery mode, and the arguments that only make sense in one mode."""
     value = args.get("delivery", S3Delivery.NOTIFICATION)
@@ -189,6 +239,7 @@ class S3ObjectTrigger(pulumi.ComponentResource):
         types: list[str] = []
         if delivery is S3Delivery.NOTIFICATION:
             fields, event_names = S3_NOTIFICATION_FIELDS, event_name_pattern(events)
+            prefix, suffix = notification_key_filter(prefix, "prefix"), notification_key_filter(suffix, "suffix")
         else:
             types = detail_types(events)
             fields, event_names = S3_EVENTBRIDGE_FIELDS, exact(types)

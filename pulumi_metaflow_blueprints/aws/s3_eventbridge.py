@@ -21,7 +21,7 @@ _DETAIL = EventPath(("body", "detail"))
 _OBJECT = _DETAIL.child("object")
 _PATHS = {
     "bucket": (_DETAIL.child("bucket", "name"), "Bucket name."),
-    "key": (_OBJECT.child("key"), "Object key."),
+    "key": (_OBJECT.child("key"), "Object key (EventBridge sends it as it is)."),
     "size": (_OBJECT.child("size"), "Object size in bytes."),
     "etag": (_OBJECT.child("etag"), "Object ETag."),
     "version_id": (_OBJECT.child("version-id"), "Version id (versioned buckets only)."),
@@ -31,11 +31,31 @@ _PATHS = {
 }
 
 
+NOT_SENT = {
+    "key_encoded": (
+        "EventBridge sends the object key as it is: there is no URL-encoded form to map",
+        "map `key`, the decoded key in both delivery modes",
+    )
+}
+"""Notification fields EventBridge has no counterpart of: (why, fix)."""
+
+
+class EventBridgeFields(FieldCatalog):
+    """The S3 fields at their EventBridge paths; a field only notifications carry is refused with the reason."""
+
+    def resolve(self, reference: str, argument: str) -> EventPath:
+        """Like `FieldCatalog.resolve`, naming why a notification-only field is absent."""
+        if isinstance(reference, str) and reference.partition(".")[0] in NOT_SENT:
+            why, fix = NOT_SENT[reference.partition(".")[0]]
+            raise BlueprintInputError(argument, why, fix)
+        return super().resolve(reference, argument)
+
+
 def eventbridge_fields(notification_fields: FieldCatalog) -> FieldCatalog:
     """The notification catalog's fields, each at its place in an EventBridge event (same names, same order)."""
-    return FieldCatalog.of(
+    return EventBridgeFields.of(
         notification_fields.source,
-        [_at_eventbridge_path(field) for field in notification_fields.fields],
+        [_at_eventbridge_path(field) for field in notification_fields.fields if field.name not in NOT_SENT],
     )
 
 

@@ -11,6 +11,8 @@ from pulumi_metaflow_blueprints.errors import BlueprintInputError
 PathSegment = str | int
 RAW_PREFIX = "data:"
 _ESCAPE_FIX = "separate keys with `.`, and write a `.` or `\\` inside a key as `\\.` or `\\\\`"
+FORM_URLENCODED = "form-urlencoded"
+"""An `EventPath.decode`: the value is sent `application/x-www-form-urlencoded` (`+` a space, `%XX` a byte)."""
 
 
 @dataclass(frozen=True)
@@ -18,6 +20,8 @@ class EventPath:
     """A path into the Argo event data, as segments (str keys, int array indexes)."""
 
     segments: tuple[PathSegment, ...]
+    decode: str | None = None
+    """How the source encodes the value (`FORM_URLENCODED`): targets get it decoded (`core/decode.py`)."""
 
     @classmethod
     def parse(cls, text: str) -> "EventPath":
@@ -49,6 +53,10 @@ class EventPath:
     def child(self, *more: PathSegment) -> "EventPath":
         """This path extended by more segments."""
         return EventPath(self.segments + tuple(more))
+
+    def decoded(self, decode: str) -> "EventPath":
+        """This path, its value sent encoded as ``decode`` says (targets get the decoded value)."""
+        return EventPath(self.segments, decode)
 
     @property
     def gjson(self) -> str:

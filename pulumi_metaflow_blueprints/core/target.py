@@ -8,6 +8,7 @@ from typing import Any
 
 from pulumi_metaflow_blueprints import metaflow
 from pulumi_metaflow_blueprints.core.args import FlowTarget, MetaflowEventTarget, Target
+from pulumi_metaflow_blueprints.core.decode import decode_actions
 from pulumi_metaflow_blueprints.core.fields import EventPath, FieldCatalog, go_string_literal
 from pulumi_metaflow_blueprints.errors import BlueprintInputError
 
@@ -28,15 +29,44 @@ class ResolvedTarget:
     workflow_template: str | None = None
 
 
-def value_template(path: EventPath) -> str:
-    """A Go template that JSON-encodes the value at ``path`` (JSON null included) and fails when it is absent.
+def value_template(path: EventPath, *, payload: bool = False) -> str:
+    """A Go template that renders the value at ``path`` for a flow parameter (or, with ``payload``, as JSON).
 
     It walks the path one segment at a time — a key only in an object, an index only within a list (``and``
     short-circuits since Go 1.18; Argo Events 1.9 builds with 1.20 and later) — so whatever is missing or of the
     wrong kind, the template fails with "event has no <path>". A failing template makes Argo fall back to the
     parameter's `value`; we set none, so the trigger errors (and the Sensor retries and logs it) instead of starting
-    the flow with a guessed value. Keys reach the template only as Go string literals.
+    the flow with a guessed value. Keys reach the template only as Go string literals. A value the source sends
+    encoded (``path.decode``, the S3 key of a notification) is decoded before it is encoded (``core/decode.py``).
+
+    Then one encoding step, for what Metaflow 2.19 does with a Workflow parameter: its start step runs
+    ``set_parameters`` (``json.loads`` the value, else keep the text; ``json.dumps`` the result into an unquoted
+    ``export METAFLOW_INIT_X=...`` line that bash sources), then ``init`` converts the text with the Parameter's type.
+    So a string goes as a JSON string (the flow gets its text), JSON null as ``null`` (the parameter's default when
+    that is None), and any other value as a JSON string of its JSON text — what Metaflow's own Sensor renders for a
+    JSONType parameter (``toRawJson | toRawJson``): the text survives bash quoted, and ``int``/``float``/``bool``/
+    ``JSONType`` all parse it, whatever the Parameter's type (which no template can know). ``payload`` renders the
+    value as JSON instead (a ``metaflow_event`` payload member, which Metaflow's Sensor encodes the same way). A value
+    whose text holds ``$`` or a backtick fails the trigger: bash expands it inside the double quotes ``json.dumps``
+    writes — the flow would get another value, and ``$(...)`` would run as a command in the start step.
     """
+    shell = go_string_literal(
+        f"{path.gjson} holds a $ or a backtick, which Metaflow's start step would expand as shell code "
+        "(set_parameters writes parameter values into a file bash sources)"
+    )
+    encode = (
+        '{{- $t := $v -}}{{- if not (kindIs "string" $v) -}}{{- $t = toRawJson $v -}}{{- end -}}'
+        f'{{{{- if or (contains "$" $t) (contains "`" $t) -}}}}{{{{- fail {shell} -}}}}{{{{- end -}}}}'
+    )
+    if payload:
+        encode += "{{- toRawJson $v -}}"
+    else:
+        encode += '{{- if kindIs "invalid" $v -}}null{{- else -}}{{- toRawJson $t -}}{{- end -}}'
+    return _walk(path) + decode_actions(path) + encode
+
+
+def _walk(path: EventPath) -> str:
+    """Actions setting ``$v`` to the value at ``path``, failing with "event has no <path>" where it is absent."""
     missing = go_string_literal(f"event has no {path.gjson}")
     steps = ["{{- $v := .Input -}}"]
     for segment in path.segments:
@@ -46,7 +76,7 @@ def value_template(path: EventPath) -> str:
             key = go_string_literal(segment)
             present, step = f'and (kindIs "map" $v) (hasKey $v {key})', f"get $v {key}"
         steps.append(f"{{{{- if not ({present}) -}}}}{{{{- fail {missing} -}}}}{{{{- end -}}}}{{{{- $v = {step} -}}}}")
-    return "".join(steps) + "{{- toRawJson $v -}}"
+    return "".join(steps)
 
 
 def resolve_targets(
@@ -133,6 +163,8 @@ def _flow_target(
             f"{both[0]!r} is both mapped from the event and static",
             "keep it in one of `parameters` and `static_parameters`",
         )
+    for key, value in static_args.items():
+        _check_static_value(value, f"{argument}.static_parameters.{key}")
     mapped = {key: catalog.resolve(ref, f"{argument}.parameters.{key}") for key, ref in sorted(mapped_args.items())}
     arguments = [{"name": key, "value": "null"} for key in mapped] + [
         {"name": key, "value": json.dumps(value)} for key, value in sorted(static_args.items())
@@ -191,33 +223,15 @@ def _event_target(
         )
     for key in (*mapped_args, *static_args):
         _check_payload_key(key, f"{argument}.payload.{key}")
+    for key, value in static_args.items():
+        _check_static_value(value, f"{argument}.static_payload.{key}")
     mapped = {key: catalog.resolve(ref, f"{argument}.payload.{key}") for key, ref in sorted(mapped_args.items())}
-
-    def fixed(value: str, dest: str) -> dict[str, Any]:
-        return {"src": {"dependencyName": DEPENDENCY, "value": value}, "dest": dest}
-
-    payload = [
-        fixed(event_name, "name"),
-        fixed(event_name, "payload.name"),
-        {"src": {"dependencyName": DEPENDENCY, "contextKey": "id"}, "dest": "payload.id"},
-        {
-            "src": {"dependencyName": DEPENDENCY, "dataTemplate": "{{ now | unixEpoch }}", "useRawData": True},
-            "dest": "payload.timestamp",
-        },
-        *(
-            {
-                "src": {"dependencyName": DEPENDENCY, "dataKey": path.gjson, "useRawData": True},
-                "dest": f"payload.{key}",
-            }
-            for key, path in mapped.items()
-        ),
-        *(fixed(value, f"payload.{key}") for key, value in sorted(static_args.items())),
-    ]
+    body = {"dependencyName": DEPENDENCY, "dataTemplate": event_body_template(event_name, mapped, static_args)}
     http: dict[str, Any] = {
         "url": event.get("webhook_url") or metaflow.default_metaflow_webhook_url(namespace),
         "method": "POST",
         "headers": {"Content-Type": "application/json"},
-        "payload": payload,
+        "payload": [{"src": body, "dest": ""}],
     }
     secret_name = event.get("authorization_secret_name")
     if secret_name:
@@ -241,11 +255,53 @@ def _event_target(
     )
 
 
+def event_body_template(event_name: str, mapped: Mapping[str, EventPath], static: Mapping[str, str]) -> str:
+    """The Go template rendering a ``metaflow_event`` trigger's whole request body, as ``ArgoEvent.publish()`` sends it.
+
+    ``{"name": N, "payload": {"name": N, "id": <uuid4>, "timestamp": <epoch seconds>, "utc_date": "YYYYMMDD",
+    <mapped and static keys>}}``. It is one template because only a payload parameter with an empty ``dest``
+    (Argo Events 1.9.8 and later: ``ConstructPayload`` returns its value as the body) can write a number: a template
+    value set at a ``dest`` is always a JSON string, and Metaflow's ``Trigger`` sorts events by ``timestamp`` (a
+    string beside ``ArgoEvent``'s integers raises ``TypeError``) and makes a ``datetime`` only of an ``int``. A
+    template cannot read the Argo event's context, so the ``id`` is a fresh ``uuidv4`` like ``ArgoEvent``'s. A user
+    key ``utc_date`` replaces the default one, as a user payload does in ``ArgoEvent.publish()``;
+    ``generated-by-metaflow`` is left out (nothing in Metaflow reads it, and this event is not Metaflow's).
+    """
+    name = json.dumps(event_name)
+    parts = [
+        "{{- $now := now -}}",
+        f'{{"name":{name},"payload":{{"name":{name}',
+        ',"id":{{ uuidv4 | toRawJson }},"timestamp":{{ $now | unixEpoch }}',
+    ]
+    if "utc_date" not in mapped and "utc_date" not in static:
+        parts.append(',"utc_date":{{ dateInZone "20060102" $now "UTC" | toRawJson }}')
+    parts.extend(f",{json.dumps(key)}:{value_template(path, payload=True)}" for key, path in mapped.items())
+    parts.extend(
+        f",{json.dumps(key)}:{{{{ {go_string_literal(json.dumps(value, ensure_ascii=False))} }}}}"
+        for key, value in sorted(static.items())
+    )
+    return "".join(parts) + "}}"
+
+
+def _check_static_value(value: str, argument: str) -> None:
+    """A static value goes through Metaflow's bash-sourced ``set_parameters`` step: no ``$``/backtick, valid text."""
+    if "$" in value or "`" in value:
+        raise BlueprintInputError(
+            argument,
+            "holds a $ or a backtick, which Metaflow's start step would expand as shell code",
+            "remove it (Metaflow sources parameter values in bash, inside double quotes)",
+        )
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise BlueprintInputError(argument, "is not valid Unicode text", "remove the lone surrogate") from None
+
+
 _PAYLOAD_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]{0,252}")
 
 
 def _check_payload_key(key: str, argument: str) -> None:
-    """Payload keys become sjson paths (``payload.<key>``): only characters sjson reads literally are allowed."""
+    """Payload keys are read by a triggered flow's Sensor as gjson paths (``body.payload.<key>``): plain names."""
     if not _PAYLOAD_KEY.fullmatch(key):
         raise BlueprintInputError(
             argument,

@@ -3,7 +3,8 @@
 import json
 import re
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from dataclasses import replace
+from datetime import datetime, timezone
 from typing import Any
 
 from pulumi_metaflow_blueprints.argo.semantics import apply_parameters, construct_payload, resolve_param_value
@@ -12,7 +13,8 @@ from pulumi_metaflow_blueprints.simulate.model import ParameterCheck, ParameterS
 _KEYS = ("dataTemplate", "dataKey", "contextTemplate", "contextKey")
 _FROM_EVENT = ("dataTemplate", "dataKey", "contextTemplate", "contextKey", "event")
 _ARGUMENT_DEST = re.compile(r"^spec\.arguments\.parameters\.(\d+)\.value$")
-_FAIL_MESSAGE = re.compile(r'fail ("(?:[^"\\]|\\.)*")')
+_FAIL_MESSAGE = re.compile(r'fail ("(?:[^"\\]|\\.)*") -}}{{- end -}}{{- \$v = (?:get|index) ')
+"""A path step of core/target.py's templates: the "event has no <path>" it fails with, then the step taken."""
 _MISSING = "event has no "
 _INDEX_PATH = re.compile(r"index \.Input((?: (?:\"[^\"]*\"|\d+))+)")
 _SENSITIVE_HEADER = re.compile(r"authorization|token|secret|password|api-?key|cookie|signature", re.IGNORECASE)
@@ -24,6 +26,7 @@ def check_trigger(trigger: Mapping[str, Any], events: Events, *, now: datetime |
     """Evaluate one Sensor trigger (``spec.triggers[i]``) against the events received, by dependency name."""
     template = trigger.get("template") or {}
     name = str(template.get("name", ""))
+    now = now or datetime.now(timezone.utc)  # one clock for every render of this trigger (its checks and its body)
     others = sorted(k for k in template if k not in _HANDLED)
     if others:
         return TriggerCheck(name, others[0], "unsupported", f"{others[0]} triggers are not simulated")
@@ -107,11 +110,10 @@ def describe_source(src: Mapping[str, Any]) -> str:
 
 
 def _template_path(template: str) -> str | None:
-    failed = _FAIL_MESSAGE.search(template)
-    if failed:
-        message = json.loads(failed.group(1))  # value_template writes Go literals JSON can read
-        if message.startswith(_MISSING):
-            return message[len(_MISSING) :]
+    messages = [json.loads(m) for m in _FAIL_MESSAGE.findall(template)]  # our templates write Go literals JSON reads
+    paths = list(dict.fromkeys(m[len(_MISSING) :] for m in messages if m.startswith(_MISSING)))
+    if paths:  # one path per mapped value (a `metaflow_event` body template reads several)
+        return ", ".join(paths)
     indexed = _INDEX_PATH.search(template)
     if indexed:
         return ".".join(json.loads(p) if p.startswith('"') else p for p in re.findall(r'"[^"]*"|\d+', indexed.group(1)))
@@ -130,6 +132,13 @@ def _k8s(
     arguments = _arguments(resource)
     names = [_parameter_name(str(p.get("dest", "")), arguments) for p in params]
     checks = parameter_checks(params, events, names, now)
+    if _is_metaflow_run(resource):
+        checks = tuple(
+            replace(check, notes=check.notes + metaflow_value_notes(check.value))
+            if check.value is not None and check.status == "event" and _ARGUMENT_DEST.match(check.dest)
+            else check
+            for check in checks
+        )
     applied = apply_parameters(resource, params, events, now=now)
     spec = resource.get("spec") if isinstance(resource, Mapping) else None
     ref = (spec or {}).get("workflowTemplateRef", {}).get("name") if isinstance(spec, Mapping) else None
@@ -147,6 +156,74 @@ def _k8s(
     )
     message = f"creates a {resource.get('kind', 'resource')}" + (f" from WorkflowTemplate {ref}" if ref else "")
     return TriggerCheck(name, kind, "fires", message, checks, ref, applied.document, rows, None, notes)
+
+
+def _is_metaflow_run(resource: Any) -> bool:
+    """A Workflow created from a WorkflowTemplate: what a `flow` target makes (Metaflow's start step reads it)."""
+    spec = resource.get("spec") if isinstance(resource, Mapping) else None
+    return isinstance(spec, Mapping) and resource.get("kind") == "Workflow" and "workflowTemplateRef" in spec
+
+
+_SET_PARAMETERS = "Metaflow's start step (set_parameters) writes the value with json.dumps into a file bash sources"
+
+
+def metaflow_value_notes(value: str) -> tuple[str, ...]:
+    """What Metaflow 2.19's start step makes of a Workflow parameter ``value``, where a Parameter type cannot take it.
+
+    ``set_parameters`` ``json.loads`` the value (else keeps the text) and ``json.dumps`` the result into an unquoted
+    ``export METAFLOW_INIT_<NAME>=...`` line bash sources; ``init`` converts what bash leaves with the Parameter's
+    type. tests/test_metaflow_values.py runs that real path on each case these notes describe.
+    """
+    try:
+        loaded = json.loads(value)
+    except ValueError:
+        loaded = value
+    if loaded is None:
+        return (
+            "JSON null: a parameter whose default is None gets None; otherwise a JSONType parameter gets its "
+            "default, a str parameter the text 'null', and int, float and bool parameters fail at init",
+        )
+    if isinstance(loaded, dict | list):
+        return (
+            f"a JSON {'object' if isinstance(loaded, dict) else 'array'} as it is: {_SET_PARAMETERS}, unquoted, so "
+            "bash splits it (a JSONType parameter fails at init, a str parameter gets a fragment); render a JSON "
+            "string of its JSON text instead (toRawJson | toRawJson), as this package's templates do",
+        )
+    if not isinstance(loaded, str):
+        return ()  # a number or a bool: its JSON text reaches every Parameter type that can parse it
+    dumped = json.dumps(loaded)
+    if "$" in dumped or "`" in dumped:
+        return (f"holds $ or a backtick: {_SET_PARAMETERS} in double quotes, so bash expands it ($(...) runs)",)
+    arrives = _bash_double_quoted(dumped[1:-1])
+    notes = []
+    if arrives != loaded:
+        notes.append(
+            f"the flow gets {arrives!r}, not {loaded!r}: {_SET_PARAMETERS}, and json.dumps writes non-ASCII and "
+            "control characters as \\u and \\n escapes, which bash leaves as they are"
+        )
+    try:
+        parsed = json.loads(arrives)
+    except ValueError:
+        parsed = None
+    if isinstance(parsed, dict | list):
+        notes.append(
+            f"a JSON {'object' if isinstance(parsed, dict) else 'array'}: a JSONType parameter gets it, a str "
+            "parameter its JSON text; int, float and bool parameters fail at init"
+        )
+    return tuple(notes)
+
+
+def _bash_double_quoted(text: str) -> str:
+    """What bash makes of ``text`` inside double quotes, when it holds no ``$`` or backtick."""
+    out, i = [], 0
+    while i < len(text):
+        if text[i] == "\\" and i + 1 < len(text) and text[i + 1] in '\\"\n':
+            out.append(text[i + 1])
+            i += 2
+        else:
+            out.append(text[i])
+            i += 1
+    return "".join(out)
 
 
 def _arguments(resource: Any) -> dict[str, str]:

@@ -14,7 +14,9 @@ the real libraries):
 - builtins: ``and or not eq ne lt le gt ge len index print println printf`` (printf verbs ``%v %s %d %t %%``,
   no flags);
 - sprig: ``hasKey get toJson toRawJson fail kindIs kindOf typeOf default empty coalesce ternary b64enc b64dec
-  upper lower trim toString contains hasPrefix hasSuffix replace now unixEpoch``.
+  upper lower trim toString contains hasPrefix hasSuffix replace now unixEpoch dateInZone uuidv4 regexMatch``
+  (``dateInZone``: UTC, numeric layouts), and ``urlParse`` of a
+  ``#<fragment>`` (what our S3 key decoding uses: ``.fragment`` is the fragment %-unescaped as Go's net/url does).
 
 Anything else gives ``unsupported``: ``range``/``with``/``define``/``template``/``block``, other functions,
 complex numbers, strings Go would hold as invalid UTF-8, non-ASCII letters in identifiers, JSON of ``\\b``/``\\f``
@@ -24,8 +26,10 @@ complex numbers, strings Go would hold as invalid UTF-8, non-ASCII letters in id
 from __future__ import annotations
 
 import base64
+import hashlib
 import math
 import re
+import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -42,6 +46,7 @@ from pulumi_metaflow_blueprints.argo.semantics._values import (
     go_underscores_ok,
     to_go_value,
 )
+from pulumi_metaflow_blueprints.argo.semantics.goregexp import go_regexp_search
 
 
 @dataclass(frozen=True)
@@ -665,6 +670,13 @@ class _Runner:
         self.now = now
         self.vars: list[tuple[str, Any]] = [("$", dot)]
         self.out: list[str] = []
+        self.uuids = 0
+
+    def uuid4(self) -> str:
+        """sprig's uuidv4: a random version-4 UUID in Go; here drawn from the clock, so renders at one ``now`` agree."""
+        self.uuids += 1
+        digest = hashlib.sha256(f"{self.now.isoformat()}#{self.uuids}".encode()).digest()
+        return str(uuid.UUID(bytes=digest[:16], version=4))
 
     def walk(self, nodes: Sequence[tuple[Any, ...]]) -> None:
         for node in nodes:
@@ -775,6 +787,8 @@ class _Runner:
             values.append(_validate(final, params[min(len(args), len(params) - 1)]))
         if name == "now":
             return self.now
+        if name == "uuidv4":
+            return self.uuid4()
         try:
             return function(*values)
         except GoError as exc:
@@ -1051,6 +1065,82 @@ def _fn_unix_epoch(moment: datetime) -> str:
     return str(math.floor(moment.timestamp()))
 
 
+class _RegexpError(Exception):
+    pass
+
+
+def _fn_regex_match(pattern: str, text: str) -> bool:
+    """sprig's regexMatch: ``regexp.MatchString``, a pattern Go rejects matching nothing (sprig drops the error)."""
+    try:
+        return go_regexp_search(pattern, text, _RegexpError, Unsupported)
+    except _RegexpError:
+        return False
+
+
+_URL_HEX = frozenset("0123456789abcdefABCDEF")
+
+
+def _fn_url_parse(text: str) -> dict[str, Any]:
+    """sprig's urlParse for ``#<fragment>`` (``url.Parse`` of an empty URL with a fragment); else unsupported.
+
+    The fragment is unescaped as net/url's ``unescape(_, encodeFragment)`` does: ``%XX`` becomes the byte, every
+    other byte (``+`` included) stays; a ``%`` not followed by two hex digits is Go's "invalid URL escape", which
+    urlParse turns into a panic that text/template reports as the call's error.
+    """
+    if not text.startswith("#"):
+        raise Unsupported("urlParse of anything but a '#<fragment>'")
+    raw = text[1:].encode()
+    out = bytearray()
+    i = 0
+    while i < len(raw):
+        if raw[i] == 0x25:  # %
+            digits = raw[i + 1 : i + 3]
+            if len(digits) < 2 or not all(chr(d) in _URL_HEX for d in digits):
+                bad = raw[i : i + 3].decode(errors="replace")
+                raise GoError(f"unable to parse url: parse {text!r}: invalid URL escape {bad!r}")
+            out.append(int(digits, 16))
+            i += 3
+        else:
+            out.append(raw[i])
+            i += 1
+    try:
+        fragment = out.decode()
+    except UnicodeDecodeError:
+        raise Unsupported("a %-escaped fragment that is not valid UTF-8 (Go would hold invalid UTF-8)") from None
+    keys = ("scheme", "host", "hostname", "path", "query", "opaque", "userinfo")
+    return {**dict.fromkeys(keys, ""), "fragment": fragment}
+
+
+_LAYOUT_CHUNKS = {"2006": "year", "01": "month", "02": "day", "15": "hour", "04": "minute", "05": "second"}
+
+
+def _fn_date_in_zone(layout: str, moment: Any, zone: str) -> str:
+    """sprig's dateInZone for a time (or a Go int of epoch seconds) in UTC, with a numeric layout.
+
+    Layouts: ``2006 01 02 15 04 05`` and the separators ``-/: T`` (not ``-07``, a zone offset); other layout
+    elements, other zones and other values (sprig uses ``time.Now()`` for them) are unsupported.
+    """
+    if zone not in ("UTC", ""):
+        raise Unsupported(f"dateInZone in zone {zone!r}")
+    if isinstance(moment, int) and not isinstance(moment, bool) and 0 <= moment < 253402300800:
+        moment = datetime.fromtimestamp(moment, timezone.utc)
+    if not isinstance(moment, datetime):
+        raise Unsupported("dateInZone of anything but a time or an int from 1970 to 9999")
+    utc = moment.astimezone(timezone.utc)
+    out, i = [], 0
+    while i < len(layout):
+        chunk = next((c for c in _LAYOUT_CHUNKS if layout.startswith(c, i)), None)
+        if chunk is not None:
+            out.append(f"{getattr(utc, _LAYOUT_CHUNKS[chunk]):0{len(chunk)}d}")
+            i += len(chunk)
+        elif layout[i] in "-/: T" and not layout.startswith("-07", i):
+            out.append(layout[i])
+            i += 1
+        else:
+            raise Unsupported(f"the date layout {layout!r}")
+    return "".join(out)
+
+
 _FUNCTIONS: dict[str, tuple[tuple[_ParamType, ...], bool, Callable[..., Any]]] = {
     # Go's builtins
     "and": (("value", "value"), True, lambda *_: None),  # evaluated lazily by _Runner.and_or
@@ -1092,4 +1182,8 @@ _FUNCTIONS: dict[str, tuple[tuple[_ParamType, ...], bool, Callable[..., Any]]] =
     "replace": (("string", "string", "string"), False, lambda old, new, text: text.replace(old, new)),
     "now": ((), False, lambda: None),  # the runner's clock
     "unixEpoch": (("time",), False, _fn_unix_epoch),
+    "regexMatch": (("string", "string"), False, _fn_regex_match),
+    "urlParse": (("string",), False, _fn_url_parse),
+    "dateInZone": (("string", "any", "string"), False, _fn_date_in_zone),
+    "uuidv4": ((), False, lambda: None),  # the runner's uuid4
 }
