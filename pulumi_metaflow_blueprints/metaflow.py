@@ -28,8 +28,10 @@ __all__ = [
     "METAFLOW_WEBHOOK_PORT",
     "METAFLOW_WEBHOOK_SERVICE",
     "PROJECT_NAME_MAX",
+    "SHELL_EXPANDED",
     "WORKFLOW_NAME_LIMIT",
     "default_metaflow_webhook_url",
+    "expanded_by_start_step",
     "project_branch_name",
     "validate_branch_name",
     "validate_event_name",
@@ -87,6 +89,15 @@ DEFAULT_METAFLOW_WEBHOOK_URL = (
     f"http://{METAFLOW_WEBHOOK_SERVICE}.{{namespace}}.svc:{METAFLOW_WEBHOOK_PORT}{METAFLOW_WEBHOOK_ENDPOINT}"
 )
 """Template (``{namespace}``) of Metaflow's in-cluster webhook; see ``default_metaflow_webhook_url``."""
+
+SHELL_EXPANDED = ("$", "`")
+"""What bash expands inside the double quotes Metaflow's start step writes parameter values in (``set_parameters``
+``json.dumps`` them into a file bash sources): ``$`` and backticks, so ``$(...)`` would run as a command."""
+
+
+def expanded_by_start_step(text: str) -> bool:
+    """Whether Metaflow's start step would expand part of ``text`` as shell code (see ``SHELL_EXPANDED``)."""
+    return any(char in text for char in SHELL_EXPANDED)
 
 
 def _where(argument: str, field: str) -> str:

@@ -63,12 +63,6 @@ class EventPath:
         """The path in gjson syntax, as Argo's `dataKey` and data filters' `path` expect."""
         return ".".join(escape_gjson_key(str(segment)) for segment in self.segments)
 
-    @property
-    def go_template_value(self) -> str:
-        """A Go template expression yielding the value at this path (`index .Input "body" 0 ...`)."""
-        keys = " ".join(str(s) if isinstance(s, int) else go_string_literal(s) for s in self.segments)
-        return f"index .Input {keys}"
-
     def lookup(self, data: object) -> tuple[bool, object]:
         """Follow the path through JSON-like data: (found, value)."""
         current = data
@@ -82,10 +76,17 @@ class EventPath:
         return True, current
 
 
-def _segment(text: str) -> PathSegment:
-    """An array index for a canonical decimal number (no sign, no leading zero, at most 9 digits), else a key."""
+def array_index(text: str) -> int | None:
+    """``text`` as an array index when it is a canonical decimal number (no sign, no leading zero, at most 9
+    digits), else None."""
     canonical = text.isascii() and text.isdigit() and len(text) <= 9 and (text == "0" or text[0] != "0")
-    return int(text) if canonical else text
+    return int(text) if canonical else None
+
+
+def _segment(text: str) -> PathSegment:
+    """An array index for a canonical decimal number, else a key."""
+    index = array_index(text)
+    return text if index is None else index
 
 
 def go_string_literal(text: str) -> str:

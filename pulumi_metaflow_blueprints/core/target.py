@@ -54,9 +54,10 @@ def value_template(path: EventPath, *, payload: bool = False) -> str:
         f"{path.gjson} holds a $ or a backtick, which Metaflow's start step would expand as shell code "
         "(set_parameters writes parameter values into a file bash sources)"
     )
+    expanded = " ".join(f"(contains {go_string_literal(char)} $t)" for char in metaflow.SHELL_EXPANDED)
     encode = (
         '{{- $t := $v -}}{{- if not (kindIs "string" $v) -}}{{- $t = toRawJson $v -}}{{- end -}}'
-        f'{{{{- if or (contains "$" $t) (contains "`" $t) -}}}}{{{{- fail {shell} -}}}}{{{{- end -}}}}'
+        f"{{{{- if or {expanded} -}}}}{{{{- fail {shell} -}}}}{{{{- end -}}}}"
     )
     if payload:
         encode += "{{- toRawJson $v -}}"
@@ -285,7 +286,7 @@ def event_body_template(event_name: str, mapped: Mapping[str, EventPath], static
 
 def _check_static_value(value: str, argument: str) -> None:
     """A static value goes through Metaflow's bash-sourced ``set_parameters`` step: no ``$``/backtick, valid text."""
-    if "$" in value or "`" in value:
+    if metaflow.expanded_by_start_step(value):
         raise BlueprintInputError(
             argument,
             "holds a $ or a backtick, which Metaflow's start step would expand as shell code",

@@ -8,6 +8,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from pulumi_metaflow_blueprints.argo.semantics import apply_parameters, construct_payload, resolve_param_value
+from pulumi_metaflow_blueprints.metaflow import expanded_by_start_step
 from pulumi_metaflow_blueprints.simulate.model import ParameterCheck, ParameterStatus, TriggerCheck
 
 _KEYS = ("dataTemplate", "dataKey", "contextTemplate", "contextKey")
@@ -16,7 +17,6 @@ _ARGUMENT_DEST = re.compile(r"^spec\.arguments\.parameters\.(\d+)\.value$")
 _FAIL_MESSAGE = re.compile(r'fail ("(?:[^"\\]|\\.)*") -}}{{- end -}}{{- \$v = (?:get|index) ')
 """A path step of core/target.py's templates: the "event has no <path>" it fails with, then the step taken."""
 _MISSING = "event has no "
-_INDEX_PATH = re.compile(r"index \.Input((?: (?:\"[^\"]*\"|\d+))+)")
 _SENSITIVE_HEADER = re.compile(r"authorization|token|secret|password|api-?key|cookie|signature", re.IGNORECASE)
 _HANDLED = frozenset({"name", "k8s", "http", "conditions", "conditionsReset"})
 Events = Mapping[str, Mapping[str, Any]]
@@ -112,12 +112,8 @@ def describe_source(src: Mapping[str, Any]) -> str:
 def _template_path(template: str) -> str | None:
     messages = [json.loads(m) for m in _FAIL_MESSAGE.findall(template)]  # our templates write Go literals JSON reads
     paths = list(dict.fromkeys(m[len(_MISSING) :] for m in messages if m.startswith(_MISSING)))
-    if paths:  # one path per mapped value (a `metaflow_event` body template reads several)
-        return ", ".join(paths)
-    indexed = _INDEX_PATH.search(template)
-    if indexed:
-        return ".".join(json.loads(p) if p.startswith('"') else p for p in re.findall(r'"[^"]*"|\d+', indexed.group(1)))
-    return None
+    # one path per mapped value (a `metaflow_event` body template reads several)
+    return ", ".join(paths) if paths else None
 
 
 def _k8s(
@@ -192,7 +188,7 @@ def metaflow_value_notes(value: str) -> tuple[str, ...]:
     if not isinstance(loaded, str):
         return ()  # a number or a bool: its JSON text reaches every Parameter type that can parse it
     dumped = json.dumps(loaded)
-    if "$" in dumped or "`" in dumped:
+    if expanded_by_start_step(dumped):
         return (f"holds $ or a backtick: {_SET_PARAMETERS} in double quotes, so bash expands it ($(...) runs)",)
     arrives = _bash_double_quoted(dumped[1:-1])
     notes = []

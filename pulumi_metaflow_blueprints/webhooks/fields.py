@@ -3,7 +3,7 @@
 import re
 from collections.abc import Iterable
 
-from pulumi_metaflow_blueprints.core.fields import EventPath, FieldCatalog, SourceField
+from pulumi_metaflow_blueprints.core.fields import EventPath, FieldCatalog, SourceField, array_index
 from pulumi_metaflow_blueprints.errors import BlueprintInputError
 
 BODY = EventPath(("body",))
@@ -12,7 +12,6 @@ HEADER_PREFIX = "header."
 MASKED_HEADERS = frozenset({"Authorization"})
 """Argo Events replaces these headers' values before the Sensor sees them."""
 _TOKEN = re.compile(r"[A-Za-z0-9!#$%&'*+^_`|~-]+")
-_INDEX = re.compile(r"0|[1-9][0-9]{0,8}")
 
 
 def canonical_header(name: str) -> str:
@@ -28,7 +27,8 @@ class WebhookFieldCatalog(FieldCatalog):
         if not isinstance(reference, str) or not reference.startswith(HEADER_PREFIX):
             return super().resolve(reference, argument)
         name, _, index = reference[len(HEADER_PREFIX) :].partition(".")
-        if not _TOKEN.fullmatch(name) or (index and not _INDEX.fullmatch(index)):
+        position = array_index(index) if index else 0
+        if not _TOKEN.fullmatch(name) or position is None:
             raise BlueprintInputError(
                 argument,
                 f"{reference!r} is not a header reference",
@@ -41,7 +41,7 @@ class WebhookFieldCatalog(FieldCatalog):
                 f"Argo Events masks the {canonical} header before the Sensor sees it",
                 "send the value in another header or in the body",
             )
-        return HEADER.child(canonical, int(index or 0))
+        return HEADER.child(canonical, position)
 
 
 def webhook_catalog(source: str, fields: Iterable[SourceField] = ()) -> WebhookFieldCatalog:
