@@ -1,54 +1,75 @@
-"""`metaflow-blueprints`: preview a program offline, and simulate what a sample event does to its Sensors."""
+"""`metaflow-blueprints`: preview a program offline, and simulate what a sample event does to its Sensors.
+
+Every error is one line on stderr, `error: ...`, with exit code 2; `--debug` raises it with its traceback instead.
+"""
 
 import argparse
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from pulumi_metaflow_blueprints.errors import ArgoSpecError, BlueprintInputError
+if TYPE_CHECKING:
+    from pulumi_metaflow_blueprints.offline.runner import ProgramError, ProgramRun
 
-
-def _config(pairs: Sequence[str]) -> dict[str, str]:
-    values: dict[str, str] = {}
-    for pair in pairs:
-        key, sep, value = pair.partition("=")
-        if not sep or not key:
-            raise SystemExit(f"--config takes KEY=VALUE, got {pair!r}")
-        values[key] = value
-    return values
+__all__ = ["UsageError", "build_parser", "main", "preview", "simulate"]
 
 
-def preview(args: argparse.Namespace) -> int:
-    """Run the program offline, print its resource tree, and write manifests when asked."""
-    from pulumi_metaflow_blueprints.offline import export, run_program_dir
-
-    run = run_program_dir(args.program_dir, _config(args.config), stack=args.stack)
-    print(export.resource_tree(run))
-    if args.out:
-        out = Path(args.out)
-        out.mkdir(parents=True, exist_ok=True)
-        (out / "manifests.yaml").write_text(export.manifests_yaml(run))
-        (out / "resources.json").write_text(export.resources_json(run))
-        count = len(export.manifests(run))
-        total = len(run.registrations)
-        print(f"\nWrote {count} Kubernetes objects to {out / 'manifests.yaml'}")
-        print(f"Wrote {total} resources to {out / 'resources.json'}")
-    return 0
+class UsageError(Exception):
+    """A command-line value is malformed or cannot be used (the message names the option)."""
 
 
 def _pairs(values: Sequence[str], option: str, sep: str = "=") -> dict[str, str]:
+    """`NAME<sep>VALUE` options as a mapping (UsageError naming the option for a malformed one)."""
     pairs: dict[str, str] = {}
     for item in values:
         key, found, value = item.partition(sep)
         if not found or not key.strip():
-            raise SystemExit(f"{option} takes NAME{sep}VALUE, got {item!r}")
+            raise UsageError(f"{option} takes NAME{sep}VALUE, got {item!r}")
         pairs[key.strip()] = value.strip() if sep == ":" else value
     return pairs
 
 
+def _config(pairs: Sequence[str]) -> dict[str, str]:
+    """`--config KEY=VALUE` options (the value kept exactly as given)."""
+    return _pairs(pairs, "--config")
+
+
+def preview(args: argparse.Namespace) -> int:
+    """Run the program offline, write manifests when asked, and print its resource tree."""
+    from pulumi_metaflow_blueprints.offline import export, run_program_dir
+
+    run = run_program_dir(args.program_dir, _config(args.config), stack=args.stack)
+    written = _write_out(Path(args.out), run) if args.out else []
+    print(export.resource_tree(run))
+    if written:
+        print()
+        print("\n".join(written))
+    return 0
+
+
+def _write_out(out: Path, run: "ProgramRun") -> list[str]:
+    """Write manifests.yaml and resources.json into ``out`` (UsageError when it cannot); the lines to print."""
+    from pulumi_metaflow_blueprints.offline import export
+
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "manifests.yaml").write_text(export.manifests_yaml(run))
+        (out / "resources.json").write_text(export.resources_json(run))
+    except OSError as error:
+        problem = "exists and is not a folder" if isinstance(error, FileExistsError) else error.strerror
+        raise UsageError(f"--out {str(out)!r}: cannot write there: {problem}") from error
+    count = len(export.manifests(run))
+    total = len(run.registrations)
+    return [
+        f"Wrote {count} Kubernetes objects to {out / 'manifests.yaml'}",
+        f"Wrote {total} resources to {out / 'resources.json'}",
+    ]
+
+
 def simulate(args: argparse.Namespace) -> int:
-    """Run the program offline and show what the sample event does to each Sensor (exit codes: see EXIT_CODES)."""
+    """Run the program offline and show what the sample event does to each Sensor (exit codes: see the help)."""
     from pulumi_metaflow_blueprints.offline import run_program_dir
     from pulumi_metaflow_blueprints.simulate import SimulationInputError, load_sample, to_json, to_text
     from pulumi_metaflow_blueprints.simulate import simulate as run_simulation
@@ -60,26 +81,27 @@ def simulate(args: argparse.Namespace) -> int:
             headers=_pairs(args.header, "--header", ":"),
             attributes=_pairs(args.attribute, "--attribute"),
         )
-        try:
-            run = run_program_dir(args.program_dir, _config(args.config), stack=args.stack)
-        except (BlueprintInputError, ArgoSpecError):
-            raise
-        except Exception as error:  # exit 2, not 1: 1 means "the event is filtered out"
-            raise SimulationInputError(f"the program failed: {type(error).__name__}: {error}") from error
+        run = run_program_dir(args.program_dir, _config(args.config), stack=args.stack)
         result = run_simulation(run, sample, blueprint=args.blueprint)
     except SimulationInputError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
+        raise UsageError(str(error)) from error
     print(to_json(result) if args.json else to_text(result))
     return result.exit_code
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The command line."""
-    parser = argparse.ArgumentParser(prog="metaflow-blueprints", description=__doc__)
+    debug = argparse.ArgumentParser(add_help=False)
+    debug.add_argument(
+        "--debug",
+        action="store_true",
+        default=argparse.SUPPRESS,  # given after the command, it must not reset one given before it
+        help="on an error, raise it with its Python traceback instead of printing one line",
+    )
+    parser = argparse.ArgumentParser(prog="metaflow-blueprints", description=__doc__, parents=[debug])
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser(
-        "preview", help="run a Pulumi Python program offline under mocks and show what it creates"
+        "preview", help="run a Pulumi Python program offline under mocks and show what it creates", parents=[debug]
     )
     run.add_argument("program_dir", help="folder with Pulumi.yaml and __main__.py")
     run.add_argument("--out", help="write manifests.yaml and resources.json here")
@@ -88,6 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.set_defaults(handler=preview)
     sim = commands.add_parser(
         "simulate",
+        parents=[debug],
         help="show what a sample event does to the program's Sensors (filters, Workflow, HTTP request), offline",
         description="Exit codes: 0 every trigger fires with every mapped value from the event; 1 the event is "
         "filtered out; 2 usage or input error; 3 mis-wired (a trigger fails, or a mapped value falls back to its "
@@ -114,17 +137,45 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def error_line(error: Exception) -> str:
+    """The one line `main` prints for an error: `error: <what is wrong>`."""
+    from pulumi_metaflow_blueprints.errors import ArgoSpecError, BlueprintInputError
+    from pulumi_metaflow_blueprints.offline.runner import ProgramDirError, ProgramError, one_line
+
+    if isinstance(error, ProgramError) and isinstance(error.error, _config_missing_type()):
+        return f"error: {_missing_config(error)}"
+    if isinstance(error, UsageError | ProgramDirError | ProgramError | BlueprintInputError | ArgoSpecError):
+        return f"error: {one_line(str(error))}"
+    return f"error: internal error: {type(error).__name__}: {one_line(str(error))} (--debug shows the traceback)"
+
+
+def _config_missing_type() -> type[Exception]:
+    """`pulumi.ConfigMissingError` (imported when needed: pulumi is slow to import)."""
+    import pulumi
+
+    return pulumi.ConfigMissingError
+
+
+def _missing_config(error: "ProgramError") -> str:
+    """A `config.require` that found no value, with the option that sets it."""
+    key = str(getattr(error.error, "key", ""))
+    where = f" (at {error.location})" if error.location else ""
+    return f"the program needs the config value {key!r}{where}: pass --config {key.split(':', 1)[-1]}=VALUE"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of `metaflow-blueprints` and `python -m pulumi_metaflow_blueprints`."""
+    """Entry point of `metaflow-blueprints` and `python -m pulumi_metaflow_blueprints` (2 and one line on errors)."""
     args = build_parser().parse_args(argv)
     try:
         return int(args.handler(args))
-    except (BlueprintInputError, ArgoSpecError) as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
     except BrokenPipeError:  # output piped into `head` and closed: not an error of ours
         sys.stderr = open(os.devnull, "w")  # noqa: SIM115 (silences the interpreter's flush at exit)
         return 0
+    except Exception as error:
+        if getattr(args, "debug", False):  # the option has no default: see build_parser
+            raise
+        print(error_line(error), file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

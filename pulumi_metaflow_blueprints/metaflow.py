@@ -196,7 +196,7 @@ def validate_parameter_name(name: str, argument: str) -> None:
     fix = "use the name given to Parameter(name=...) in the flow"
     if not isinstance(name, str) or not name:
         raise BlueprintInputError(argument, "must be a non-empty parameter name", fix)
-    if not _ARGO_PARAMETER_NAME.match(name):
+    if not _ARGO_PARAMETER_NAME.fullmatch(name):
         raise BlueprintInputError(
             argument,
             f"{name!r} is not a valid parameter name (Argo Workflows allows letters, digits, '_' and '-')",
@@ -228,7 +228,7 @@ def validate_event_name(event: str, argument: str = "event") -> str:
     """Return ``event`` if Metaflow accepts it in ``@trigger(event=...)``: letters, digits, ``_ . -``."""
     if not isinstance(event, str) or not event:
         raise BlueprintInputError(argument, "must be a non-empty event name", 'give the name in @trigger(event="...")')
-    if not _EVENT_NAME.match(event):
+    if not _EVENT_NAME.fullmatch(event):
         raise BlueprintInputError(
             argument,
             f"{event!r} is not a valid Metaflow event name (only letters, digits, '_', '-' and '.')",
@@ -345,7 +345,7 @@ def workflow_template_name(
             name = _shorten_project_name(project, branch_name, flow, name)
     if not _ARGO_VALID_NAME.search(name):
         name = _sanitize_for_argo(name)
-    if not name or not DNS1123_SUBDOMAIN.match(name):
+    if not name or not DNS1123_SUBDOMAIN.fullmatch(name):
         culprit = "user" if project is not None and branch is None and not production else "flow"
         raise BlueprintInputError(
             _where(argument, culprit),

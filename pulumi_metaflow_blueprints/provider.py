@@ -9,12 +9,36 @@ import importlib
 import importlib.metadata
 import inspect
 import json
+import re
 import sys
 import typing
 from enum import Enum
 from types import ModuleType
 
 import pulumi
+from pulumi.provider import ConstructResult
+from pulumi.provider import main as serve_provider
+from pulumi.provider.experimental.analyzer import PropertyDefinition, PropertyType, TypeDefinition
+from pulumi.provider.experimental.component import ComponentProvider
+from pulumi.provider.experimental.util import camel_case
+from pulumi.provider.server import ComponentInitError
+
+from pulumi_metaflow_blueprints.errors import ArgoSpecError, BlueprintInputError
+
+__all__ = [
+    "DISTRIBUTION",
+    "NAMESPACE",
+    "PACKAGE_NAME",
+    "BlueprintProvider",
+    "all_components",
+    "blueprint_modules",
+    "blueprint_provider",
+    "main",
+    "package_version",
+    "schema_json",
+    "served_components",
+    "tidy_docstrings",
+]
 
 PACKAGE_NAME = "metaflow-blueprints"
 """The Pulumi package name: type tokens are `metaflow-blueprints:index:<Blueprint>`."""
@@ -92,22 +116,107 @@ def served_components() -> list[type[pulumi.ComponentResource]]:
     return components
 
 
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_INDEX = re.compile(r"\[\d+\]")
+_PLAIN_KEY = re.compile(r"[A-Za-z0-9_]+")
+"""A map key the engine's property paths write unquoted (`resource.PropertyPath.String` quotes any other)."""
+
+
+class BlueprintProvider(ComponentProvider):
+    """The SDK's component provider, reporting a blueprint's bad input as a Pulumi input-property error.
+
+    A `BlueprintInputError` or `ArgoSpecError` from a blueprint's constructor reaches the engine as an
+    `InputPropertiesError` (gRPC INVALID_ARGUMENT, no traceback) whose property path uses the schema's names
+    (`targets[0].flow.staticParameters`); any other exception keeps the SDK's behaviour (its traceback shows).
+    """
+
+    def construct(
+        self, name: str, resource_type: str, inputs: pulumi.Inputs, options: pulumi.ResourceOptions | None = None
+    ) -> ConstructResult:
+        try:
+            return super().construct(name, resource_type, inputs, options)
+        except (ComponentInitError, BlueprintInputError, ArgoSpecError) as raised:
+            error = raised.inner if isinstance(raised, ComponentInitError) else raised
+            if not isinstance(error, BlueprintInputError | ArgoSpecError):
+                raise
+            raise self.input_error(error, resource_type.rsplit(":", 1)[-1], name) from error
+
+    def input_error(
+        self, error: BlueprintInputError | ArgoSpecError, component: str, name: str
+    ) -> pulumi.InputPropertiesError:
+        """`error`, raised while constructing `component` `name`, as the engine's input-properties error."""
+        component, name = error.component or component, error.resource_name or name
+        where = f"{component} {name!r}"
+        path = self.schema_path(component, error.argument) if isinstance(error, BlueprintInputError) else ""
+        if not path:  # no argument to point at: the whole reason goes in the message
+            return pulumi.InputPropertiesError(f"{where}: {error.reason}", [])
+        return pulumi.InputPropertiesError(
+            f"{where}: invalid input {path}", [{"property_path": path, "reason": error.reason}]
+        )
+
+    def schema_path(self, component: str, argument: str) -> str:
+        """`argument`, a path in `component`'s Python args, in the schema's property names.
+
+        List indexes stay, and so do the keys of a map the user wrote (`targets[0].flow.parameters.input_key`);
+        other keys are quoted as the engine writes them (`kubernetes.labels["app.kubernetes.io/name"]`).
+        """
+        definition = self._component_defs.get(component)
+        if definition is None:
+            return _guess_schema_path(argument)
+        return self._object_path(argument, definition.inputs, definition.inputs_mapping)
+
+    def _object_path(self, rest: str, properties: dict[str, PropertyDefinition], mapping: dict[str, str]) -> str:
+        match = _NAME.match(rest)
+        schema_names = {python: schema for schema, python in mapping.items()}
+        if match is None or match.group() not in schema_names:
+            return _guess_schema_path(rest)
+        name = schema_names[match.group()]
+        return name + self._value_path(rest[match.end() :], properties[name])
+
+    def _value_path(self, rest: str, prop: PropertyDefinition) -> str:
+        """The `rest` of a path below a value `prop` describes."""
+        index = _INDEX.match(rest)
+        if index and prop.items is not None:
+            return index.group() + self._value_path(rest[index.end() :], prop.items)
+        if not rest.startswith("."):
+            return rest
+        if prop.additional_properties is not None:  # a map (of strings): the rest is one key the user chose
+            key = rest[1:]
+            return f".{key}" if _PLAIN_KEY.fullmatch(key) else '["' + key.replace('"', '\\"') + '"]'
+        object_type = self._object_type(prop)
+        if object_type is None:
+            return rest
+        return "." + self._object_path(rest[1:], object_type.properties, object_type.properties_mapping)
+
+    def _object_type(self, prop: PropertyDefinition) -> TypeDefinition | None:
+        type_def = self.get_type_definition(prop) if prop.ref else None
+        return type_def if type_def is not None and type_def.type is PropertyType.OBJECT else None
+
+
+def _guess_schema_path(path: str) -> str:
+    """A path with no schema to follow: every name camelCased, as the schema names properties."""
+    return _NAME.sub(lambda match: camel_case(match.group()), path)
+
+
+def blueprint_provider() -> BlueprintProvider:
+    """The provider serving every blueprint."""
+    return BlueprintProvider(served_components(), PACKAGE_NAME, NAMESPACE, package_version())
+
+
 def schema_json() -> str:
     """The package schema the provider serves, as committed in `schema.json` (indented, trailing newline)."""
-    from pulumi.provider.experimental.component import ComponentProvider
-
-    provider = ComponentProvider(served_components(), PACKAGE_NAME, NAMESPACE, package_version())
-    return json.dumps(json.loads(provider.schema or "{}"), indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(json.loads(blueprint_provider().schema or "{}"), indent=2, ensure_ascii=False) + "\n"
 
 
 def main() -> None:
-    """Serve the blueprints over Pulumi's provider protocol (`<engine address>`), or print the schema (`--schema`)."""
+    """Serve the blueprints over Pulumi's provider protocol (`<engine address>`), or print the schema (`--schema`).
+
+    The body of the SDK's `component_provider_host`, serving `BlueprintProvider` instead of `ComponentProvider`.
+    """
     if sys.argv[1:] == ["--schema"]:
         sys.stdout.write(schema_json())
         return
-    from pulumi.provider.experimental import component_provider_host
-
-    component_provider_host(served_components(), name=PACKAGE_NAME, namespace=NAMESPACE, version=package_version())
+    serve_provider(blueprint_provider(), sys.argv[1:])
 
 
 if __name__ == "__main__":

@@ -19,7 +19,15 @@ from typing import Any
 import grpc
 from google.protobuf import empty_pb2, struct_pb2
 from pulumi.runtime import rpc
-from pulumi.runtime.proto import engine_pb2, engine_pb2_grpc, provider_pb2_grpc, resource_pb2, resource_pb2_grpc
+from pulumi.runtime.proto import (
+    engine_pb2,
+    engine_pb2_grpc,
+    errors_pb2,
+    provider_pb2_grpc,
+    resource_pb2,
+    resource_pb2_grpc,
+    status_pb2,
+)
 
 from pulumi_metaflow_blueprints.offline import Registration, placeholders
 
@@ -181,3 +189,29 @@ def start_provider(engine_address: str, plugin_dir: Path = REPO) -> ProviderProc
     grpc.channel_ready_future(channel).result(timeout=STARTUP_TIMEOUT_SECONDS)
     stub = provider_pb2_grpc.ResourceProviderStub(channel)
     return ProviderProcess(process, stderr, channel, stub, time.monotonic() - started)
+
+
+@dataclass
+class RpcFailure:
+    """A failed call as the engine reads it: the status code and message, and the `InputPropertiesError` details
+    from the `grpc-status-details-bin` trailer (`None` when the trailer carries none)."""
+
+    code: grpc.StatusCode
+    details: str
+    property_errors: list[tuple[str, str]] | None
+    """`(property path, reason)` pairs, in order."""
+
+
+def rpc_failure(error: grpc.RpcError) -> RpcFailure:
+    """Decode a failed call's status as the engine does (`rpcerror.FromError` and its `InputPropertiesErrors`)."""
+    call: Any = error  # a failed unary call is both a `grpc.RpcError` and a `grpc.Call`
+    property_errors: list[tuple[str, str]] | None = None
+    for key, value in call.trailing_metadata() or ():
+        if key != "grpc-status-details-bin":
+            continue
+        status = status_pb2.Status.FromString(value)
+        for detail in status.details:
+            found = errors_pb2.InputPropertiesError()
+            if detail.Unpack(found):
+                property_errors = [*(property_errors or []), *((e.property_path, e.reason) for e in found.errors)]
+    return RpcFailure(call.code(), call.details() or "", property_errors)

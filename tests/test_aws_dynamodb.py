@@ -213,7 +213,7 @@ def test_example_program_runs_offline() -> None:
         ({"stream_arn": STREAM.replace("us-west-2", "eu-west-1")}, "stream_arn"),
         ({"stream_arn": None}, "stream_arn"),
         ({"changes": []}, "changes"),
-        ({"changes": ["UPSERT"]}, "changes"),
+        ({"changes": ["UPSERT"]}, "changes[0]"),
         ({"changes": "INSERT"}, "changes"),
         ({"filters": [{"field": "new_image.status.X", "equals": ["paid"]}]}, "filters[0].field"),
         (

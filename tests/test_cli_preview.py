@@ -98,7 +98,7 @@ def test_secrets_are_masked_in_everything_written() -> None:
     run = run_program(program)
     assert "s3cr3t-value" not in export.resources_json(run)
     assert "s3cr3t-value" not in export.manifests_yaml(run)
-    assert mask(run.named("token").inputs)["stringData"] == "[secret]"
+    assert mask(run.named("token").inputs)["stringData"] == {"token": "[secret]"}
 
 
 def test_config_defaults_are_stored_as_the_pulumi_cli_stores_them(tmp_path: Path) -> None:

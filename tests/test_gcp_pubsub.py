@@ -259,7 +259,7 @@ def test_principal_mode_grants_the_kubernetes_principal_of_the_cluster_project()
 
 
 def test_principal_mode_uses_a_given_project_number_verbatim() -> None:
-    run = run_pubsub(principal_args(cluster_project_number=123456789012))
+    run = run_pubsub(principal_args(cluster_project_number="123456789012"))
     member = run.named("orders-subscriber").plain_inputs["member"]
     assert member.startswith("principal://iam.googleapis.com/projects/123456789012/locations/global/")
     assert "/workloadIdentityPools/acme-data.svc.id.goog/subject/ns/argo-events/sa/orders-eventsource" in member

@@ -134,7 +134,7 @@ def metaflow_name(
 
 
 def is_kubernetes_name(name: str) -> bool:
-    return bool(name) and len(name) <= 253 and bool(DNS1123_SUBDOMAIN.match(name))
+    return bool(name) and len(name) <= 253 and bool(DNS1123_SUBDOMAIN.fullmatch(name))
 
 
 def assert_same_as_metaflow(

@@ -1,5 +1,6 @@
 """The multi-language provider: started as the engine starts it, its schema, and Construct against a test monitor."""
 
+import collections.abc
 import importlib
 import inspect
 import json
@@ -15,6 +16,7 @@ from typing import Any
 import grpc
 import pulumi
 import pytest
+import typing_extensions
 import yaml
 from google.protobuf import empty_pb2
 from jsonschema import Draft7Validator
@@ -349,6 +351,24 @@ def _typeddict_fields(cls: type) -> tuple[set[str], set[str]]:
     return {camel_case(k) for k in hints}, {camel_case(k) for k in cls.__required_keys__}  # type: ignore[attr-defined]
 
 
+def _output_fields(cls: type) -> set[str]:
+    """Fields typed `pulumi.Input[...]` (a Union with an Awaitable), which take other resources' outputs."""
+    found = set()
+    for key, hint in cls.__annotations__.items():
+        if typing.get_origin(hint) in (typing_extensions.NotRequired, typing_extensions.Required):
+            hint = typing.get_args(hint)[0]
+        if any(typing.get_origin(arg) is collections.abc.Awaitable for arg in typing.get_args(hint)):
+            found.add(camel_case(key))
+    return found
+
+
+def _assert_plain_unless_input(properties: dict[str, Any], cls: type, where: str) -> None:
+    """Only `pulumi.Input[...]` fields drop `plain`; every other field is a plain value."""
+    takes_outputs = _output_fields(cls)
+    for name, prop in properties.items():
+        assert (prop.get("plain") is True) == (name not in takes_outputs), f"{where}.{name}"
+
+
 def test_inputs_required_fields_and_outputs_match_the_python_api(served: dict[str, Any]) -> None:
     for cls in provider.all_components():
         resource = served["resources"][f"metaflow-blueprints:index:{cls.__name__}"]
@@ -360,8 +380,7 @@ def test_inputs_required_fields_and_outputs_match_the_python_api(served: dict[st
             camel_case(k) for k, v in inspect.get_annotations(cls).items() if typing.get_origin(v) is pulumi.Output
         }
         assert set(resource["properties"]) == outputs, cls.__name__
-        for name, prop in resource["inputProperties"].items():
-            assert prop.get("plain") is True, f"{cls.__name__}.{name}: blueprint args are plain values"
+        _assert_plain_unless_input(resource["inputProperties"], args, cls.__name__)
     for token, spec in served["types"].items():
         if spec["type"] != "object":
             continue
@@ -369,6 +388,7 @@ def test_inputs_required_fields_and_outputs_match_the_python_api(served: dict[st
         fields, required = _typeddict_fields(python_type)
         assert set(spec["properties"]) == fields, token
         assert set(spec.get("required", [])) == required, token
+        _assert_plain_unless_input(spec["properties"], python_type, token)
 
 
 def _python_type(name: str) -> type:
@@ -533,7 +553,8 @@ def test_construct_with_bad_input_names_the_argument_and_registers_nothing(
 ) -> None:
     monitor, error = construct(plugin, engine, {**yaml_inputs(), "bucket": "Not_A_Bucket"})
     assert isinstance(error, grpc.RpcError)
-    assert "bucket: 'Not_A_Bucket' is not a valid S3 bucket name" in (error.details() or "")
+    # The problem and fix travel as the property error's reason (tests/test_provider_errors.py).
+    assert error.details() == "S3ObjectTrigger 'raw-events': invalid input bucket"
     assert monitor.registrations == []
 
 

@@ -117,7 +117,8 @@ def test_outputs_secret_url_and_hmac_secret(program: tuple[ProgramRun, dict[str,
 
 def test_event_source_route_is_the_secret_path_without_auth_secret(run: ProgramRun) -> None:
     (item,) = run.custom_resources("EventSource")
-    assert is_secret(item.inputs["spec"])
+    assert not is_secret(item.inputs["spec"])  # only the endpoint (it holds the token) is a secret
+    assert is_secret(item.inputs["spec"]["webhook"]["job-run-completed"]["endpoint"])
     resource = item.plain_inputs
     assert_valid_argo("EventSource", resource)
     assert resource["spec"] == {
@@ -233,12 +234,14 @@ def test_every_sensor_value_is_known_at_preview_and_the_token_is_not() -> None:
     [
         (lambda a: a.pop("job_ids"), "job_ids"),
         (lambda a: a.update(job_ids=[]), "job_ids"),
-        (lambda a: a.update(job_ids=["481516"]), "job_ids"),
-        (lambda a: a.update(job_ids=[1.5]), "job_ids"),
-        (lambda a: a.update(statuses=["Succeeded"]), "statuses"),
+        (lambda a: a.update(job_ids=["481516"]), "job_ids[0]"),
+        (lambda a: a.update(job_ids=[1.5]), "job_ids[0]"),
+        (lambda a: a.update(job_ids=[42, 2**53]), "job_ids[1]"),  # the Pulumi engine would round it to another id
+        (lambda a: a.update(statuses=["Succeeded"]), "statuses[0]"),
         (lambda a: a.update(statuses=[]), "statuses"),
         (lambda a: a.pop("account_id"), "account_id"),
         (lambda a: a.update(account_id=-1), "account_id"),
+        (lambda a: a.update(account_id=2**63), "account_id"),
         (lambda a: a.pop("ingress"), "ingress"),
         (lambda a: a.update(public_url="http://edge.example.com"), "public_url"),
         (lambda a: a["ingress"].update(host="hooks example"), "ingress.host"),

@@ -24,22 +24,25 @@ from tests.helpers import resolved
 CATALOG = webhook_catalog("test")
 
 
-def make_plan(name: str = "alerts", **kubernetes: Any) -> TriggerPlan:
+def make_plan(name: str = "alerts", event_name: str = "webhook", **kubernetes: Any) -> TriggerPlan:
     return plan_trigger(
         "TestTrigger",
         name,
+        event_name=event_name,
         kubernetes={"namespace": "events", **kubernetes},  # type: ignore[typeddict-item]
         targets=[{"metaflow_event": {"event": "alert"}}],
         catalog=CATALOG,
     )
 
 
-def receive(options: ReceiverOptions, name: str = "alerts") -> tuple[ProgramRun, dict[str, Any]]:
+def receive(
+    options: ReceiverOptions, name: str = "alerts", event_name: str = "webhook"
+) -> tuple[ProgramRun, dict[str, Any]]:
     made: list[WebhookReceiver] = []
 
     def program() -> None:
         parent = pulumi.ComponentResource("test:index:Parent", name)
-        made.append(create_receiver(parent, name, make_plan(name, labels={"team": "data"}), options))
+        made.append(create_receiver(parent, name, make_plan(name, event_name, labels={"team": "data"}), options))
 
     run = run_program(program)
     receiver = made[0]
@@ -53,7 +56,7 @@ def receive(options: ReceiverOptions, name: str = "alerts") -> tuple[ProgramRun,
 
 
 def test_bearer_receiver_returns_its_urls_token_and_resources_under_the_parent() -> None:
-    run, values = receive(ReceiverOptions(event_name="alert", ingress={"host": "hooks.example.com"}))
+    run, values = receive(ReceiverOptions(ingress={"host": "hooks.example.com"}), event_name="alert")
     (parent,) = run.of_type("test:index:Parent")
     assert sorted(r.name for r in run.children_of(parent)) == [
         "alerts-eventsource",

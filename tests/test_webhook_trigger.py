@@ -198,7 +198,8 @@ def test_secret_path_mode_puts_the_token_in_the_path_and_no_auth_secret() -> Non
     assert resolved(trigger.url) == (f"https://hooks.example.com/orders/{token}", True)
     assert run.of_type("kubernetes:core/v1:Secret") == []
     (item,) = run.custom_resources("EventSource")
-    assert is_secret(item.inputs["spec"])
+    assert not is_secret(item.inputs["spec"])  # only the endpoint (it holds the token) is a secret
+    assert is_secret(item.inputs["spec"]["webhook"]["webhook"]["endpoint"])
     route = item.plain_inputs["spec"]["webhook"]["webhook"]
     assert route["endpoint"] == f"/orders/{token}" and "authSecret" not in route
     assert_valid_argo("EventSource", item.plain_inputs)
@@ -247,7 +248,7 @@ def test_every_spec_value_is_known_at_preview() -> None:
         (lambda a: a["ingress"].update(host="Hooks_Example"), "ingress.host"),
         (lambda a: a["ingress"].pop("host"), "ingress.host"),
         (lambda a: a["ingress"].update(tls_secret_name="TLS"), "ingress.tls_secret_name"),
-        (lambda a: a["ingress"].update(annotations={"bad key!": "x"}), "ingress.annotations"),
+        (lambda a: a["ingress"].update(annotations={"bad key!": "x"}), "ingress.annotations.bad key!"),
         (lambda a: a.update(public_url="http://edge.example.com"), "public_url"),
         (lambda a: a.update(public_url="https://edge.example.com/?a=1"), "public_url"),
         (

@@ -3,7 +3,10 @@
 from enum import Enum
 from typing import TypedDict
 
+import pulumi
 from typing_extensions import NotRequired
+
+from pulumi_metaflow_blueprints.core.arguments import plain_because
 
 
 class AwsIdentityMode(str, Enum):
@@ -22,14 +25,17 @@ class AwsIdentity(TypedDict):
 
     mode: AwsIdentityMode
     """Which mechanism gives the EventSource pod its credentials."""
-    cluster_name: NotRequired[str]
-    """EKS cluster name (required for `pod-identity`)."""
-    oidc_provider_arn: NotRequired[str]
-    """ARN of the cluster's IAM OIDC provider (required for `irsa`)."""
+    cluster_name: NotRequired[pulumi.Input[str]]
+    """EKS cluster name (required for `pod-identity`; may be another resource's output; checked when known)."""
+    oidc_provider_arn: NotRequired[pulumi.Input[str]]
+    """ARN of the cluster's IAM OIDC provider (required for `irsa`; may be another resource's output; checked when
+    known)."""
     role_arn: NotRequired[str]
-    """ARN of an existing role the EventSource assumes (required for `role-arn`)."""
-    permissions_boundary_arn: NotRequired[str]
-    """Permissions boundary put on the role this blueprint creates, where your organisation requires one."""
+    """ARN of an existing role the EventSource assumes (required for `role-arn`). A plain value: it goes into the
+    EventSource spec."""
+    permissions_boundary_arn: NotRequired[pulumi.Input[str]]
+    """Permissions boundary put on the role this blueprint creates, where your organisation requires one (may be
+    another resource's output; checked when known)."""
 
 
 class QueueOptions(TypedDict):
@@ -45,8 +51,15 @@ class QueueOptions(TypedDict):
     """How long an unread message is kept (60 to 1209600). Defaults to 345600 (4 days)."""
     dead_letter_retention_seconds: NotRequired[int]
     """How long the dead-letter queue keeps messages. Defaults to 1209600 (14 days, the maximum)."""
-    kms_master_key_id: NotRequired[str]
-    """A customer-managed KMS key for the queues; the sender must be allowed to use it. Defaults to SQS-managed SSE."""
+    kms_master_key_id: NotRequired[pulumi.Input[str]]
+    """A customer-managed KMS key for the queues (key id, key ARN, `alias/<name>` or alias ARN; may be another
+    resource's output; checked when known); the sender must be allowed to use it. Defaults to SQS-managed SSE."""
+
+
+plain_because(
+    AwsIdentity,
+    role_arn="it goes into the EventSource spec (`roleARN`), which is checked before anything is created",
+)
 
 
 class S3Delivery(str, Enum):

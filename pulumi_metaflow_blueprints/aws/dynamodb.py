@@ -16,9 +16,10 @@ from typing_extensions import NotRequired
 
 from pulumi_metaflow_blueprints.aws import policies
 from pulumi_metaflow_blueprints.aws.args import AwsIdentity, QueueOptions
-from pulumi_metaflow_blueprints.aws.sqs import caller_account, default_name
+from pulumi_metaflow_blueprints.aws.sqs import caller_account, decrypt_key_arn, default_name
 from pulumi_metaflow_blueprints.aws.trigger import check_trigger, create_trigger_queue, publish_source_outputs
 from pulumi_metaflow_blueprints.core.args import FieldFilter, KubernetesSettings, SensorOptions, Target
+from pulumi_metaflow_blueprints.core.arguments import blueprint_inputs, checked_when_known, when_known
 from pulumi_metaflow_blueprints.core.fields import EventPath, FieldCatalog, PathSegment, SourceField
 from pulumi_metaflow_blueprints.core.filters import exact, string_filter
 from pulumi_metaflow_blueprints.core.plan import require
@@ -31,7 +32,8 @@ PIPE_NAME_MAX = 64
 PIPE_RETRIES = 10
 """Attempts to deliver a record to the queue before the Pipe gives up and reports it to the dead-letter queue."""
 STREAM_ARN = re.compile(
-    r"^arn:aws[a-z-]*:dynamodb:([a-z]{2}[a-z0-9-]+):(\d{12}):table/([A-Za-z0-9_.-]{3,255})/stream/[0-9A-Za-z:.\-T]+$"
+    r"^arn:aws[a-z-]*:dynamodb:([a-z]{2}[a-z0-9-]+):(\d{12}):table/([A-Za-z0-9_.-]{3,255})/stream/[0-9A-Za-z:.\-T]+$",
+    re.ASCII,
 )
 SCALAR_TYPES = {"S", "N", "B", "BOOL", "NULL"}
 SET_TYPES = {"SS", "NS", "BS"}
@@ -55,8 +57,9 @@ class DynamoDBChange(str, Enum):
 class DynamoDBTableTriggerArgs(TypedDict):
     """Arguments of `DynamoDBTableTrigger`."""
 
-    stream_arn: str
-    """ARN of the table's stream (`LatestStreamArn`); streams must be on with `NEW_IMAGE` or `NEW_AND_OLD_IMAGES`."""
+    stream_arn: pulumi.Input[str]
+    """ARN of the table's stream (`LatestStreamArn`); streams must be on with `NEW_IMAGE` or `NEW_AND_OLD_IMAGES`.
+    May be another resource's output (a table's `stream_arn`); checked when known."""
     changes: NotRequired[list[DynamoDBChange]]
     """Which item changes start a run. Defaults to `["INSERT"]` (new items only)."""
     region: NotRequired[str]
@@ -142,7 +145,7 @@ DYNAMODB_RECORD_FIELDS = DynamoDBRecordFields.of(
 
 def check_stream_arn(value: str, region: str, argument: str = "stream_arn") -> str:
     """A DynamoDB stream ARN in the blueprint's region; returns the table name."""
-    match = STREAM_ARN.match(value) if isinstance(value, str) else None
+    match = STREAM_ARN.fullmatch(value) if isinstance(value, str) else None
     if not match:
         fix = "give the table's LatestStreamArn, arn:aws:dynamodb:<region>:<account>:table/<table>/stream/<label>"
         raise BlueprintInputError(argument, f"{value!r} is not a DynamoDB stream ARN", fix)
@@ -194,16 +197,22 @@ class DynamoDBTableTrigger(pulumi.ComponentResource):
     """WorkflowTemplates the Sensor creates Workflows from."""
 
     def __init__(self, name: str, args: DynamoDBTableTriggerArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        changes = check_changes(args.get("changes"))
-        fields = DYNAMODB_RECORD_FIELDS
-        event_filter = string_filter(fields.resolve("event_name", "changes"), exact(changes))
-        trigger = check_trigger("DynamoDBTableTrigger", name, args, fields, source_filters=[event_filter])
-        stream_arn = require(args, "stream_arn", "the table's stream ARN")
-        table = check_stream_arn(stream_arn, trigger.region)
+        with blueprint_inputs(DynamoDBTableTrigger, name, args) as args:
+            changes = check_changes(args.get("changes"))
+            fields = DYNAMODB_RECORD_FIELDS
+            event_filter = string_filter(fields.resolve("event_name", "changes"), exact(changes))
+            trigger = check_trigger(
+                "DynamoDBTableTrigger", name, args, fields, event_name=EVENT_NAME, source_filters=[event_filter]
+            )
+            region = trigger.region
+            stream_arn = checked_when_known(
+                require(args, "stream_arn", "the table's stream ARN"), lambda arn: check_stream_arn(arn, region)
+            )
+            table = when_known(stream_arn, lambda arn: check_stream_arn(arn, region))
         plan = trigger.plan
         super().__init__(TYPE_TOKEN, name, None, opts)
 
-        source = create_trigger_queue(self, name, trigger, event_name=EVENT_NAME, senders=lambda _: [])
+        source = create_trigger_queue(self, name, trigger, senders=lambda _: [])
         account_id, partition = caller_account(self)
         pipe_name = default_name(plan.base, PIPE_NAME_MAX)
         pipe_arn = pulumi.Output.format(
@@ -215,19 +224,20 @@ class DynamoDBTableTrigger(pulumi.ComponentResource):
             assume_role_policy=pulumi.Output.json_dumps(
                 policies.service_trust("pipes.amazonaws.com", account_id, pipe_arn)
             ),
-            description=f"EventBridge Pipe {pipe_name}: read the stream of table {table}, send to one queue",
+            description=when_known(
+                table, lambda t: f"EventBridge Pipe {pipe_name}: read the stream of table {t}, send to one queue"
+            ),
             permissions_boundary=trigger.identity.get("permissions_boundary_arn"),
             opts=child,
         )
-        kms_key = trigger.queue_options.get("kms_master_key_id")
+        queue_arns = [source.queue.arn, source.dead_letter_queue.arn]
         access = aws.iam.RolePolicy(
             f"{name}-pipe-access",
             role=role.id,
             policy=pulumi.Output.json_dumps(
-                policies.stream_to_queues(
-                    stream_arn,
-                    [source.queue.arn, source.dead_letter_queue.arn],
-                    kms_key if kms_key and kms_key.startswith("arn:") else None,
+                when_known(
+                    decrypt_key_arn(trigger.queue_options.get("kms_master_key_id")),
+                    lambda key: policies.stream_to_queues(stream_arn, queue_arns, key),
                 )
             ),
             opts=child,
@@ -235,7 +245,7 @@ class DynamoDBTableTrigger(pulumi.ComponentResource):
         pipe = aws.pipes.Pipe(
             f"{name}-pipe",
             name=pipe_name,
-            description=f"{table} stream changes {', '.join(changes)} to Argo Events",
+            description=when_known(table, lambda t: f"{t} stream changes {', '.join(changes)} to Argo Events"),
             role_arn=role.arn,
             source=stream_arn,
             target=source.queue.arn,
@@ -261,5 +271,5 @@ class DynamoDBTableTrigger(pulumi.ComponentResource):
             tags={"managed-by": "metaflow-blueprints", "metaflow-blueprints-instance": plan.base},
             opts=pulumi.ResourceOptions(parent=self, depends_on=[access]),
         )
-        create_sensor(self, name, plan, EVENT_NAME, depends_on=[source.event_source])
+        create_sensor(self, name, plan, depends_on=[source.event_source])
         publish_source_outputs(self, plan, source, pipe_arn=pipe.arn, pipe_role_arn=role.arn)

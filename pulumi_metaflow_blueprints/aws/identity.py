@@ -10,10 +10,12 @@ import pulumi_aws as aws
 
 from pulumi_metaflow_blueprints.aws import policies
 from pulumi_metaflow_blueprints.aws.args import AwsIdentity, AwsIdentityMode
+from pulumi_metaflow_blueprints.core.arguments import checked_when_known, when_known
 from pulumi_metaflow_blueprints.errors import BlueprintInputError
 
-ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/(?:[\w+=,.@-]+/)*([\w+=,.@-]{1,64})$")
-OIDC_PROVIDER_ARN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:oidc-provider/[^\s]+$")
+ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/(?:[\w+=,.@-]+/)*([\w+=,.@-]{1,64})$", re.ASCII)
+OIDC_PROVIDER_ARN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:oidc-provider/[^\s]+$", re.ASCII)
+POLICY_ARN = re.compile(r"arn:aws[a-z-]*:iam::(\d{12}|aws):policy/(?:[\w+=,.@-]+/)*[\w+=,.@-]{1,128}", re.ASCII)
 CLUSTER_NAME = re.compile(r"^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$")
 
 
@@ -37,9 +39,25 @@ def check_identity(identity: AwsIdentity | None) -> AwsIdentity:
     value = identity.get(key)
     if not value:
         raise BlueprintInputError(f"identity.{key}", f"is required with mode {mode.value!r}", f"give {example}")
-    if not pattern.match(str(value)):
-        raise BlueprintInputError(f"identity.{key}", f"{value!r} is malformed", f"give {example}")
-    return AwsIdentity(**{**identity, "mode": mode})  # type: ignore[typeddict-item]
+    checked: dict[str, object] = {**identity, "mode": mode}
+    checked[key] = checked_when_known(value, lambda known: _check_form(known, f"identity.{key}", pattern, example))
+    boundary = identity.get("permissions_boundary_arn")
+    if boundary is not None:
+        checked["permissions_boundary_arn"] = checked_when_known(boundary, check_boundary)
+    return AwsIdentity(**checked)  # type: ignore[typeddict-item]
+
+
+def _check_form(value: object, argument: str, pattern: re.Pattern[str], example: str) -> None:
+    if not isinstance(value, str) or not pattern.fullmatch(value):
+        raise BlueprintInputError(argument, f"{value!r} is malformed", f"give {example}")
+
+
+def check_boundary(value: object, argument: str = "identity.permissions_boundary_arn") -> None:
+    """A permissions boundary: an IAM policy ARN."""
+    if not isinstance(value, str) or not POLICY_ARN.fullmatch(value):
+        raise BlueprintInputError(
+            argument, f"{value!r} is not a policy ARN", "give arn:aws:iam::<account>:policy/<name>"
+        )
 
 
 @dataclass(frozen=True)
@@ -48,8 +66,6 @@ class QueueReader:
 
     role_arn: pulumi.Output[str]
     service_account_annotations: dict[str, pulumi.Input[str]]
-    assume_role_arn: str | None
-    """Set for `role-arn` mode: the EventSource's `roleARN`."""
 
 
 def create_queue_reader(
@@ -63,23 +79,30 @@ def create_queue_reader(
     account_id: pulumi.Input[str],
     partition: pulumi.Input[str],
     region: str,
-    kms_key_arn: str | None = None,
+    kms_key_arn: pulumi.Input[str | None] = None,
 ) -> QueueReader:
-    """Create the role (or attach to the given one) allowing only reads of one queue."""
+    """Create the role (or attach to the given one) allowing only reads of one queue (and decrypting with
+    ``kms_key_arn``, when it is or resolves to a key ARN)."""
     opts = pulumi.ResourceOptions(parent=parent)
     mode = AwsIdentityMode(identity["mode"])
-    consumer = pulumi.Output.json_dumps(policies.queue_consumer(queue_arn, kms_key_arn))
+    consumer = pulumi.Output.json_dumps(when_known(kms_key_arn, lambda key: policies.queue_consumer(queue_arn, key)))
     if mode is AwsIdentityMode.ROLE_ARN:
         role_arn = str(identity.get("role_arn"))
-        match = ROLE_ARN.match(role_arn)
+        match = ROLE_ARN.fullmatch(role_arn)
         assert match is not None
         aws.iam.RolePolicy(f"{name}-queue-access", role=match.group(1), policy=consumer, opts=opts)
-        return QueueReader(pulumi.Output.from_input(role_arn), {}, role_arn)
+        return QueueReader(pulumi.Output.from_input(role_arn), {})
+    cluster_name, oidc_provider_arn = identity.get("cluster_name"), identity.get("oidc_provider_arn")
     if mode is AwsIdentityMode.IRSA:
-        trust: Any = json.dumps(policies.irsa_trust(str(identity.get("oidc_provider_arn")), namespace, service_account))
+        assert oidc_provider_arn is not None
+        trust: Any = when_known(
+            oidc_provider_arn,  # its issuer is a key of the trust policy's conditions
+            lambda arn: json.dumps(policies.irsa_trust(arn, namespace, service_account)),
+        )
     else:
+        assert cluster_name is not None
         cluster_arn = pulumi.Output.format(
-            "arn:{0}:eks:{1}:{2}:cluster/{3}", partition, region, account_id, str(identity.get("cluster_name"))
+            "arn:{0}:eks:{1}:{2}:cluster/{3}", partition, region, account_id, cluster_name
         )
         trust = pulumi.Output.json_dumps(
             policies.pod_identity_trust(account_id, cluster_arn, namespace, service_account)
@@ -93,14 +116,14 @@ def create_queue_reader(
     )
     aws.iam.RolePolicy(f"{name}-queue-access", role=role.id, policy=consumer, opts=opts)
     if mode is AwsIdentityMode.IRSA:
-        return QueueReader(role.arn, {"eks.amazonaws.com/role-arn": role.arn}, None)
+        return QueueReader(role.arn, {"eks.amazonaws.com/role-arn": role.arn})
     aws.eks.PodIdentityAssociation(
         f"{name}-pod-identity",
-        cluster_name=str(identity.get("cluster_name")),
+        cluster_name=cluster_name,
         namespace=namespace,
         service_account=service_account,
         role_arn=role.arn,
         region=region,
         opts=opts,
     )
-    return QueueReader(role.arn, {}, None)
+    return QueueReader(role.arn, {})

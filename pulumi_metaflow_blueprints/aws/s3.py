@@ -18,6 +18,7 @@ from pulumi_metaflow_blueprints.aws.trigger import (
     publish_source_outputs,
 )
 from pulumi_metaflow_blueprints.core.args import FieldFilter, KubernetesSettings, SensorOptions, Target
+from pulumi_metaflow_blueprints.core.arguments import blueprint_inputs, checked_when_known
 from pulumi_metaflow_blueprints.core.fields import FORM_URLENCODED, EventPath, FieldCatalog, SourceField
 from pulumi_metaflow_blueprints.core.filters import anchored, exact, string_filter
 from pulumi_metaflow_blueprints.core.plan import require
@@ -63,6 +64,7 @@ S3_EVENTBRIDGE_FIELDS = eventbridge_fields(S3_NOTIFICATION_FIELDS)
 """The same fields at their EventBridge paths (`body.detail.object.key`, ...), so targets work in both modes."""
 
 BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+ACCOUNT_ID = re.compile(r"^\d{12}$", re.ASCII)
 EVENT_TYPE = re.compile(
     r"^s3:(ObjectCreated|ObjectRemoved|ObjectRestore|ObjectTagging|ObjectAcl|LifecycleExpiration|LifecycleTransition|IntelligentTiering|Replication|ReducedRedundancyLostObject)(:[A-Za-z*]+)*$"
 )
@@ -71,8 +73,9 @@ EVENT_TYPE = re.compile(
 class S3ObjectTriggerArgs(TypedDict):
     """Arguments of `S3ObjectTrigger`."""
 
-    bucket: str
-    """Name of an existing bucket. With `notification` delivery its notification configuration is replaced."""
+    bucket: pulumi.Input[str]
+    """Name of an existing bucket (may be another resource's output; checked when known). With `notification`
+    delivery its notification configuration is replaced."""
     delivery: NotRequired[S3Delivery]
     """`notification` (default; one blueprint per bucket) or `eventbridge` (any number of blueprints per bucket)."""
     manage_bucket_eventbridge: NotRequired[bool]
@@ -85,8 +88,9 @@ class S3ObjectTriggerArgs(TypedDict):
     """Only keys ending with this suffix, e.g. `.parquet`, written as in the key (encoded like `prefix`)."""
     events: NotRequired[list[str]]
     """S3 event types. Defaults to `["s3:ObjectCreated:*"]`."""
-    bucket_account_id: NotRequired[str]
-    """`notification` only: account owning the bucket (the queue admits S3 only for it). Defaults to the deployer's."""
+    bucket_account_id: NotRequired[pulumi.Input[str]]
+    """`notification` only: account owning the bucket (the queue admits S3 only for it; may be another resource's
+    output; checked when known). Defaults to the deployer's."""
     region: NotRequired[str]
     """Region of the bucket, the queue and the EventSource's client. Defaults to the stack's `aws:region`."""
     identity: AwsIdentity
@@ -106,15 +110,23 @@ class S3ObjectTriggerArgs(TypedDict):
 def check_bucket_name(bucket: str, argument: str = "bucket") -> str:
     """S3's bucket naming rules (general purpose buckets)."""
     fix = "use 3-63 lower-case letters, digits, '.' and '-', starting and ending with a letter or digit"
-    if not isinstance(bucket, str) or not BUCKET_NAME.match(bucket) or ".." in bucket:
+    if not isinstance(bucket, str) or not BUCKET_NAME.fullmatch(bucket) or ".." in bucket:
         raise BlueprintInputError(argument, f"{bucket!r} is not a valid S3 bucket name", fix)
     if (
-        re.match(r"^\d+\.\d+\.\d+\.\d+$", bucket)
+        re.fullmatch(r"[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+", bucket)
         or bucket.startswith(("xn--", "sthree-"))
         or bucket.endswith(("-s3alias", "--ol-s3"))
     ):
         raise BlueprintInputError(argument, f"{bucket!r} uses a form S3 reserves", fix)
     return bucket
+
+
+def check_account_id(value: object, argument: str = "bucket_account_id") -> None:
+    """An AWS account id: 12 digits."""
+    if not isinstance(value, str) or not ACCOUNT_ID.fullmatch(value):
+        raise BlueprintInputError(
+            argument, f"{value!r} is not an AWS account id", "give the 12 digits, e.g. '444455556666'"
+        )
 
 
 def check_event_types(events: list[str] | None, argument: str = "events") -> list[str]:
@@ -123,7 +135,7 @@ def check_event_types(events: list[str] | None, argument: str = "events") -> lis
     if not chosen or isinstance(events, str):
         raise BlueprintInputError(argument, "must list at least one S3 event type", "e.g. ['s3:ObjectCreated:*']")
     for event in chosen:
-        if not isinstance(event, str) or not EVENT_TYPE.match(event):
+        if not isinstance(event, str) or not EVENT_TYPE.fullmatch(event):
             raise BlueprintInputError(
                 argument, f"{event!r} is not an S3 event type", "e.g. s3:ObjectCreated:* or s3:ObjectRemoved:Delete"
             )
@@ -232,23 +244,35 @@ class S3ObjectTrigger(pulumi.ComponentResource):
     """WorkflowTemplates the Sensor creates Workflows from."""
 
     def __init__(self, name: str, args: S3ObjectTriggerArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        bucket = check_bucket_name(require(args, "bucket", "the bucket's name"))
-        events = check_event_types(args.get("events"))
-        prefix, suffix = check_key_filter(args.get("prefix"), "prefix"), check_key_filter(args.get("suffix"), "suffix")
-        delivery = check_delivery(args)
-        types: list[str] = []
-        if delivery is S3Delivery.NOTIFICATION:
-            fields, event_names = S3_NOTIFICATION_FIELDS, event_name_pattern(events)
-            prefix, suffix = notification_key_filter(prefix, "prefix"), notification_key_filter(suffix, "suffix")
-        else:
-            types = detail_types(events)
-            fields, event_names = S3_EVENTBRIDGE_FIELDS, exact(types)
-        event_filter = string_filter(fields.resolve("event_name", "events"), event_names)
-        trigger = check_trigger("S3ObjectTrigger", name, args, fields, source_filters=[event_filter])
+        with blueprint_inputs(S3ObjectTrigger, name, args) as args:
+            bucket = checked_when_known(require(args, "bucket", "the bucket's name"), check_bucket_name)
+            events = check_event_types(args.get("events"))
+            prefix = check_key_filter(args.get("prefix"), "prefix")
+            suffix = check_key_filter(args.get("suffix"), "suffix")
+            delivery = check_delivery(args)
+            owner = args.get("bucket_account_id")
+            owner = None if owner is None else checked_when_known(owner, check_account_id)
+            types: list[str] = []
+            if delivery is S3Delivery.NOTIFICATION:
+                fields, event_names = S3_NOTIFICATION_FIELDS, event_name_pattern(events)
+                prefix, suffix = notification_key_filter(prefix, "prefix"), notification_key_filter(suffix, "suffix")
+            else:
+                types = detail_types(events)
+                fields, event_names = S3_EVENTBRIDGE_FIELDS, exact(types)
+            event_filter = string_filter(fields.resolve("event_name", "events"), event_names)
+            trigger = check_trigger(
+                "S3ObjectTrigger",
+                name,
+                args,
+                fields,
+                event_name=EVENT_NAME,
+                source_filters=[event_filter],
+                filter_expression=TEST_EVENT_FILTER if delivery is S3Delivery.NOTIFICATION else None,
+            )
         super().__init__(TYPE_TOKEN, name, None, opts)
 
         if delivery is S3Delivery.NOTIFICATION:
-            source = self._notify(name, trigger, args, bucket=bucket, events=events, prefix=prefix, suffix=suffix)
+            source = self._notify(name, trigger, owner, bucket=bucket, events=events, prefix=prefix, suffix=suffix)
         else:
             source = route_through_eventbridge(
                 self,
@@ -259,18 +283,17 @@ class S3ObjectTrigger(pulumi.ComponentResource):
                 suffix=suffix,
                 types=types,
                 manage_bucket_eventbridge=bool(args.get("manage_bucket_eventbridge", True)),
-                event_name=EVENT_NAME,
             )
-        create_sensor(self, name, trigger.plan, EVENT_NAME, depends_on=[source.event_source])
+        create_sensor(self, name, trigger.plan, depends_on=[source.event_source])
         publish_source_outputs(self, trigger.plan, source)
 
     def _notify(
         self,
         name: str,
         trigger: AwsTrigger,
-        args: S3ObjectTriggerArgs,
+        bucket_account_id: pulumi.Input[str] | None,
         *,
-        bucket: str,
+        bucket: pulumi.Input[str],
         events: list[str],
         prefix: str | None,
         suffix: str | None,
@@ -278,11 +301,9 @@ class S3ObjectTrigger(pulumi.ComponentResource):
         """The queue admitting only this bucket, and the bucket notification sending to it."""
         account_id, partition = caller_account(self)
         bucket_arn = pulumi.Output.concat("arn:", partition, ":s3:::", bucket)
-        owner = args.get("bucket_account_id") or account_id
+        owner = bucket_account_id or account_id
         senders = service_senders("S3MaySendForOneBucket", "s3.amazonaws.com", bucket_arn, owner)
-        source = create_trigger_queue(
-            self, name, trigger, event_name=EVENT_NAME, senders=senders, filter_expression=TEST_EVENT_FILTER
-        )
+        source = create_trigger_queue(self, name, trigger, senders=senders)
         aws.s3.BucketNotification(
             f"{name}-notification",
             bucket=bucket,

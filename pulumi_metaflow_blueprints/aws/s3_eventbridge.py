@@ -5,7 +5,6 @@ EventBridge, any number of rules (one per blueprint) can.
 """
 
 import dataclasses
-import json
 from typing import Any
 
 import pulumi
@@ -100,7 +99,9 @@ def _wildcard_literal(text: str) -> str:
     return text.replace("\\", "\\\\")
 
 
-def event_pattern(bucket: str, prefix: str | None, suffix: str | None, types: list[str]) -> dict[str, Any]:
+def event_pattern(
+    bucket: pulumi.Input[str], prefix: str | None, suffix: str | None, types: list[str]
+) -> dict[str, Any]:
     """The rule's pattern: S3 events of these detail types, for this bucket and these keys."""
     detail: dict[str, Any] = {"bucket": {"name": [bucket]}}
     if prefix and suffix:
@@ -115,12 +116,11 @@ def route_through_eventbridge(
     name: str,
     trigger: AwsTrigger,
     *,
-    bucket: str,
+    bucket: pulumi.Input[str],
     prefix: str | None,
     suffix: str | None,
     types: list[str],
     manage_bucket_eventbridge: bool,
-    event_name: str,
 ) -> SqsSource:
     """The rule, the queue (admitting only that rule), the rule's target, and the bucket's EventBridge switch."""
     child = pulumi.ResourceOptions(parent=parent)
@@ -128,8 +128,10 @@ def route_through_eventbridge(
     rule = aws.cloudwatch.EventRule(
         f"{name}-rule",
         name=default_name(plan.base, RULE_NAME_MAX),
-        description=f"S3 {', '.join(types)} in {bucket} to Argo Events {plan.namespace}/{plan.event_source_name}",
-        event_pattern=json.dumps(event_pattern(bucket, prefix, suffix, types)),
+        description=pulumi.Output.format(
+            "S3 {0} in {1} to Argo Events {2}/{3}", ", ".join(types), bucket, plan.namespace, plan.event_source_name
+        ),
+        event_pattern=pulumi.Output.json_dumps(event_pattern(bucket, prefix, suffix, types)),
         state="ENABLED",
         region=trigger.region,
         tags={"managed-by": "metaflow-blueprints", "metaflow-blueprints-instance": plan.base},
@@ -137,7 +139,7 @@ def route_through_eventbridge(
     )
     account_id, _ = caller_account(parent)
     senders = service_senders("EventBridgeMaySendForOneRule", "events.amazonaws.com", rule.arn, account_id)
-    source = create_trigger_queue(parent, name, trigger, event_name=event_name, senders=senders)
+    source = create_trigger_queue(parent, name, trigger, senders=senders)
     aws.cloudwatch.EventTarget(
         f"{name}-rule-target",
         rule=rule.name,

@@ -11,6 +11,7 @@ from pulumi_metaflow_blueprints.aws.args import AwsIdentity, QueueOptions
 from pulumi_metaflow_blueprints.aws.sqs import message_fields, service_senders
 from pulumi_metaflow_blueprints.aws.trigger import check_trigger, create_trigger_queue, publish_source_outputs
 from pulumi_metaflow_blueprints.core.args import FieldFilter, KubernetesSettings, SensorOptions, Target
+from pulumi_metaflow_blueprints.core.arguments import blueprint_inputs, checked_when_known, when_known
 from pulumi_metaflow_blueprints.core.plan import require
 from pulumi_metaflow_blueprints.core.sensor import create_sensor
 from pulumi_metaflow_blueprints.errors import BlueprintInputError
@@ -20,14 +21,15 @@ EVENT_NAME = "message"
 SNS_MESSAGE_FIELDS = message_fields("SNS message")
 """With raw message delivery the queue holds the published message itself, so the fields are an SQS message's."""
 
-TOPIC_ARN = re.compile(r"^arn:aws[a-z-]*:sns:([a-z]{2}[a-z0-9-]+):(\d{12}):([A-Za-z0-9_-]{1,256})$")
+TOPIC_ARN = re.compile(r"^arn:aws[a-z-]*:sns:([a-z]{2}[a-z0-9-]+):(\d{12}):([A-Za-z0-9_-]{1,256})$", re.ASCII)
 
 
 class SnsTopicTriggerArgs(TypedDict):
     """Arguments of `SnsTopicTrigger`."""
 
-    topic_arn: str
-    """ARN of an existing standard topic. A topic of another account must let this account `sns:Subscribe`."""
+    topic_arn: pulumi.Input[str]
+    """ARN of an existing standard topic (may be another resource's output; checked when known). A topic of another
+    account must let this account `sns:Subscribe`."""
     identity: AwsIdentity
     """The EventSource's credentials: a role allowed to consume only the subscribed queue."""
     queue: NotRequired[QueueOptions]
@@ -46,7 +48,7 @@ class SnsTopicTriggerArgs(TypedDict):
 
 def check_topic_arn(value: str, argument: str = "topic_arn") -> tuple[str, str]:
     """A standard topic's ARN; returns its region and account."""
-    match = TOPIC_ARN.match(value) if isinstance(value, str) else None
+    match = TOPIC_ARN.fullmatch(value) if isinstance(value, str) else None
     if not match:
         fix = "give arn:aws:sns:<region>:<account>:<topic> (FIFO topics cannot deliver to a standard queue)"
         raise BlueprintInputError(argument, f"{value!r} is not a standard SNS topic ARN", fix)
@@ -78,14 +80,18 @@ class SnsTopicTrigger(pulumi.ComponentResource):
     """WorkflowTemplates the Sensor creates Workflows from."""
 
     def __init__(self, name: str, args: SnsTopicTriggerArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        topic_arn = require(args, "topic_arn", "the topic's ARN")
-        topic_region, topic_account = check_topic_arn(topic_arn)
-        trigger = check_trigger("SnsTopicTrigger", name, args, SNS_MESSAGE_FIELDS)
+        with blueprint_inputs(SnsTopicTrigger, name, args) as args:
+            topic_arn = checked_when_known(require(args, "topic_arn", "the topic's ARN"), check_topic_arn)
+            topic_region = when_known(topic_arn, lambda arn: check_topic_arn(arn)[0])
+            topic_account = when_known(topic_arn, lambda arn: check_topic_arn(arn)[1])
+            trigger = check_trigger(
+                "SnsTopicTrigger", name, args, SNS_MESSAGE_FIELDS, event_name=EVENT_NAME, keep_unreadable=True
+            )
         plan = trigger.plan
         super().__init__(TYPE_TOKEN, name, None, opts)
 
         senders = service_senders("SnsMaySendForOneTopic", "sns.amazonaws.com", topic_arn, topic_account)
-        source = create_trigger_queue(self, name, trigger, event_name=EVENT_NAME, senders=senders, keep_unreadable=True)
+        source = create_trigger_queue(self, name, trigger, senders=senders)
         subscription = aws.sns.TopicSubscription(
             f"{name}-subscription",
             topic=topic_arn,
@@ -95,5 +101,5 @@ class SnsTopicTrigger(pulumi.ComponentResource):
             region=topic_region,
             opts=pulumi.ResourceOptions(parent=self, depends_on=[source.queue_policy]),
         )
-        create_sensor(self, name, plan, EVENT_NAME, depends_on=[source.event_source])
+        create_sensor(self, name, plan, depends_on=[source.event_source])
         publish_source_outputs(self, plan, source, subscription_arn=subscription.arn)

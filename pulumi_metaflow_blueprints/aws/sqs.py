@@ -13,6 +13,7 @@ import pulumi_kubernetes as k8s
 from pulumi_metaflow_blueprints.aws import policies
 from pulumi_metaflow_blueprints.aws.args import AwsIdentity, QueueOptions
 from pulumi_metaflow_blueprints.aws.identity import QueueReader, create_queue_reader
+from pulumi_metaflow_blueprints.core.arguments import checked_when_known, when_known
 from pulumi_metaflow_blueprints.core.fields import EventPath, FieldCatalog, SourceField
 from pulumi_metaflow_blueprints.core.plan import TriggerPlan
 from pulumi_metaflow_blueprints.core.source import create_event_source
@@ -22,7 +23,14 @@ from pulumi_metaflow_blueprints.naming import stable_hash
 QUEUE_NAME = re.compile(r"^[A-Za-z0-9_-]{1,80}$")
 QUEUE_NAME_MAX = 80 - len("-dlq")
 LONG_POLL_SECONDS = 20
-REGION = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$")
+REGION = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$", re.ASCII)
+_KMS_KEY_ID = r"(?:mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})"
+_KMS_ALIAS = r"alias/[A-Za-z0-9/_-]{1,250}"
+KMS_KEY = re.compile(
+    rf"^(?:{_KMS_KEY_ID}|{_KMS_ALIAS}|arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{{12}}:(?:key/{_KMS_KEY_ID}|{_KMS_ALIAS}))$",
+    re.ASCII,
+)
+"""What SQS takes as `KmsMasterKeyId`: a key id, a key ARN, an alias name or an alias ARN."""
 
 SendersFor = Callable[[pulumi.Output[str]], list[dict[str, Any]]]
 """Given the queue ARN, the policy statements that let the upstream service (and only it) send."""
@@ -69,7 +77,7 @@ def resolve_region(region: str | None) -> str:
         raise BlueprintInputError(
             "region", "is not set and the stack has no `aws:region`", "pass `region` or set aws:region"
         )
-    if not REGION.match(value):
+    if not REGION.fullmatch(value):
         raise BlueprintInputError("region", f"{value!r} is not an AWS region", "use a region code like us-west-2")
     return value
 
@@ -88,11 +96,28 @@ def default_queue_name(base: str) -> str:
     return default_name(base, QUEUE_NAME_MAX)
 
 
+def check_kms_key(value: object, argument: str = "queue.kms_master_key_id") -> None:
+    """A KMS key as SQS takes it (`KMS_KEY`)."""
+    if not isinstance(value, str) or not KMS_KEY.fullmatch(value):
+        fix = "give a key id, arn:aws:kms:<region>:<account>:key/<id>, alias/<name> or an alias ARN"
+        raise BlueprintInputError(argument, f"{value!r} is not a KMS key", fix)
+
+
+def decrypt_key_arn(kms_key: pulumi.Input[str] | None) -> pulumi.Input[str | None]:
+    """The queue key to grant `kms:Decrypt` on: the key when it is an ARN (when known, for an Output), else None."""
+    if kms_key is None:
+        return None
+    return when_known(kms_key, lambda key: key if key.startswith("arn:") else None)
+
+
 def check_queue_options(options: QueueOptions | None, base: str) -> tuple[str, QueueOptions]:
-    """Validate queue options; return the queue name and the options."""
+    """Validate queue options; return the queue name and the options (the KMS key checked when known)."""
     options = options or QueueOptions()
+    kms_key = options.get("kms_master_key_id")
+    if kms_key is not None:
+        options = QueueOptions(**{**options, "kms_master_key_id": checked_when_known(kms_key, check_kms_key)})
     name = options.get("name") or default_queue_name(base)
-    if not QUEUE_NAME.match(name) or len(name) > QUEUE_NAME_MAX:
+    if not QUEUE_NAME.fullmatch(name) or len(name) > QUEUE_NAME_MAX:
         raise BlueprintInputError(
             "queue.name", f"{name!r} is not a valid SQS queue name", f"use up to {QUEUE_NAME_MAX} of A-Z a-z 0-9 _ -"
         )
@@ -112,7 +137,6 @@ def check_queue_options(options: QueueOptions | None, base: str) -> tuple[str, Q
 def sqs_event_source_spec(
     plan: TriggerPlan,
     *,
-    event_name: str,
     region: str,
     queue_name: str,
     assume_role_arn: str | None = None,
@@ -142,7 +166,7 @@ def sqs_event_source_spec(
     return {
         "eventBusName": plan.event_bus_name,
         "template": {"serviceAccountName": plan.event_source_service_account},
-        "sqs": {event_name: sqs},
+        "sqs": {plan.event_name: sqs},
     }
 
 
@@ -187,16 +211,15 @@ def create_sqs_source(
     name: str,
     plan: TriggerPlan,
     *,
-    event_name: str,
+    event_source_spec: dict[str, Any],
     region: str,
     queue_name: str,
     queue_options: QueueOptions,
     identity: AwsIdentity,
     senders: SendersFor,
-    filter_expression: str | None = None,
-    keep_unreadable: bool = False,
 ) -> SqsSource:
-    """Create the queue pair, the policy admitting only ``senders``, the reader identity and the EventSource."""
+    """Create the queue pair, the policy admitting only ``senders``, the reader identity and the EventSource
+    (``event_source_spec``, rendered and checked with the plan)."""
     opts = pulumi.ResourceOptions(parent=parent)
     account_id, partition = caller_account(parent)
     kms_key = queue_options.get("kms_master_key_id")
@@ -242,14 +265,11 @@ def create_sqs_source(
         parent,
         name,
         plan,
-        event_name=event_name,
+        event_source_spec=event_source_spec,
         region=region,
-        queue_name=queue_name,
         queue_arn=queue.arn,
         identity=identity,
-        kms_key_arn=kms_key if kms_key and kms_key.startswith("arn:") else None,
-        filter_expression=filter_expression,
-        keep_unreadable=keep_unreadable,
+        kms_key_arn=decrypt_key_arn(kms_key),
         depends_on=[queue_policy],
     )
     return SqsSource(queue, dead_letter, queue_policy, consumer.reader, consumer.service_account, consumer.event_source)
@@ -260,18 +280,15 @@ def create_queue_consumer(
     name: str,
     plan: TriggerPlan,
     *,
-    event_name: str,
+    event_source_spec: dict[str, Any],
     region: str,
-    queue_name: str,
     queue_arn: pulumi.Input[str],
     identity: AwsIdentity,
-    kms_key_arn: str | None = None,
-    queue_account_id: str | None = None,
-    filter_expression: str | None = None,
-    keep_unreadable: bool = False,
+    kms_key_arn: pulumi.Input[str | None] = None,
     depends_on: Sequence[pulumi.Resource] = (),
 ) -> QueueConsumer:
-    """Create the identity allowed to read only ``queue_arn``, its service account, and the `sqs` EventSource."""
+    """Create the identity allowed to read only ``queue_arn``, its service account, and the `sqs` EventSource
+    (``event_source_spec``, rendered and checked with the plan)."""
     account_id, partition = caller_account(parent)
     reader = create_queue_reader(
         parent,
@@ -285,17 +302,7 @@ def create_queue_consumer(
         region=region,
         kms_key_arn=kms_key_arn,
     )
-    spec = sqs_event_source_spec(
-        plan,
-        event_name=event_name,
-        region=region,
-        queue_name=queue_name,
-        assume_role_arn=reader.assume_role_arn,
-        queue_account_id=queue_account_id,
-        filter_expression=filter_expression,
-        keep_unreadable=keep_unreadable,
-    )
     account, source = create_event_source(
-        parent, name, plan, spec, annotations=reader.service_account_annotations, depends_on=depends_on
+        parent, name, plan, event_source_spec, annotations=reader.service_account_annotations, depends_on=depends_on
     )
     return QueueConsumer(reader, account, source)

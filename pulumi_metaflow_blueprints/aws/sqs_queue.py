@@ -12,6 +12,7 @@ from pulumi_metaflow_blueprints.aws.policies import reader_may_read
 from pulumi_metaflow_blueprints.aws.sqs import caller_account, create_queue_consumer, message_fields, principal_senders
 from pulumi_metaflow_blueprints.aws.trigger import check_trigger, create_trigger_queue, publish_outputs
 from pulumi_metaflow_blueprints.core.args import FieldFilter, KubernetesSettings, SensorOptions, Target
+from pulumi_metaflow_blueprints.core.arguments import blueprint_inputs, checked_when_known, plain_because
 from pulumi_metaflow_blueprints.core.sensor import create_sensor
 from pulumi_metaflow_blueprints.errors import BlueprintInputError
 
@@ -20,21 +21,23 @@ EVENT_NAME = "message"
 SQS_MESSAGE_FIELDS = message_fields("SQS message")
 
 _NAME = r"([A-Za-z0-9_-]{1,80}(?:\.fifo)?)"
-QUEUE_ARN = re.compile(rf"^arn:(aws[a-z-]*):sqs:([a-z]{{2}}[a-z0-9-]+):(\d{{12}}):{_NAME}$")
+QUEUE_ARN = re.compile(rf"^arn:(aws[a-z-]*):sqs:([a-z]{{2}}[a-z0-9-]+):(\d{{12}}):{_NAME}$", re.ASCII)
 QUEUE_URL = re.compile(
-    rf"^https://(?:sqs\.([a-z0-9-]+)|([a-z0-9-]+)\.queue)\.amazonaws\.com(\.cn)?/(\d{{12}})/{_NAME}$"
+    rf"^https://(?:sqs\.([a-z0-9-]+)|([a-z0-9-]+)\.queue)\.amazonaws\.com(\.cn)?/(\d{{12}})/{_NAME}$", re.ASCII
 )
-PRINCIPAL = re.compile(r"^(\d{12}|arn:aws[a-z-]*:iam::\d{12}:(root|role/[\w+=,.@/-]+|user/[\w+=,.@/-]+))$")
-KMS_KEY_ARN = re.compile(r"^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/[A-Za-z0-9-]+$")
+PRINCIPAL = re.compile(r"^(\d{12}|arn:aws[a-z-]*:iam::\d{12}:(root|role/[\w+=,.@/-]+|user/[\w+=,.@/-]+))$", re.ASCII)
+KMS_KEY_ARN = re.compile(r"^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/[A-Za-z0-9-]+$", re.ASCII)
 
 
 class SqsQueueTriggerArgs(TypedDict):
     """Arguments of `SqsQueueTrigger`."""
 
     existing_queue: NotRequired[str]
-    """ARN or URL of an existing queue to read, in this or another account. When unset, a new queue is created."""
-    existing_queue_kms_key_arn: NotRequired[str]
-    """ARN of the customer-managed KMS key of the existing queue, if it has one: the reader may decrypt with it."""
+    """ARN or URL of an existing queue to read, in this or another account. When unset, a new queue is created.
+    A plain value: its name, region and account go into the EventSource spec."""
+    existing_queue_kms_key_arn: NotRequired[pulumi.Input[str]]
+    """ARN of the customer-managed KMS key of the existing queue, if it has one: the reader may decrypt with it
+    (may be another resource's output; checked when known)."""
     senders: NotRequired[list[str]]
     """New queue only: IAM principals (role, user or account ARNs, or account ids) its policy lets send."""
     queue: NotRequired[QueueOptions]
@@ -53,6 +56,13 @@ class SqsQueueTriggerArgs(TypedDict):
     """Retries and rate limit of the triggers (e.g. at most N runs a minute for a bursty queue)."""
 
 
+plain_because(
+    SqsQueueTriggerArgs,
+    existing_queue="the EventSource reads the queue by the name, region and account in it, which go into its spec, "
+    "checked before anything is created (the name is yours: write the ARN or URL as a string)",
+)
+
+
 @dataclass(frozen=True)
 class ExistingQueue:
     """An existing queue, from its ARN or URL."""
@@ -68,7 +78,7 @@ def parse_existing_queue(value: str, argument: str = "existing_queue") -> Existi
     """Read region, account and name from a queue ARN or URL."""
     fix = "give arn:aws:sqs:<region>:<account>:<name> or https://sqs.<region>.amazonaws.com/<account>/<name>"
     text = value.strip() if isinstance(value, str) else ""
-    arn, url = QUEUE_ARN.match(text), QUEUE_URL.match(text)
+    arn, url = QUEUE_ARN.fullmatch(text), QUEUE_URL.fullmatch(text)
     if arn:
         partition, region, account, name = arn.groups()
     elif url and (url.group(1) or url.group(2)):
@@ -95,7 +105,7 @@ def _check_choice(args: SqsQueueTriggerArgs) -> ExistingQueue | None:
         if kms_key is not None:
             raise BlueprintInputError("existing_queue_kms_key_arn", "applies only to `existing_queue`", "drop it")
         for index, principal in enumerate(args.get("senders") or []):
-            if not isinstance(principal, str) or not PRINCIPAL.match(principal):
+            if not isinstance(principal, str) or not PRINCIPAL.fullmatch(principal):
                 raise BlueprintInputError(
                     f"senders[{index}]",
                     f"{principal!r} is not an IAM principal",
@@ -111,13 +121,15 @@ def _check_choice(args: SqsQueueTriggerArgs) -> ExistingQueue | None:
         raise BlueprintInputError(
             "region", f"{region!r} is not the queue's region {existing.region!r}", "drop `region`"
         )
-    if kms_key is not None and not KMS_KEY_ARN.match(str(kms_key)):
-        raise BlueprintInputError(
-            "existing_queue_kms_key_arn",
-            f"{kms_key!r} is not a KMS key ARN",
-            "give arn:aws:kms:<region>:<account>:key/<id>",
-        )
     return existing
+
+
+def check_kms_key_arn(value: object, argument: str = "existing_queue_kms_key_arn") -> None:
+    """A KMS key ARN (what an IAM policy grants `kms:Decrypt` on)."""
+    if not isinstance(value, str) or not KMS_KEY_ARN.fullmatch(value):
+        raise BlueprintInputError(
+            argument, f"{value!r} is not a KMS key ARN", "give arn:aws:kms:<region>:<account>:key/<id>"
+        )
 
 
 class SqsQueueTrigger(pulumi.ComponentResource):
@@ -145,10 +157,20 @@ class SqsQueueTrigger(pulumi.ComponentResource):
     """WorkflowTemplates the Sensor creates Workflows from."""
 
     def __init__(self, name: str, args: SqsQueueTriggerArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        existing = _check_choice(args)
-        trigger = check_trigger(
-            "SqsQueueTrigger", name, args, SQS_MESSAGE_FIELDS, region=existing.region if existing else None
-        )
+        with blueprint_inputs(SqsQueueTrigger, name, args) as args:
+            existing = _check_choice(args)
+            kms_key = args.get("existing_queue_kms_key_arn")
+            kms_key_arn = None if kms_key is None else checked_when_known(kms_key, check_kms_key_arn)
+            trigger = check_trigger(
+                "SqsQueueTrigger",
+                name,
+                args,
+                SQS_MESSAGE_FIELDS,
+                event_name=EVENT_NAME,
+                region=existing.region if existing else None,
+                existing_queue=(existing.name, existing.account_id) if existing else None,
+                keep_unreadable=True,
+            )
         plan = trigger.plan
         super().__init__(TYPE_TOKEN, name, None, opts)
 
@@ -160,23 +182,18 @@ class SqsQueueTrigger(pulumi.ComponentResource):
                 self,
                 name,
                 plan,
-                event_name=EVENT_NAME,
+                event_source_spec=trigger.event_source_spec,
                 region=trigger.region,
-                queue_name=existing.name,
                 queue_arn=existing.arn,
                 identity=trigger.identity,
-                kms_key_arn=args.get("existing_queue_kms_key_arn"),
-                queue_account_id=existing.account_id,
-                keep_unreadable=True,
+                kms_key_arn=kms_key_arn,
             )
             event_source, reader = consumer.event_source, consumer.reader
             queue_url, queue_arn = existing.url, existing.arn
             statement = _statement_for_owner(self, existing, reader.role_arn)
         else:
             may_send = principal_senders(list(args.get("senders") or []))
-            source = create_trigger_queue(
-                self, name, trigger, event_name=EVENT_NAME, senders=may_send, keep_unreadable=True
-            )
+            source = create_trigger_queue(self, name, trigger, senders=may_send)
             event_source, reader = source.event_source, source.reader
             queue_url, queue_arn, dead_letter_queue_arn = (
                 source.queue.url,
@@ -184,7 +201,7 @@ class SqsQueueTrigger(pulumi.ComponentResource):
                 source.dead_letter_queue.arn,
             )
             statement = pulumi.Output.from_input("")
-        create_sensor(self, name, plan, EVENT_NAME, depends_on=[event_source])
+        create_sensor(self, name, plan, depends_on=[event_source])
         publish_outputs(
             self,
             plan,

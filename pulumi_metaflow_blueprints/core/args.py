@@ -23,7 +23,8 @@ class KubernetesSettings(TypedDict):
     sensor_service_account_name: NotRequired[str]
     """An existing service account for the Sensor pod. When unset, one is created with the least RBAC it needs."""
     labels: NotRequired[dict[str, str]]
-    """Extra labels put on every Kubernetes object the blueprint creates."""
+    """Extra labels put on every Kubernetes object the blueprint creates (and on the Workflows it starts); keys the
+    blueprint sets itself (`app.kubernetes.io/managed-by`, `metaflow-blueprints/...`) are refused."""
 
 
 class FlowTarget(TypedDict):
@@ -61,7 +62,7 @@ class MetaflowEventTarget(TypedDict):
     authorization_secret_name: NotRequired[str]
     """Kubernetes Secret (in `namespace`) whose key holds the full `Authorization` header value, `Bearer <token>`."""
     authorization_secret_key: NotRequired[str]
-    """Key in `authorization_secret_name`. Defaults to `authorization`."""
+    """Key in `authorization_secret_name` (letters, digits, `-`, `_`, `.`). Defaults to `authorization`."""
 
 
 class Target(TypedDict):
@@ -101,11 +102,11 @@ class SensorOptions(TypedDict):
     """How the Sensor retries and paces its triggers."""
 
     retry_steps: NotRequired[int]
-    """Attempts after the first failure of a trigger. Defaults to 3."""
+    """Attempts after the first failure of a trigger, 0 to 100. Defaults to 3."""
     retry_initial_delay: NotRequired[str]
-    """Delay before the first retry, as a Go duration. Defaults to `10s`."""
+    """Delay before the first retry, as a Go duration up to `24h` (`10s`, `1m30s`). Defaults to `10s`."""
     retry_factor: NotRequired[float]
-    """Each retry waits this many times longer than the last. Defaults to 2."""
+    """Each retry waits this many times longer than the last, 1 to 10. Defaults to 2."""
     rate_limit: NotRequired[int]
     """At most this many triggers per `rate_limit_unit`. Unlimited when unset."""
     rate_limit_unit: NotRequired[RateLimitUnit]

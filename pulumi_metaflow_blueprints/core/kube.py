@@ -12,6 +12,17 @@ from pulumi_metaflow_blueprints.core.target import MANAGED_BY
 ARGO_API_VERSION = "argoproj.io/v1alpha1"
 
 
+STANDARD_LABEL_KEYS = frozenset(
+    {
+        "app.kubernetes.io/managed-by",
+        "app.kubernetes.io/part-of",
+        "metaflow-blueprints/blueprint",
+        "metaflow-blueprints/instance",
+    }
+)
+"""Labels every blueprint sets on its objects; users may not override them."""
+
+
 def standard_labels(blueprint: str, base: str, extra: Mapping[str, str] | None = None) -> dict[str, str]:
     """Labels that let `kubectl get -l` find everything one blueprint instance made."""
     return {

@@ -1,9 +1,10 @@
 """The plan of one blueprint instance: every name, target and filter, decided and checked before anything exists."""
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
+from pulumi_metaflow_blueprints.argo.validation import check_sensor
 from pulumi_metaflow_blueprints.core.args import (
     FieldFilter,
     KubernetesSettings,
@@ -13,16 +14,26 @@ from pulumi_metaflow_blueprints.core.args import (
 )
 from pulumi_metaflow_blueprints.core.fields import FieldCatalog
 from pulumi_metaflow_blueprints.core.filters import user_filters
-from pulumi_metaflow_blueprints.core.kube import standard_labels
+from pulumi_metaflow_blueprints.core.kube import STANDARD_LABEL_KEYS, standard_labels
 from pulumi_metaflow_blueprints.core.target import DEPENDENCY, ResolvedTarget, resolve_targets
 from pulumi_metaflow_blueprints.errors import BlueprintInputError
 from pulumi_metaflow_blueprints.naming import (
     BASE_MAX,
+    check_go_duration,
+    check_labels,
     child_name,
     to_dns_label,
     validate_dns_label,
     validate_dns_subdomain,
 )
+
+DEFAULT_RETRY_STEPS = 3
+MAX_RETRY_STEPS = 100
+DEFAULT_RETRY_DELAY = "10s"
+DEFAULT_RETRY_FACTOR = 2.0
+MAX_RETRY_FACTOR = 10.0
+RETRY_JITTER = 0.2
+INT32_MAX = 2**31 - 1
 
 
 @dataclass(frozen=True)
@@ -42,7 +53,12 @@ class TriggerPlan:
     create_sensor_service_account: bool
     targets: list[ResolvedTarget]
     filters: list[dict[str, Any]]
-    options: SensorOptions = field(default_factory=lambda: SensorOptions())
+    event_name: str
+    """The EventSource event the Sensor depends on."""
+    retry: dict[str, Any]
+    """Every trigger's `retryStrategy`."""
+    rate_limit: dict[str, Any] | None = None
+    """Every trigger's `rateLimit`, when limited."""
 
     @property
     def workflow_templates(self) -> list[str]:
@@ -67,6 +83,7 @@ def plan_trigger(
     blueprint: str,
     name: str,
     *,
+    event_name: str,
     kubernetes: KubernetesSettings,
     targets: Sequence[Target],
     catalog: FieldCatalog,
@@ -74,7 +91,8 @@ def plan_trigger(
     source_filters: Sequence[dict[str, Any]] = (),
     options: SensorOptions | None = None,
 ) -> TriggerPlan:
-    """Check the arguments shared by every blueprint and decide the names of what it will create."""
+    """Check the arguments shared by every blueprint, decide the names of what it will create, and render its
+    Sensor spec, checked against the Argo Events controller's rules: all before anything is registered."""
     if not isinstance(kubernetes, Mapping):
         raise BlueprintInputError("kubernetes", "is required", "give `{'namespace': '<argo events namespace>'}`")
     namespace = validate_dns_label(kubernetes.get("namespace", ""), "kubernetes.namespace")
@@ -82,12 +100,7 @@ def plan_trigger(
         kubernetes.get("workflow_namespace") or namespace, "kubernetes.workflow_namespace"
     )
     event_bus = validate_dns_subdomain(kubernetes.get("event_bus_name") or "default", "kubernetes.event_bus_name")
-    extra_labels = dict(kubernetes.get("labels") or {})
-    for key, value in extra_labels.items():
-        if not isinstance(value, str) or len(value) > 63:
-            raise BlueprintInputError(
-                f"kubernetes.labels.{key}", "must be a string of at most 63 characters", "shorten it"
-            )
+    extra_labels = check_labels(kubernetes.get("labels") or {}, "kubernetes.labels", reserved=STANDARD_LABEL_KEYS)
     base = to_dns_label(name, BASE_MAX)
     labels = standard_labels(blueprint, base, extra_labels)
     given_sa = kubernetes.get("sensor_service_account_name")
@@ -96,8 +109,7 @@ def plan_trigger(
     resolved = resolve_targets(
         targets, catalog, namespace=namespace, workflow_namespace=workflow_namespace, labels=extra_labels
     )
-    _check_options(options or SensorOptions())
-    return TriggerPlan(
+    plan = TriggerPlan(
         blueprint=blueprint,
         base=base,
         namespace=namespace,
@@ -111,8 +123,12 @@ def plan_trigger(
         create_sensor_service_account=given_sa is None,
         targets=resolved,
         filters=[*source_filters, *user_filters(filters, catalog, "filters")],
-        options=options or SensorOptions(),
+        event_name=event_name,
+        retry=retry_strategy(options or SensorOptions()),
+        rate_limit=rate_limit(options or SensorOptions()),
     )
+    check_sensor(plan.sensor_name, sensor_spec(plan))
+    return plan
 
 
 def plan_from_args(
@@ -120,12 +136,15 @@ def plan_from_args(
     name: str,
     args: Mapping[str, Any],
     catalog: FieldCatalog,
+    *,
+    event_name: str,
     source_filters: Sequence[dict[str, Any]] = (),
 ) -> TriggerPlan:
     """`plan_trigger` over the four arguments every blueprint declares: `kubernetes`, `targets`, `filters`, `sensor`."""
     return plan_trigger(
         blueprint,
         name,
+        event_name=event_name,
         kubernetes=require(args, "kubernetes", "`{'namespace': ...}`"),
         targets=require(args, "targets", "at least one target"),
         catalog=catalog,
@@ -135,41 +154,48 @@ def plan_from_args(
     )
 
 
-def _check_options(options: SensorOptions) -> None:
-    steps = options.get("retry_steps")
-    if steps is not None and (int(steps) != steps or steps < 0):
-        raise BlueprintInputError("sensor.retry_steps", f"{steps!r} is not a whole number >= 0", "use 0 or more")
-    rate = options.get("rate_limit")
-    if rate is not None and (int(rate) != rate or rate < 1):
-        raise BlueprintInputError("sensor.rate_limit", f"{rate!r} is not a whole number >= 1", "use 1 or more")
+def retry_strategy(options: SensorOptions) -> dict[str, Any]:
+    """The Argo `retryStrategy` of every trigger: the user's steps, first delay and factor, checked, with defaults."""
+    steps = options.get("retry_steps", DEFAULT_RETRY_STEPS)
+    if not 0 <= steps <= MAX_RETRY_STEPS:
+        fix = f"use a whole number 0..{MAX_RETRY_STEPS}"
+        raise BlueprintInputError("sensor.retry_steps", f"{steps!r} is out of range", fix)
+    delay = options.get("retry_initial_delay", DEFAULT_RETRY_DELAY)
+    check_go_duration(delay, "sensor.retry_initial_delay")
+    factor = options.get("retry_factor", DEFAULT_RETRY_FACTOR)
+    if not 1 <= factor <= MAX_RETRY_FACTOR:
+        problem = f"{factor!r} is out of range (below 1 each retry would wait less than the last)"
+        raise BlueprintInputError("sensor.retry_factor", problem, f"use a number from 1 to {MAX_RETRY_FACTOR:g}")
+    return {"steps": int(steps), "duration": delay, "factor": float(factor), "jitter": RETRY_JITTER}
+
+
+def rate_limit(options: SensorOptions) -> dict[str, Any] | None:
+    """The Argo `rateLimit` of every trigger, or None when unlimited."""
     unit = options.get("rate_limit_unit")
-    if unit is not None and unit not in {u.value for u in RateLimitUnit}:
-        raise BlueprintInputError("sensor.rate_limit_unit", f"{unit!r} is not a unit", "use Second, Minute or Hour")
+    rate = options.get("rate_limit")
+    if rate is None:
+        if unit is not None:
+            raise BlueprintInputError("sensor.rate_limit_unit", "is set without `rate_limit`", "add `rate_limit`")
+        return None
+    if not 1 <= rate <= INT32_MAX:
+        raise BlueprintInputError("sensor.rate_limit", f"{rate!r} is out of range", f"use 1..{INT32_MAX}")
+    return {"unit": RateLimitUnit(unit or RateLimitUnit.SECOND).value, "requestsPerUnit": int(rate)}
 
 
-def sensor_spec(plan: TriggerPlan, event_name: str) -> dict[str, Any]:
+def sensor_spec(plan: TriggerPlan) -> dict[str, Any]:
     """The Sensor spec joining the plan's EventSource event to its targets."""
-    options = plan.options
     dependency: dict[str, Any] = {
         "name": DEPENDENCY,
         "eventSourceName": plan.event_source_name,
-        "eventName": event_name,
+        "eventName": plan.event_name,
     }
     if plan.filters:
         dependency["filters"] = {"data": plan.filters, "dataLogicalOperator": "and"}
-    retry = {
-        "steps": int(options.get("retry_steps", 3)),
-        "duration": options.get("retry_initial_delay", "10s"),
-        "factor": float(options.get("retry_factor", 2.0)),
-        "jitter": 0.2,
-    }
     triggers: list[dict[str, Any]] = []
     for target in plan.targets:
-        trigger: dict[str, Any] = {"template": target.template, "retryStrategy": dict(retry), "atLeastOnce": True}
-        rate = options.get("rate_limit")
-        if rate is not None:
-            unit = options.get("rate_limit_unit") or RateLimitUnit.SECOND
-            trigger["rateLimit"] = {"unit": RateLimitUnit(unit).value, "requestsPerUnit": int(rate)}
+        trigger: dict[str, Any] = {"template": target.template, "retryStrategy": dict(plan.retry), "atLeastOnce": True}
+        if plan.rate_limit is not None:
+            trigger["rateLimit"] = dict(plan.rate_limit)
         triggers.append(trigger)
     spec: dict[str, Any] = {
         "eventBusName": plan.event_bus_name,

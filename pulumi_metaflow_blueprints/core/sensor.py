@@ -19,7 +19,7 @@ class SensorResources:
 
 
 def create_sensor(
-    parent: pulumi.Resource, name: str, plan: TriggerPlan, event_name: str, depends_on: list[pulumi.Resource]
+    parent: pulumi.Resource, name: str, plan: TriggerPlan, depends_on: list[pulumi.Resource]
 ) -> SensorResources:
     """Register the Sensor (and its service account and Role when it starts flows) under ``parent``."""
     child = pulumi.ResourceOptions(parent=parent)
@@ -62,7 +62,7 @@ def create_sensor(
         name=plan.sensor_name,
         namespace=plan.namespace,
         labels=plan.labels,
-        spec=sensor_spec(plan, event_name),
+        spec=sensor_spec(plan),
         opts=pulumi.ResourceOptions(parent=parent, depends_on=waits),
     )
     return SensorResources(sensor=sensor, service_account=account, role=role)

@@ -5,12 +5,14 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from pulumi_metaflow_blueprints import metaflow
 from pulumi_metaflow_blueprints.core.args import FlowTarget, MetaflowEventTarget, Target
 from pulumi_metaflow_blueprints.core.decode import decode_actions
 from pulumi_metaflow_blueprints.core.fields import EventPath, FieldCatalog, go_string_literal
 from pulumi_metaflow_blueprints.errors import BlueprintInputError
+from pulumi_metaflow_blueprints.naming import SUBDOMAIN_MAX, validate_dns_subdomain
 
 DEPENDENCY = "source-event"
 """Name of the one Sensor dependency every blueprint declares."""
@@ -155,8 +157,9 @@ def _flow_target(
         )
     mapped_args = _check_keys(flow.get("parameters"), f"{argument}.parameters", "parameter")
     static_args = _check_keys(flow.get("static_parameters"), f"{argument}.static_parameters", "parameter")
-    for key in (*mapped_args, *static_args):
-        metaflow.validate_parameter_name(key, f"{argument}.parameters.{key}")
+    for group, keys in (("parameters", mapped_args), ("static_parameters", static_args)):
+        for key in keys:
+            metaflow.validate_parameter_name(key, f"{argument}.{group}.{key}")
     both = sorted(set(mapped_args) & set(static_args))
     if both:
         raise BlueprintInputError(
@@ -212,41 +215,37 @@ def _event_target(
     event_name = metaflow.validate_event_name(event.get("event", ""), f"{argument}.event")
     mapped_args = _check_keys(event.get("payload"), f"{argument}.payload", "payload key")
     static_args = _check_keys(event.get("static_payload"), f"{argument}.static_payload", "payload key")
-    reserved = sorted({"name", "id", "timestamp"} & (set(mapped_args) | set(static_args)))
-    if reserved:
-        raise BlueprintInputError(
-            f"{argument}.payload", f"{reserved[0]!r} is set by Metaflow's event format", "choose another key"
-        )
+    for field, keys in (("payload", mapped_args), ("static_payload", static_args)):
+        reserved = sorted({"name", "id", "timestamp"} & set(keys))
+        if reserved:
+            raise BlueprintInputError(
+                f"{argument}.{field}", f"{reserved[0]!r} is set by Metaflow's event format", "choose another key"
+            )
     both = sorted(set(mapped_args) & set(static_args))
     if both:
         raise BlueprintInputError(
             f"{argument}.static_payload", f"{both[0]!r} is both mapped and static", "keep it in one of the two"
         )
-    for key in (*mapped_args, *static_args):
+    for key in mapped_args:
         _check_payload_key(key, f"{argument}.payload.{key}")
+    for key in static_args:
+        _check_payload_key(key, f"{argument}.static_payload.{key}")
     for key, value in static_args.items():
         _check_static_value(value, f"{argument}.static_payload.{key}")
     mapped = {key: catalog.resolve(ref, f"{argument}.payload.{key}") for key, ref in sorted(mapped_args.items())}
     body = {"dependencyName": DEPENDENCY, "dataTemplate": event_body_template(event_name, mapped, static_args)}
+    url = event.get("webhook_url")
     http: dict[str, Any] = {
-        "url": event.get("webhook_url") or metaflow.default_metaflow_webhook_url(namespace),
+        "url": _check_webhook_url(url, f"{argument}.webhook_url")
+        if url is not None
+        else metaflow.default_metaflow_webhook_url(namespace),
         "method": "POST",
         "headers": {"Content-Type": "application/json"},
         "payload": [{"src": body, "dest": ""}],
     }
-    secret_name = event.get("authorization_secret_name")
-    if secret_name:
-        http["secureHeaders"] = [
-            {
-                "name": "Authorization",
-                "valueFrom": {
-                    "secretKeyRef": {
-                        "name": secret_name,
-                        "key": event.get("authorization_secret_key") or "authorization",
-                    }
-                },
-            }
-        ]
+    secret = _authorization_secret(event, argument)
+    if secret:
+        http["secureHeaders"] = [{"name": "Authorization", "valueFrom": {"secretKeyRef": secret}}]
     trigger_name = _trigger_name(name, event_name, argument.rsplit(".", 1)[0] + ".name")
     return ResolvedTarget(
         name=trigger_name,
@@ -254,6 +253,36 @@ def _event_target(
         template={"name": trigger_name, "http": http},
         mapped={key: path.gjson for key, path in mapped.items()},
     )
+
+
+def _check_webhook_url(url: str, argument: str) -> str:
+    """An http(s) URL with a host and nothing Argo's HTTP trigger would mangle (spaces, controls, a fragment)."""
+    try:
+        parts = urlsplit(url)
+        valid = parts.scheme in {"http", "https"} and bool(parts.hostname) and (parts.port is None or parts.port > 0)
+        valid = valid and not parts.fragment
+    except ValueError:
+        valid = False
+    if not valid or any(char.isspace() or ord(char) < 32 for char in url):
+        fix = "give e.g. http://argo-events-webhook-eventsource-svc.argo-events.svc:12000/metaflow-event"
+        raise BlueprintInputError(argument, f"{url!r} is not an http(s) URL", fix)
+    return url
+
+
+def _authorization_secret(event: MetaflowEventTarget, argument: str) -> dict[str, str] | None:
+    """The Secret key holding the `Authorization` header value, checked by Kubernetes' rules; None without one."""
+    name, key = event.get("authorization_secret_name"), event.get("authorization_secret_key")
+    if name is None:
+        if key is not None:
+            fix = "add `authorization_secret_name`, or drop the key"
+            raise BlueprintInputError(f"{argument}.authorization_secret_key", "is set without a Secret name", fix)
+        return None
+    validate_dns_subdomain(name, f"{argument}.authorization_secret_name")
+    key = key if key is not None else "authorization"
+    if len(key) > SUBDOMAIN_MAX or not SECRET_KEY.fullmatch(key):
+        fix = "use letters, digits, '-', '_' and '.' (a Secret data key)"
+        raise BlueprintInputError(f"{argument}.authorization_secret_key", f"{key!r} is not a Secret key", fix)
+    return {"name": name, "key": key}
 
 
 def event_body_template(event_name: str, mapped: Mapping[str, EventPath], static: Mapping[str, str]) -> str:
@@ -298,6 +327,7 @@ def _check_static_value(value: str, argument: str) -> None:
         raise BlueprintInputError(argument, "is not valid Unicode text", "remove the lone surrogate") from None
 
 
+SECRET_KEY = re.compile(r"[-._a-zA-Z0-9]+")
 _PAYLOAD_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]{0,252}")
 
 

@@ -3,6 +3,7 @@
 from enum import Enum
 from typing import TypedDict
 
+import pulumi
 from typing_extensions import NotRequired
 
 
@@ -24,8 +25,9 @@ class GcpIdentity(TypedDict):
     """Which mechanism gives the EventSource pod its Google credentials."""
     cluster_project: NotRequired[str]
     """Project of the GKE cluster, whose Workload Identity pool is `<project>.svc.id.goog`. Defaults to `project`."""
-    cluster_project_number: NotRequired[str]
-    """Number of `cluster_project` (used by `workload-identity-principal`). Looked up when unset."""
+    cluster_project_number: NotRequired[pulumi.Input[str]]
+    """Number of `cluster_project` (used by `workload-identity-principal`; may be another resource's output; checked
+    when known). Looked up when unset."""
     service_account_id: NotRequired[str]
     """Account id of the Google service account created in `google-service-account` mode (6-30 characters).
     Defaults to one derived from the blueprint name and the stack."""
@@ -57,6 +59,7 @@ class PubSubTopic(TypedDict):
 
     name: NotRequired[str]
     """Topic name. Defaults to `<project>-<stack>-<blueprint name>`, known at preview."""
-    kms_key_name: NotRequired[str]
-    """A Cloud KMS key (`projects/.../cryptoKeys/...`) encrypting the topic's messages. Publishers' service agents
-    must be allowed to use it. Defaults to Google-managed encryption."""
+    kms_key_name: NotRequired[pulumi.Input[str]]
+    """A Cloud KMS key (`projects/.../cryptoKeys/...`) encrypting the topic's messages (may be another resource's
+    output, e.g. a `CryptoKey`'s id; checked when known). Publishers' service agents must be allowed to use it.
+    Defaults to Google-managed encryption."""

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_gcp as gcp
 
+from pulumi_metaflow_blueprints.core.arguments import checked_when_known
 from pulumi_metaflow_blueprints.errors import BlueprintInputError
 from pulumi_metaflow_blueprints.gcp.args import GcpIdentity, GcpIdentityMode
 from pulumi_metaflow_blueprints.gcp.names import (
@@ -27,7 +28,7 @@ class ResolvedGcpIdentity:
 
     mode: GcpIdentityMode
     cluster_project: str
-    cluster_project_number: str | None
+    cluster_project_number: pulumi.Input[str] | None
     account_id: str | None
     """The Google service account's id (`google-service-account` mode only)."""
 
@@ -46,7 +47,9 @@ def check_identity(identity: GcpIdentity | None, project: str, base: str) -> Res
     cluster_project = check_project_id(identity.get("cluster_project") or project, "identity.cluster_project")
     number = identity.get("cluster_project_number")
     if number is not None:
-        number = check_project_number(number, "identity.cluster_project_number")
+        number = checked_when_known(
+            number, lambda known: check_project_number(known, "identity.cluster_project_number")
+        )
     account_id = identity.get("service_account_id")
     if mode is GcpIdentityMode.GOOGLE_SERVICE_ACCOUNT:
         account_id = check_account_id(account_id or default_account_id(base), "identity.service_account_id")

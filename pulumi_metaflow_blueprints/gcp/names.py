@@ -20,7 +20,7 @@ PUBSUB_NAME_MAX = 255 - len(DEAD_LETTER_SUFFIX)
 
 def check_project_id(value: object, argument: str) -> str:
     """A project id: 6-30 lower-case letters, digits and hyphens, starting with a letter, not ending with '-'."""
-    if not isinstance(value, str) or not PROJECT_ID.match(value):
+    if not isinstance(value, str) or not PROJECT_ID.fullmatch(value):
         raise BlueprintInputError(
             argument,
             f"{value!r} is not a Google Cloud project id",
@@ -40,7 +40,7 @@ def resolve_project(value: str | None) -> str:
 def check_project_number(value: object, argument: str) -> str:
     """A project number (digits, as a string)."""
     text = str(int(value)) if isinstance(value, int | float) and not isinstance(value, bool) else value
-    if not isinstance(text, str) or not PROJECT_NUMBER.match(text):
+    if not isinstance(text, str) or not PROJECT_NUMBER.fullmatch(text):
         raise BlueprintInputError(
             argument, f"{value!r} is not a project number", "give the digits, e.g. '123456789012'"
         )
@@ -50,7 +50,7 @@ def check_project_number(value: object, argument: str) -> str:
 def check_pubsub_name(value: object, argument: str, max_length: int = PUBSUB_NAME_MAX) -> str:
     """A topic or subscription name: a letter, then letters, digits, `-_.~+%`; no `goog` prefix."""
     fix = f"use 3-{max_length} of A-Z a-z 0-9 - _ . ~ + %, starting with a letter and not with 'goog'"
-    if not isinstance(value, str) or not PUBSUB_NAME.match(value) or len(value) > max_length:
+    if not isinstance(value, str) or not PUBSUB_NAME.fullmatch(value) or len(value) > max_length:
         raise BlueprintInputError(argument, f"{value!r} is not a valid Pub/Sub name", fix)
     if value.lower().startswith("goog"):
         raise BlueprintInputError(argument, f"{value!r} starts with 'goog', which Pub/Sub reserves", fix)
@@ -59,7 +59,7 @@ def check_pubsub_name(value: object, argument: str, max_length: int = PUBSUB_NAM
 
 def check_topic_id(value: object, argument: str = "topic") -> tuple[str, str]:
     """`projects/<project>/topics/<topic>`, split into (project, topic)."""
-    match = TOPIC_ID.match(value) if isinstance(value, str) else None
+    match = TOPIC_ID.fullmatch(value) if isinstance(value, str) else None
     if match is None:
         raise BlueprintInputError(
             argument, f"{value!r} is not a topic id", "give `projects/<project id>/topics/<topic name>`"
@@ -70,7 +70,7 @@ def check_topic_id(value: object, argument: str = "topic") -> tuple[str, str]:
 
 def check_kms_key(value: object, argument: str) -> str:
     """A Cloud KMS crypto key resource name."""
-    if not isinstance(value, str) or not KMS_KEY.match(value):
+    if not isinstance(value, str) or not KMS_KEY.fullmatch(value):
         raise BlueprintInputError(
             argument,
             f"{value!r} is not a Cloud KMS key name",
@@ -81,7 +81,7 @@ def check_kms_key(value: object, argument: str) -> str:
 
 def check_account_id(value: object, argument: str) -> str:
     """A service account id: 6-30 lower-case letters, digits and '-', starting with a letter."""
-    if not isinstance(value, str) or not ACCOUNT_ID.match(value):
+    if not isinstance(value, str) or not ACCOUNT_ID.fullmatch(value):
         raise BlueprintInputError(
             argument,
             f"{value!r} is not a service account id",
@@ -93,11 +93,12 @@ def check_account_id(value: object, argument: str) -> str:
 def check_bucket_name(value: object, argument: str = "bucket") -> str:
     """Cloud Storage bucket naming rules."""
     fix = "use 3-63 of a-z 0-9 - _ . (up to 222 with dots, 63 per part), starting and ending with a letter or digit"
-    if not isinstance(value, str) or not BUCKET.match(value) or ".." in value:
+    if not isinstance(value, str) or not BUCKET.fullmatch(value) or ".." in value:
         raise BlueprintInputError(argument, f"{value!r} is not a valid Cloud Storage bucket name", fix)
     if ("." not in value and len(value) > 63) or any(len(part) > 63 for part in value.split(".")):
         raise BlueprintInputError(argument, f"{value!r} is too long", fix)
-    if re.match(r"^\d+\.\d+\.\d+\.\d+$", value) or value.startswith("goog") or "google" in value or "g00gle" in value:
+    dotted_ip = re.fullmatch(r"[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+", value)
+    if dotted_ip or value.startswith("goog") or "google" in value or "g00gle" in value:
         raise BlueprintInputError(argument, f"{value!r} uses a form Cloud Storage forbids", fix)
     return value
 

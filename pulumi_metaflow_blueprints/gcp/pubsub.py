@@ -6,6 +6,7 @@ import pulumi
 from typing_extensions import NotRequired
 
 from pulumi_metaflow_blueprints.core.args import FieldFilter, KubernetesSettings, SensorOptions, Target
+from pulumi_metaflow_blueprints.core.arguments import blueprint_inputs, checked_when_known
 from pulumi_metaflow_blueprints.core.fields import EventPath, FieldCatalog, SourceField
 from pulumi_metaflow_blueprints.core.outputs import publish_outputs
 from pulumi_metaflow_blueprints.core.plan import plan_from_args
@@ -19,6 +20,7 @@ from pulumi_metaflow_blueprints.gcp.pubsub_source import (
     check_topic_options,
     create_pubsub_source,
     create_topic,
+    pubsub_event_source_spec,
 )
 
 TYPE_TOKEN = "metaflow-blueprints:index:PubSubTrigger"
@@ -54,8 +56,9 @@ class PubSubTriggerArgs(TypedDict):
 
     project: NotRequired[str]
     """Project of the subscription (and of `new_topic`). Defaults to the stack's `gcp:project`."""
-    topic: NotRequired[str]
-    """An existing topic, `projects/<project>/topics/<name>`; it may live in another project."""
+    topic: NotRequired[pulumi.Input[str]]
+    """An existing topic, `projects/<project>/topics/<name>`; it may live in another project (may be another
+    resource's output, e.g. a `Topic`'s id; checked when known)."""
     new_topic: NotRequired[PubSubTopic]
     """Create a topic in `project` instead (`{}` for the defaults)."""
     json_body: NotRequired[bool]
@@ -101,28 +104,20 @@ class PubSubTrigger(pulumi.ComponentResource):
     """WorkflowTemplates the Sensor creates Workflows from."""
 
     def __init__(self, name: str, args: PubSubTriggerArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        project = resolve_project(args.get("project"))
-        existing, new_topic = args.get("topic"), args.get("new_topic")
-        if (existing is None) == (new_topic is None):
-            raise BlueprintInputError(
-                "topic", "set exactly one of `topic` and `new_topic`", "give an existing topic id, or `new_topic: {}`"
-            )
-        if existing is not None:
-            check_topic_id(existing, "topic")
-        json_body = args.get("json_body")
-        json_body = True if json_body is None else json_body
-        if not isinstance(json_body, bool):
-            raise BlueprintInputError("json_body", f"{json_body!r} is not a boolean", "use true or false")
-        fields = pubsub_message_fields(json_body)
-        plan = plan_from_args(
-            "PubSubTrigger",
-            name,
-            args,
-            fields,
-        )
-        settings = check_subscription_options(args.get("subscription"), plan.base)
-        topic_settings = check_topic_options(new_topic, plan.base, "new_topic") if new_topic is not None else None
-        identity = check_identity(args.get("identity"), project, plan.base)
+        with blueprint_inputs(PubSubTrigger, name, args) as args:
+            project = resolve_project(args.get("project"))
+            existing, new_topic = args.get("topic"), args.get("new_topic")
+            if (existing is None) == (new_topic is None):
+                fix = "give an existing topic id, or `new_topic: {}`"
+                raise BlueprintInputError("topic", "set exactly one of `topic` and `new_topic`", fix)
+            if existing is not None:
+                existing = checked_when_known(existing, check_topic_id)
+            json_body = args.get("json_body", True)
+            plan = plan_from_args("PubSubTrigger", name, args, pubsub_message_fields(json_body), event_name=EVENT_NAME)
+            settings = check_subscription_options(args.get("subscription"), plan.base)
+            topic_settings = check_topic_options(new_topic, plan.base, "new_topic") if new_topic is not None else None
+            identity = check_identity(args.get("identity"), project, plan.base)
+            spec = pubsub_event_source_spec(plan, project=project, settings=settings, json_body=json_body)
         super().__init__(TYPE_TOKEN, name, None, opts)
 
         numbers = ProjectNumbers(self)
@@ -133,15 +128,14 @@ class PubSubTrigger(pulumi.ComponentResource):
             self,
             name,
             plan,
-            event_name=EVENT_NAME,
+            event_source_spec=spec,
             project=project,
             topic=topic_id,
             settings=settings,
             identity=identity,
-            json_body=json_body,
             numbers=numbers,
         )
-        create_sensor(self, name, plan, EVENT_NAME, depends_on=[source.event_source])
+        create_sensor(self, name, plan, depends_on=[source.event_source])
 
         publish_outputs(
             self,

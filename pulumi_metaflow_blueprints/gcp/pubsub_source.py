@@ -8,6 +8,8 @@ import pulumi
 import pulumi_gcp as gcp
 import pulumi_kubernetes as k8s
 
+from pulumi_metaflow_blueprints.argo.validation import check_event_source
+from pulumi_metaflow_blueprints.core.arguments import checked_when_known
 from pulumi_metaflow_blueprints.core.plan import TriggerPlan
 from pulumi_metaflow_blueprints.core.source import create_event_source
 from pulumi_metaflow_blueprints.errors import BlueprintInputError
@@ -53,7 +55,7 @@ class TopicSettings:
     """The checked options of a topic the blueprint creates."""
 
     name: str
-    kms_key_name: str | None = None
+    kms_key_name: pulumi.Input[str] | None = None
 
 
 def check_subscription_options(options: PubSubSubscription | None, base: str) -> SubscriptionSettings:
@@ -92,7 +94,9 @@ def check_topic_options(options: PubSubTopic | None, base: str, argument: str) -
     options = options or PubSubTopic()
     name = check_pubsub_name(options.get("name") or stack_stem(base), f"{argument}.name", 255)
     kms = options.get("kms_key_name")
-    return TopicSettings(name, check_kms_key(kms, f"{argument}.kms_key_name") if kms is not None else None)
+    if kms is None:
+        return TopicSettings(name)
+    return TopicSettings(name, checked_when_known(kms, lambda key: check_kms_key(key, f"{argument}.kms_key_name")))
 
 
 def gcp_labels(plan: TriggerPlan) -> dict[str, str]:
@@ -120,14 +124,18 @@ def create_topic(
 
 
 def pubsub_event_source_spec(
-    plan: TriggerPlan, *, event_name: str, project: str, subscription: str, json_body: bool
+    plan: TriggerPlan, *, project: str, settings: SubscriptionSettings, json_body: bool
 ) -> dict[str, Any]:
-    """A `pubSub` EventSource reading an existing subscription: it needs only `pubsub.subscriptions.consume`."""
-    return {
+    """A `pubSub` EventSource reading the blueprint's subscription (so it needs only
+    `pubsub.subscriptions.consume`), checked against the Argo Events controller's rules."""
+    reading = {"projectID": project, "subscriptionID": settings.name, "jsonBody": json_body}
+    spec = {
         "eventBusName": plan.event_bus_name,
         "template": {"serviceAccountName": plan.event_source_service_account},
-        "pubSub": {event_name: {"projectID": project, "subscriptionID": subscription, "jsonBody": json_body}},
+        "pubSub": {plan.event_name: reading},
     }
+    check_event_source(plan.event_source_name, spec)
+    return spec
 
 
 @dataclass(frozen=True)
@@ -151,15 +159,15 @@ def create_pubsub_source(
     name: str,
     plan: TriggerPlan,
     *,
-    event_name: str,
+    event_source_spec: dict[str, Any],
     project: str,
     topic: pulumi.Input[str],
     settings: SubscriptionSettings,
     identity: ResolvedGcpIdentity,
-    json_body: bool,
     numbers: ProjectNumbers,
 ) -> PubSubSource:
-    """Create the subscription (and its dead-letter topic), the reader identity and the EventSource."""
+    """Create the subscription (and its dead-letter topic), the reader identity and the EventSource
+    (``event_source_spec``, from `pubsub_event_source_spec`)."""
     opts = pulumi.ResourceOptions(parent=parent)
     labels = gcp_labels(plan)
     never_expires = gcp.pubsub.SubscriptionExpirationPolicyArgs(ttl="")
@@ -225,14 +233,11 @@ def create_pubsub_source(
         service_account=plan.event_source_service_account,
         numbers=numbers,
     )
-    spec = pubsub_event_source_spec(
-        plan, event_name=event_name, project=project, subscription=settings.name, json_body=json_body
-    )
     account, source = create_event_source(
         parent,
         name,
         plan,
-        spec,
+        event_source_spec,
         annotations=reader.annotations,
         depends_on=[subscription, *reader.grants, *forwarding],
     )

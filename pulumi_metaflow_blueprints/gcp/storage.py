@@ -10,6 +10,7 @@ import pulumi_gcp as gcp
 from typing_extensions import NotRequired
 
 from pulumi_metaflow_blueprints.core.args import FieldFilter, KubernetesSettings, SensorOptions, Target
+from pulumi_metaflow_blueprints.core.arguments import blueprint_inputs, checked_when_known
 from pulumi_metaflow_blueprints.core.fields import EventPath, FieldCatalog, SourceField
 from pulumi_metaflow_blueprints.core.filters import anchored, string_filter
 from pulumi_metaflow_blueprints.core.outputs import publish_outputs
@@ -25,6 +26,7 @@ from pulumi_metaflow_blueprints.gcp.pubsub_source import (
     check_topic_options,
     create_pubsub_source,
     create_topic,
+    pubsub_event_source_spec,
 )
 
 TYPE_TOKEN = "metaflow-blueprints:index:StorageObjectTrigger"
@@ -81,8 +83,9 @@ STORAGE_OBJECT_FIELDS = FieldCatalog.of(
 class StorageObjectTriggerArgs(TypedDict):
     """Arguments of `StorageObjectTrigger`."""
 
-    bucket: str
-    """Name of an existing bucket. A notification configuration is added (a bucket keeps up to 100)."""
+    bucket: pulumi.Input[str]
+    """Name of an existing bucket (may be another resource's output; checked when known). A notification
+    configuration is added (a bucket keeps up to 100)."""
     bucket_project: NotRequired[str]
     """Project that owns the bucket (its Cloud Storage service agent publishes). Defaults to `project`."""
     prefix: NotRequired[str]
@@ -164,26 +167,24 @@ class StorageObjectTrigger(pulumi.ComponentResource):
     """WorkflowTemplates the Sensor creates Workflows from."""
 
     def __init__(self, name: str, args: StorageObjectTriggerArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        bucket = check_bucket_name(require(args, "bucket", "the bucket's name"))
-        project = resolve_project(args.get("project"))
-        bucket_project = check_project_id(args.get("bucket_project") or project, "bucket_project")
-        events = check_event_types(args.get("event_types"))
-        prefix = check_name_filter(args.get("prefix"), "prefix")
-        suffix = check_name_filter(args.get("suffix"), "suffix")
-        fields = STORAGE_OBJECT_FIELDS
-        suffix_filters = (
-            [string_filter(fields.resolve("key", "suffix"), anchored(".*" + re.escape(suffix)))] if suffix else []
-        )
-        plan = plan_from_args(
-            "StorageObjectTrigger",
-            name,
-            args,
-            fields,
-            source_filters=suffix_filters,
-        )
-        settings = check_subscription_options(args.get("subscription"), plan.base)
-        topic_settings = check_topic_options(args.get("topic"), plan.base, "topic")
-        identity = check_identity(args.get("identity"), project, plan.base)
+        with blueprint_inputs(StorageObjectTrigger, name, args) as args:
+            bucket = checked_when_known(require(args, "bucket", "the bucket's name"), check_bucket_name)
+            project = resolve_project(args.get("project"))
+            bucket_project = check_project_id(args.get("bucket_project") or project, "bucket_project")
+            events = check_event_types(args.get("event_types"))
+            prefix = check_name_filter(args.get("prefix"), "prefix")
+            suffix = check_name_filter(args.get("suffix"), "suffix")
+            fields = STORAGE_OBJECT_FIELDS
+            suffix_filters = (
+                [string_filter(fields.resolve("key", "suffix"), anchored(".*" + re.escape(suffix)))] if suffix else []
+            )
+            plan = plan_from_args(
+                "StorageObjectTrigger", name, args, fields, event_name=EVENT_NAME, source_filters=suffix_filters
+            )
+            settings = check_subscription_options(args.get("subscription"), plan.base)
+            topic_settings = check_topic_options(args.get("topic"), plan.base, "topic")
+            identity = check_identity(args.get("identity"), project, plan.base)
+            spec = pubsub_event_source_spec(plan, project=project, settings=settings, json_body=True)
         super().__init__(TYPE_TOKEN, name, None, opts)
 
         topic = create_topic(self, f"{name}-topic", topic_settings, project, plan)
@@ -201,12 +202,11 @@ class StorageObjectTrigger(pulumi.ComponentResource):
             self,
             name,
             plan,
-            event_name=EVENT_NAME,
+            event_source_spec=spec,
             project=project,
             topic=topic.id,
             settings=settings,
             identity=identity,
-            json_body=True,
             numbers=ProjectNumbers(self),
         )
         notification = gcp.storage.Notification(
@@ -218,7 +218,7 @@ class StorageObjectTrigger(pulumi.ComponentResource):
             object_name_prefix=prefix,
             opts=pulumi.ResourceOptions(parent=self, depends_on=[may_publish, source.subscription]),
         )
-        create_sensor(self, name, plan, EVENT_NAME, depends_on=[source.event_source])
+        create_sensor(self, name, plan, depends_on=[source.event_source])
 
         publish_outputs(
             self,

@@ -61,7 +61,7 @@ def depth_of(run: ProgramRun, item: Registration) -> int:
 
 
 def kubernetes_object(item: Registration) -> dict[str, Any] | None:
-    """The Kubernetes object a `kubernetes:*` registration creates, secrets masked."""
+    """The Kubernetes object a `kubernetes:*` registration creates, secret values masked (keys and shape kept)."""
     if not item.type.startswith("kubernetes:") or not item.custom:
         return None
     inputs = mask(item.inputs)
@@ -90,7 +90,7 @@ def manifests_yaml(run: ProgramRun) -> str:
 
 
 def resources_json(run: ProgramRun) -> str:
-    """Every registered resource: type, name, parent, inputs; secrets replaced by "[secret]"."""
+    """Every registered resource: type, name, parent, inputs; each value inside a secret is "[secret]" (`mask`)."""
     names = {r.urn: r.name for r in run.registrations}
     items = [
         {

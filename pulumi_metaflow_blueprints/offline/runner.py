@@ -1,10 +1,12 @@
 """Run a Pulumi Python program under recording mocks and collect every registered resource."""
 
+import asyncio
 import gc
 import json
 import os
 import runpy
 import sys
+import traceback
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -15,8 +17,9 @@ import pulumi
 import yaml
 from pulumi.runtime import mocks, settings
 from pulumi.runtime.stack import run_pulumi_func
-from pulumi.runtime.sync_await import _sync_await
+from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
 
+from pulumi_metaflow_blueprints.errors import ArgoSpecError, BlueprintInputError
 from pulumi_metaflow_blueprints.offline import placeholders
 
 SECRET_KEY = "4dabf18193072939515e22adb298388d"
@@ -41,17 +44,44 @@ def reveal(value: Any) -> Any:
     return value
 
 
-def mask(value: Any) -> Any:
-    """Replace every secret with "[secret]" (for anything written out or printed)."""
+def mask(value: Any, hidden: bool = False) -> Any:
+    """Replace every value inside a secret with "[secret]" (for anything written out or printed).
+
+    Only the leaves are replaced: a secret object or list keeps its keys and shape (a Kubernetes Secret shows
+    `stringData: {token: "[secret]"}`), and a secret string is "[secret]" as a whole.
+    """
     if is_secret(value):
-        return "[secret]"
+        return mask(value["value"], hidden=True)
     if isinstance(value, dict):
-        return {k: mask(v) for k, v in value.items()}
+        return {k: mask(v, hidden) for k, v in value.items()}
     if isinstance(value, list):
-        return [mask(v) for v in value]
+        return [mask(v, hidden) for v in value]
+    if hidden:
+        return "[secret]"
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return value
+
+
+def wire_value(value: Any) -> Any:
+    """A protobuf property value as Python, each secret kept where the program put it.
+
+    `rpc.deserialize_properties` moves a secret up to the object or list around it (so a spec with one secret
+    string would read as one secret spec); this keeps the wire form, and decodes everything else as it does.
+    """
+    from google.protobuf import struct_pb2
+    from pulumi.runtime import rpc
+
+    if isinstance(value, struct_pb2.ListValue):
+        return [wire_value(item) for item in value]
+    if not isinstance(value, struct_pb2.Struct):
+        return rpc.deserialize_property(value)
+    if SECRET_KEY in value and value[SECRET_KEY] == SECRET_SIG:
+        return {SECRET_KEY: SECRET_SIG, "value": wire_value(value["value"])}
+    if SECRET_KEY in value:  # an asset, archive, resource reference or output value
+        return rpc.deserialize_property(value)
+    decoded = {key: wire_value(item) for key, item in value.items()}
+    return {key: item for key, item in decoded.items() if item is not None}
 
 
 @dataclass
@@ -109,9 +139,7 @@ class RecordingMonitor(mocks.MockMonitor):
     def RegisterResource(self, request: Any) -> Any:
         response = super().RegisterResource(request)
         if request.type != "pulumi:pulumi:Stack":
-            from pulumi.runtime import rpc
-
-            inputs = rpc.deserialize_properties(request.object)
+            inputs = wire_value(request.object)
             self.run.registrations.append(
                 Registration(response.urn, request.type, request.name, request.parent, bool(request.custom), inputs)
             )
@@ -139,6 +167,39 @@ class PlaceholderMocks(mocks.Mocks):
         return placeholders.invoke_result(args.token, args.args), []
 
 
+class ProgramDirError(ValueError):
+    """The folder is not a Pulumi Python program the offline runner can run; the message says why and what to do."""
+
+
+class ProgramError(Exception):
+    """The program raised ``error``; ``location`` is the innermost `file:line` inside the program folder, if any."""
+
+    def __init__(self, error: Exception, location: str = "") -> None:
+        self.error = error
+        self.location = location
+        text = one_line(error.msg if isinstance(error, SyntaxError) else _without_wrapping(str(error)))
+        detail = f": {text}" if text else ""
+        where = f" (at {location})" if location else ""
+        super().__init__(f"the program failed: {type(error).__name__}{detail}{where}")
+
+
+def _without_wrapping(text: str) -> str:
+    """Pulumi's message for a failed registration, without the middle lines it adds per nesting level.
+
+    `While processing resource: 'x', type: ...` / `ValueError has risen: While processing input: 'data', ... value
+    {... <pulumi.output.Output object at 0x...>}` / `ValueError has risen: <the error>`: the first and last lines.
+    """
+    lines = [line for line in text.splitlines() if line.strip()]
+    if len(lines) > 2 and lines[0].startswith("While processing resource:"):
+        return "\n".join([lines[0], lines[-1]])
+    return text
+
+
+def one_line(text: str) -> str:
+    """A message on one line: its non-blank lines stripped and joined with "; "."""
+    return "; ".join(line.strip() for line in text.splitlines() if line.strip())
+
+
 def run_program(
     program: Callable[[], Any],
     *,
@@ -147,7 +208,11 @@ def run_program(
     config: Mapping[str, str] | None = None,
     computed: bool = True,
 ) -> ProgramRun:
-    """Run ``program`` under the placeholder mocks, as a preview, and return what it registered."""
+    """Run ``program`` under the placeholder mocks, as a preview, and return what it registered.
+
+    When the program raises, the error propagates after the registrations still in flight are cancelled, so the
+    next run in this process starts clean.
+    """
     run = ProgramRun(project, stack)
     recorder = PlaceholderMocks(computed)
     state: Any = settings.SETTINGS  # the SDK types this context-local as its getter
@@ -162,9 +227,36 @@ def run_program(
         if result is not None:
             _sync_await(pulumi.Output.from_input(result).future())
 
-    with fewer_collections():
+    with fewer_collections(), cancelled_on_failure():
         _sync_await(run_pulumi_func(body))
     return run
+
+
+@contextmanager
+def cancelled_on_failure() -> Iterator[None]:
+    """On an error, cancel every task still pending on the runtime's event loop (then re-raise).
+
+    Pulumi re-raises the first failed registration while others are still in flight; left pending, they would
+    resume inside the next program's run. From then on the loop does not log "Future exception was never retrieved"
+    either: those are the failed registrations' output futures, carrying the error already raised.
+    """
+    loop = _ensure_event_loop()
+    try:
+        yield
+    except BaseException:
+        loop.set_exception_handler(_unretrieved_futures_quiet)
+        pending = [task for task in asyncio.all_tasks(loop) if not task.done()]
+        for task in pending:
+            task.cancel()
+        if pending and not loop.is_running():
+            loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+        raise
+
+
+def _unretrieved_futures_quiet(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+    """Asyncio's exception handler, minus "Future exception was never retrieved" (the run already raised it)."""
+    if context.get("message") != "Future exception was never retrieved":
+        loop.default_exception_handler(context)
 
 
 @contextmanager
@@ -193,15 +285,42 @@ def config_text(value: Any) -> str:
     return json.dumps(value)
 
 
-def load_project(program_dir: Path) -> tuple[str, dict[str, str]]:
-    """The project name and the config defaults `Pulumi.yaml` declares (keys namespaced by project)."""
-    manifest = program_dir / "Pulumi.yaml"
-    if not manifest.is_file():
-        raise FileNotFoundError(f"{program_dir} has no Pulumi.yaml")
-    data = yaml.safe_load(manifest.read_text()) or {}
-    name = str(data.get("name") or program_dir.name)
+def read_manifest(program_dir: Path) -> dict[str, Any]:
+    """`Pulumi.yaml` of a program folder: a mapping with a `name` (ProgramDirError when it is not)."""
+    if not program_dir.is_dir():
+        raise ProgramDirError(
+            f"{program_dir} is not a folder" if program_dir.exists() else f"{program_dir} does not exist"
+        )
+    path = program_dir / "Pulumi.yaml"
+    if not path.is_file():
+        raise ProgramDirError(f"{program_dir} has no Pulumi.yaml: give the folder of a Pulumi Python program")
+    try:
+        data = yaml.safe_load(path.read_text())
+    except yaml.YAMLError as error:
+        raise ProgramDirError(f"{path} is not valid YAML: {_yaml_problem(error)}") from error
+    except (OSError, UnicodeDecodeError) as error:
+        raise ProgramDirError(f"cannot read {path}: {one_line(str(error))}") from error
+    if not isinstance(data, dict):
+        raise ProgramDirError(f"{path} must be a mapping (name:, runtime:, ...), not {type(data).__name__}")
+    if not isinstance(data.get("name"), str) or not data["name"].strip():
+        raise ProgramDirError(f"{path} has no project name: add `name: <project>`")
+    if not isinstance(data.get("config") or {}, dict):
+        raise ProgramDirError(f"{path}: `config` must be a mapping of KEY: {{default: VALUE}}")
+    return data
+
+
+def _yaml_problem(error: yaml.YAMLError) -> str:
+    """What the YAML parser objects to, with its line and column when it knows them."""
+    mark = getattr(error, "problem_mark", None)
+    where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
+    return f"{one_line(str(getattr(error, 'problem', None) or error))}{where}"
+
+
+def project_config(manifest: Mapping[str, Any]) -> tuple[str, dict[str, str]]:
+    """The project name and the config defaults a manifest declares (keys namespaced by project)."""
+    name = str(manifest["name"])
     defaults: dict[str, str] = {}
-    for key, spec in (data.get("config") or {}).items():
+    for key, spec in (manifest.get("config") or {}).items():
         value = spec.get("default", spec.get("value")) if isinstance(spec, dict) else spec
         if value is not None:
             full = key if ":" in key else f"{name}:{key}"
@@ -209,28 +328,105 @@ def load_project(program_dir: Path) -> tuple[str, dict[str, str]]:
     return name, defaults
 
 
+def load_project(program_dir: Path) -> tuple[str, dict[str, str]]:
+    """The project name and the config defaults `Pulumi.yaml` declares (keys namespaced by project)."""
+    return project_config(read_manifest(Path(program_dir)))
+
+
+def program_main(program_dir: Path, manifest: Mapping[str, Any]) -> Path:
+    """The file a Python program runs: `main:` (a file or a folder) or `__main__.py` (ProgramDirError if none)."""
+    runtime = manifest.get("runtime")
+    language = runtime.get("name") if isinstance(runtime, dict) else runtime
+    if language != "python":
+        raise ProgramDirError(_not_python(program_dir, language))
+    target = program_dir / str(manifest.get("main") or ".")
+    main = target if target.is_file() else target / "__main__.py"
+    if not main.is_file():
+        raise ProgramDirError(f"{target} has no __main__.py: a Pulumi Python program runs its __main__.py")
+    return main.resolve()
+
+
+def _not_python(program_dir: Path, language: Any) -> str:
+    """Why a program of another language (or of none) does not run offline, and what does."""
+    shown = {"yaml": "YAML", "nodejs": "Node.js", "go": "Go", "dotnet": ".NET", "java": "Java"}.get(language, language)
+    what = f"is a Pulumi {shown} program (runtime: {language})" if language else "has no runtime in Pulumi.yaml"
+    return (
+        f"{program_dir} {what}; only Pulumi Python programs (runtime: python, with __main__.py) run offline, "
+        "like examples/s3-to-flow"
+    )
+
+
 def run_program_dir(
     program_dir: str | os.PathLike[str], config: Mapping[str, str] | None = None, stack: str = "offline"
 ) -> ProgramRun:
-    """Run a Pulumi Python program folder (`Pulumi.yaml` + `__main__.py`) offline."""
-    folder = Path(program_dir).resolve()
-    project, defaults = load_project(folder)
+    """Run a Pulumi Python program folder (`Pulumi.yaml` + `__main__.py`) offline.
+
+    Raises ProgramDirError when the folder is not such a program, and ProgramError when the program raises
+    (a BlueprintInputError or ArgoSpecError propagates as it is).
+    """
+    folder = Path(program_dir)
+    manifest = read_manifest(folder)
+    project, defaults = project_config(manifest)
     values = dict(defaults)
     for key, value in (config or {}).items():
         values[key if ":" in key else f"{project}:{key}"] = value
-    manifest = yaml.safe_load((folder / "Pulumi.yaml").read_text()) or {}
-    if manifest.get("main"):
-        folder = (folder / str(manifest["main"])).resolve()
-    main = folder / "__main__.py"
-    if not main.is_file():
-        raise FileNotFoundError(f"{folder} has no __main__.py")
-    sys.path.insert(0, str(folder))
+    main = program_main(folder, manifest)
+    try:
+        return _run_main(main, project, stack, values)
+    except (BlueprintInputError, ArgoSpecError):
+        raise
+    except Exception as error:
+        raise ProgramError(error, failure_location(error, main.parent)) from error
+
+
+def _run_main(main: Path, project: str, stack: str, config: Mapping[str, str]) -> ProgramRun:
+    """Run one `__main__.py` from its folder, with that folder importable (cwd and sys.path restored after)."""
+    folder = str(main.parent)
+    sys.path.insert(0, folder)
     cwd = Path.cwd()
     try:
         os.chdir(folder)
         return run_program(
-            lambda: runpy.run_path(str(main), run_name="__main__"), project=project, stack=stack, config=values
+            lambda: runpy.run_path(str(main), run_name="__main__"), project=project, stack=stack, config=config
         )
     finally:
         os.chdir(cwd)
-        sys.path.remove(str(folder))
+        if folder in sys.path:
+            sys.path.remove(folder)
+
+
+def failure_location(error: BaseException, folder: Path) -> str:
+    """`file:line` of the innermost frame inside ``folder`` of the error's root-most cause that has one ("" if none)."""
+    found = ""
+    for link in _causes(error):
+        found = _innermost_in(link, folder) or found
+    return found
+
+
+def _causes(error: BaseException) -> list[BaseException]:
+    """The error, then what caused it, and so on (each once)."""
+    chain: list[BaseException] = []
+    current: BaseException | None = error
+    while current is not None and not any(current is seen for seen in chain):
+        chain.append(current)
+        current = current.__cause__ or current.__context__
+    return chain
+
+
+def _innermost_in(error: BaseException, folder: Path) -> str:
+    """`file:line` of the innermost traceback frame (or syntax error) of ``error`` inside ``folder``."""
+    places = [(frame.filename, frame.lineno or 0) for frame in traceback.extract_tb(error.__traceback__)]
+    if isinstance(error, SyntaxError) and error.filename:
+        places.append((error.filename, error.lineno or 0))
+    inside = [
+        (Path(name), line) for name, line in places if Path(name).is_absolute() and Path(name).is_relative_to(folder)
+    ]
+    if not inside:
+        return ""
+    path, line = inside[-1]
+    return f"{_shown(path)}:{line}"
+
+
+def _shown(path: Path) -> str:
+    """A path relative to the working directory when it is inside it, else absolute."""
+    return str(path.relative_to(Path.cwd())) if path.is_relative_to(Path.cwd()) else str(path)

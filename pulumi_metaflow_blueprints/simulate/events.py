@@ -65,6 +65,8 @@ def load_sample(
         text = Path(path).read_text()
     except OSError as error:
         raise SimulationInputError(f"cannot read the event file {str(path)!r}: {error.strerror}") from None
+    except UnicodeDecodeError as error:
+        raise SimulationInputError(f"the event file {str(path)!r} is not UTF-8 text (byte {error.start})") from None
     try:
         payload = go_json_loads(text)
     except ValueError as error:

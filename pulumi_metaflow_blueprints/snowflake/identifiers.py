@@ -38,7 +38,7 @@ def check_identifier(value: object, argument: str) -> str:
 
 def check_upper_name(value: object, argument: str, max_length: int = 200) -> str:
     """A name the blueprint builds other names from: upper-case letters, digits and `_`, not starting with a digit."""
-    if not isinstance(value, str) or not _UPPER_NAME.match(value) or len(value) > max_length:
+    if not isinstance(value, str) or not _UPPER_NAME.fullmatch(value) or len(value) > max_length:
         raise BlueprintInputError(
             argument,
             f"{value!r} is not an upper-case Snowflake name",
@@ -49,7 +49,7 @@ def check_upper_name(value: object, argument: str, max_length: int = 200) -> str
 
 def check_warehouse(value: object, argument: str = "warehouse") -> str:
     """A warehouse name: pulumi-snowflake documents that a task's warehouse must be upper case."""
-    if not isinstance(value, str) or not _WAREHOUSE.match(value) or len(value) > MAX_IDENTIFIER:
+    if not isinstance(value, str) or not _WAREHOUSE.fullmatch(value) or len(value) > MAX_IDENTIFIER:
         raise BlueprintInputError(
             argument,
             f"{value!r} is not an upper-case warehouse name",

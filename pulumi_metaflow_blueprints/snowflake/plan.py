@@ -123,7 +123,7 @@ def check_kind(value: object, argument: str = "kind") -> SnowflakeObjectKind:
 
 def check_receiver_url(url: str, argument: str) -> tuple[str, str]:
     """The receiver URL (plain characters only: it goes into the procedure's code) and its `host:port`."""
-    if not _SAFE_URL.match(url) or "$$" in url:
+    if not _SAFE_URL.fullmatch(url) or "$$" in url:
         raise BlueprintInputError(
             argument,
             f"the webhook URL {url!r} has characters the blueprint does not write into Snowflake code",

@@ -10,6 +10,7 @@ pulumi-snowflake is imported only when a `TableChangeTrigger` is constructed.
 
 import pulumi
 
+from pulumi_metaflow_blueprints.core.arguments import blueprint_inputs
 from pulumi_metaflow_blueprints.core.fields import EventPath, SourceField
 from pulumi_metaflow_blueprints.core.filters import exact, string_filter
 from pulumi_metaflow_blueprints.core.outputs import publish_outputs
@@ -83,36 +84,37 @@ class TableChangeTrigger(pulumi.ComponentResource):
     """WorkflowTemplates the Sensor creates Workflows from."""
 
     def __init__(self, name: str, args: TableChangeTriggerArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        try:
-            from pulumi_metaflow_blueprints.snowflake import grants, resources
-        except ImportError as error:  # pragma: no cover - depends on the environment
-            raise ImportError(
-                "TableChangeTrigger needs `pip install pulumi-metaflow-blueprints[snowflake,webhooks]`"
-            ) from error
+        with blueprint_inputs(TableChangeTrigger, name, args) as args:
+            try:
+                from pulumi_metaflow_blueprints.snowflake import grants, resources
+            except ImportError as error:  # pragma: no cover - depends on the environment
+                raise ImportError(
+                    "TableChangeTrigger needs `pip install pulumi-metaflow-blueprints[snowflake,webhooks]`"
+                ) from error
 
-        fields = SNOWFLAKE_CHANGE_FIELDS
-        source = check_source(args)
-        plan = plan_from_args(
-            "TableChangeTrigger",
-            name,
-            args,
-            fields,
-            source_filters=[
-                string_filter(fields.resolve("source", "source"), exact([SOURCE])),
-                string_filter(fields.resolve("table", "table"), exact([source.dotted])),
-            ],
-        )
-        options = ReceiverOptions(
-            event_name=EVENT_NAME,
-            auth=WebhookAuthMode.BEARER,
-            ingress=args.get("ingress"),
-            public_url=args.get("public_url"),
-            require_public=True,
-        )
-        receiving = check_receiver(plan, options)
-        assert receiving.public_base is not None  # require_public
-        url_argument = "public_url" if args.get("public_url") else "ingress.host"
-        snow = plan_snowflake(args, plan.base, receiving.public_base + receiving.endpoint_base, url_argument)
+            fields = SNOWFLAKE_CHANGE_FIELDS
+            source = check_source(args)
+            plan = plan_from_args(
+                "TableChangeTrigger",
+                name,
+                args,
+                fields,
+                event_name=EVENT_NAME,
+                source_filters=[
+                    string_filter(fields.resolve("source", "source"), exact([SOURCE])),
+                    string_filter(fields.resolve("table", "table"), exact([source.dotted])),
+                ],
+            )
+            options = ReceiverOptions(
+                auth=WebhookAuthMode.BEARER,
+                ingress=args.get("ingress"),
+                public_url=args.get("public_url"),
+                require_public=True,
+            )
+            receiving = check_receiver(plan, options)
+            assert receiving.public_base is not None  # require_public
+            url_argument = "public_url" if args.get("public_url") else "ingress.host"
+            snow = plan_snowflake(args, plan.base, receiving.public_base + receiving.endpoint_base, url_argument)
         super().__init__(TYPE_TOKEN, name, None, opts)
 
         receiver = create_receiver(self, name, plan, options)
@@ -121,7 +123,7 @@ class TableChangeTrigger(pulumi.ComponentResource):
         objects = resources.create_objects(self, name, snow, receiver.token, comment, listening)
         if snow.role is not None:
             grants.create_role(self, name, snow, snow.role, objects, comment)
-        create_sensor(self, name, plan, receiver.event_name, depends_on=[receiver.event_source])
+        create_sensor(self, name, plan, depends_on=[receiver.event_source])
         self._publish(receiver.url, receiver.token, snow, plan)
 
     def _publish(

@@ -13,6 +13,7 @@ import pulumi
 from typing_extensions import NotRequired
 
 from pulumi_metaflow_blueprints.core.args import FieldFilter, KubernetesSettings, SensorOptions, Target
+from pulumi_metaflow_blueprints.core.arguments import blueprint_inputs
 from pulumi_metaflow_blueprints.core.fields import EventPath, SourceField
 from pulumi_metaflow_blueprints.core.filters import exact, string_filter
 from pulumi_metaflow_blueprints.core.outputs import publish_outputs
@@ -101,11 +102,23 @@ def check_job_ids(job_ids: list[int] | None, argument: str = "job_ids") -> list[
     if not isinstance(job_ids, list) or not job_ids:
         raise BlueprintInputError(argument, "must list at least one dbt Cloud job id", "e.g. [481516]")
     checked: set[int] = set()
-    for job_id in job_ids:
-        if isinstance(job_id, bool) or not isinstance(job_id, int | float) or int(job_id) != job_id or job_id < 1:
-            raise BlueprintInputError(argument, f"{job_id!r} is not a job id", "use the job's number from its URL")
+    for index, job_id in enumerate(job_ids):
+        if not _is_id(job_id):
+            fix = f"use the job's number from its URL (1 to {MAX_ID})"
+            raise BlueprintInputError(f"{argument}[{index}]", f"{job_id!r} is not a job id", fix)
         checked.add(int(job_id))
     return sorted(checked)
+
+
+MAX_ID = 2**53 - 1
+"""The largest id a JSON number (and the Pulumi engine, which carries numbers as doubles) holds exactly."""
+
+
+def _is_id(value: object) -> bool:
+    """A whole number from 1 to `MAX_ID` (a whole float, as numbers arrive from other languages, counts)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    return value == value and abs(value) != float("inf") and int(value) == value and 1 <= value <= MAX_ID
 
 
 def check_statuses(statuses: list[DbtRunStatus] | None, argument: str = "statuses") -> list[str]:
@@ -120,13 +133,18 @@ def check_statuses(statuses: list[DbtRunStatus] | None, argument: str = "statuse
 
 def resolve_account_id(account_id: int | None, argument: str = "account_id") -> int:
     """The explicit account id, else the stack's `dbtcloud:accountId`."""
-    value = account_id if account_id is not None else pulumi.Config("dbtcloud").get_int("accountId")
+    try:
+        value = account_id if account_id is not None else pulumi.Config("dbtcloud").get_int("accountId")
+    except pulumi.ConfigTypeError:
+        fix = "set `dbtcloud:accountId` to the account's number, or pass `account_id`"
+        raise BlueprintInputError(argument, "the stack's `dbtcloud:accountId` is not a whole number", fix) from None
     if value is None:
         raise BlueprintInputError(
             argument, "is not set and the stack has no `dbtcloud:accountId`", "pass `account_id` or set it in config"
         )
-    if isinstance(value, bool) or not isinstance(value, int | float) or int(value) != value or value < 1:
-        raise BlueprintInputError(argument, f"{value!r} is not a dbt Cloud account id", "use a whole number")
+    if not _is_id(value):
+        fix = f"use a whole number 1 to {MAX_ID}"
+        raise BlueprintInputError(argument, f"{value!r} is not a dbt Cloud account id", fix)
     return int(value)
 
 
@@ -151,40 +169,41 @@ class DbtCloudJobTrigger(pulumi.ComponentResource):
     """WorkflowTemplates the Sensor creates Workflows from."""
 
     def __init__(self, name: str, args: DbtCloudJobTriggerArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        try:
-            import pulumi_dbtcloud as dbtcloud
-        except ImportError as error:  # pragma: no cover - depends on the environment
-            raise ImportError(
-                "DbtCloudJobTrigger needs `pip install pulumi-metaflow-blueprints[webhooks,dbt]`"
-            ) from error
+        with blueprint_inputs(DbtCloudJobTrigger, name, args) as args:
+            try:
+                import pulumi_dbtcloud as dbtcloud
+            except ImportError as error:  # pragma: no cover - depends on the environment
+                raise ImportError(
+                    "DbtCloudJobTrigger needs `pip install pulumi-metaflow-blueprints[webhooks,dbt]`"
+                ) from error
 
-        job_ids = check_job_ids(require(args, "job_ids", "the dbt Cloud job ids, e.g. [481516]"))
-        statuses = check_statuses(args.get("statuses"))
-        account_id = resolve_account_id(args.get("account_id"))
-        fields = DBT_JOB_RUN_FIELDS
-        plan = plan_from_args(
-            "DbtCloudJobTrigger",
-            name,
-            args,
-            fields,
-            source_filters=[
-                string_filter(fields.resolve("event_type", "event_type"), exact([DBT_EVENT_TYPE])),
-                string_filter(fields.resolve("account_id", "account_id"), exact([str(account_id)])),
-                string_filter(fields.resolve("job_id", "job_ids"), exact([str(j) for j in job_ids])),
-                string_filter(fields.resolve("run_status", "statuses"), exact(statuses)),
-            ],
-        )
-        webhook_name = args.get("webhook_name") or f"metaflow-blueprints-{plan.base}"
-        if not isinstance(webhook_name, str) or len(webhook_name) > 255:
-            raise BlueprintInputError("webhook_name", f"{webhook_name!r} is not a name", "use up to 255 characters")
-        options = ReceiverOptions(
-            event_name=EVENT_NAME,
-            auth=WebhookAuthMode.SECRET_PATH,
-            ingress=args.get("ingress"),
-            public_url=args.get("public_url"),
-            require_public=True,
-        )
-        check_receiver(plan, options)
+            job_ids = check_job_ids(require(args, "job_ids", "the dbt Cloud job ids, e.g. [481516]"))
+            statuses = check_statuses(args.get("statuses"))
+            account_id = resolve_account_id(args.get("account_id"))
+            fields = DBT_JOB_RUN_FIELDS
+            plan = plan_from_args(
+                "DbtCloudJobTrigger",
+                name,
+                args,
+                fields,
+                event_name=EVENT_NAME,
+                source_filters=[
+                    string_filter(fields.resolve("event_type", "event_type"), exact([DBT_EVENT_TYPE])),
+                    string_filter(fields.resolve("account_id", "account_id"), exact([str(account_id)])),
+                    string_filter(fields.resolve("job_id", "job_ids"), exact([str(j) for j in job_ids])),
+                    string_filter(fields.resolve("run_status", "statuses"), exact(statuses)),
+                ],
+            )
+            webhook_name = args.get("webhook_name") or f"metaflow-blueprints-{plan.base}"
+            if not isinstance(webhook_name, str) or len(webhook_name) > 255:
+                raise BlueprintInputError("webhook_name", f"{webhook_name!r} is not a name", "use up to 255 characters")
+            options = ReceiverOptions(
+                auth=WebhookAuthMode.SECRET_PATH,
+                ingress=args.get("ingress"),
+                public_url=args.get("public_url"),
+                require_public=True,
+            )
+            check_receiver(plan, options)
         super().__init__(TYPE_TOKEN, name, None, opts)
 
         receiver = create_receiver(self, name, plan, options)
@@ -199,7 +218,7 @@ class DbtCloudJobTrigger(pulumi.ComponentResource):
             active=True,
             opts=pulumi.ResourceOptions(parent=self, depends_on=waits),
         )
-        create_sensor(self, name, plan, receiver.event_name, depends_on=[receiver.event_source])
+        create_sensor(self, name, plan, depends_on=[receiver.event_source])
 
         publish_outputs(
             self,

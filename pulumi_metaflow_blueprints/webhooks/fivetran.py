@@ -14,6 +14,7 @@ import pulumi_random as random
 from typing_extensions import NotRequired
 
 from pulumi_metaflow_blueprints.core.args import FieldFilter, KubernetesSettings, SensorOptions, Target
+from pulumi_metaflow_blueprints.core.arguments import blueprint_inputs
 from pulumi_metaflow_blueprints.core.fields import EventPath, SourceField
 from pulumi_metaflow_blueprints.core.filters import exact, string_filter
 from pulumi_metaflow_blueprints.core.outputs import publish_outputs
@@ -79,10 +80,10 @@ def check_connector_ids(connector_ids: list[str] | None, argument: str = "connec
         return None
     if not isinstance(connector_ids, list) or not connector_ids:
         raise BlueprintInputError(argument, "must list at least one connector id", "or leave it unset for all")
-    for connector_id in connector_ids:
-        if not isinstance(connector_id, str) or not CONNECTOR_ID.match(connector_id):
+    for index, connector_id in enumerate(connector_ids):
+        if not isinstance(connector_id, str) or not CONNECTOR_ID.fullmatch(connector_id):
             raise BlueprintInputError(
-                argument, f"{connector_id!r} is not a Fivetran connector id", "e.g. `mystified_presiding`"
+                f"{argument}[{index}]", f"{connector_id!r} is not a Fivetran connector id", "e.g. `mystified_presiding`"
             )
     return list(dict.fromkeys(connector_ids))
 
@@ -107,35 +108,37 @@ class FivetranSyncTrigger(pulumi.ComponentResource):
     """WorkflowTemplates the Sensor creates Workflows from."""
 
     def __init__(self, name: str, args: FivetranSyncTriggerArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        connector_ids = check_connector_ids(args.get("connector_ids"))
-        fields = FIVETRAN_SYNC_FIELDS
-        source_filters = [
-            string_filter(fields.resolve("event", "event"), exact([SYNC_END])),
-            string_filter(fields.resolve("status", "status"), exact([SUCCESSFUL])),
-        ]
-        if connector_ids:
-            source_filters.append(string_filter(fields.resolve("connector_id", "connector_ids"), exact(connector_ids)))
-        plan = plan_from_args(
-            "FivetranSyncTrigger",
-            name,
-            args,
-            fields,
-            source_filters=source_filters,
-        )
-        options = ReceiverOptions(
-            event_name=EVENT_NAME,
-            auth=WebhookAuthMode.SECRET_PATH,
-            ingress=args.get("ingress"),
-            public_url=args.get("public_url"),
-            require_public=True,
-        )
-        check_receiver(plan, options)
+        with blueprint_inputs(FivetranSyncTrigger, name, args) as args:
+            connector_ids = check_connector_ids(args.get("connector_ids"))
+            fields = FIVETRAN_SYNC_FIELDS
+            source_filters = [
+                string_filter(fields.resolve("event", "event"), exact([SYNC_END])),
+                string_filter(fields.resolve("status", "status"), exact([SUCCESSFUL])),
+            ]
+            if connector_ids:
+                connector = fields.resolve("connector_id", "connector_ids")
+                source_filters.append(string_filter(connector, exact(connector_ids)))
+            plan = plan_from_args(
+                "FivetranSyncTrigger",
+                name,
+                args,
+                fields,
+                event_name=EVENT_NAME,
+                source_filters=source_filters,
+            )
+            options = ReceiverOptions(
+                auth=WebhookAuthMode.SECRET_PATH,
+                ingress=args.get("ingress"),
+                public_url=args.get("public_url"),
+                require_public=True,
+            )
+            check_receiver(plan, options)
         super().__init__(TYPE_TOKEN, name, None, opts)
 
         receiver = create_receiver(self, name, plan, options)
         signing = random.RandomPassword(
             f"{name}-signing-secret", length=TOKEN_LENGTH, special=False, opts=pulumi.ResourceOptions(parent=self)
         )
-        create_sensor(self, name, plan, receiver.event_name, depends_on=[receiver.event_source])
+        create_sensor(self, name, plan, depends_on=[receiver.event_source])
 
         publish_outputs(self, plan, url=receiver.url, signing_secret=pulumi.Output.secret(signing.result))

@@ -6,6 +6,7 @@ import pulumi
 from typing_extensions import NotRequired
 
 from pulumi_metaflow_blueprints.core.args import FieldFilter, KubernetesSettings, SensorOptions, Target
+from pulumi_metaflow_blueprints.core.arguments import blueprint_inputs
 from pulumi_metaflow_blueprints.core.outputs import publish_outputs
 from pulumi_metaflow_blueprints.core.plan import plan_from_args
 from pulumi_metaflow_blueprints.core.sensor import create_sensor
@@ -56,22 +57,23 @@ class WebhookTrigger(pulumi.ComponentResource):
     """WorkflowTemplates the Sensor creates Workflows from."""
 
     def __init__(self, name: str, args: WebhookTriggerArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        plan = plan_from_args(
-            "WebhookTrigger",
-            name,
-            args,
-            WEBHOOK_FIELDS,
-        )
-        options = ReceiverOptions(
-            event_name=EVENT_NAME,
-            auth=args.get("auth") or WebhookAuthMode.BEARER,
-            ingress=args.get("ingress"),
-            public_url=args.get("public_url"),
-        )
-        check_receiver(plan, options)
+        with blueprint_inputs(WebhookTrigger, name, args) as args:
+            plan = plan_from_args(
+                "WebhookTrigger",
+                name,
+                args,
+                WEBHOOK_FIELDS,
+                event_name=EVENT_NAME,
+            )
+            options = ReceiverOptions(
+                auth=args.get("auth") or WebhookAuthMode.BEARER,
+                ingress=args.get("ingress"),
+                public_url=args.get("public_url"),
+            )
+            check_receiver(plan, options)
         super().__init__(TYPE_TOKEN, name, None, opts)
 
         receiver = create_receiver(self, name, plan, options)
-        create_sensor(self, name, plan, receiver.event_name, depends_on=[receiver.event_source])
+        create_sensor(self, name, plan, depends_on=[receiver.event_source])
 
         publish_outputs(self, plan, url=receiver.url, token=receiver.token)

@@ -4,15 +4,14 @@ and optionally an Ingress.
 API (check before the component's ``super().__init__``, so bad input registers nothing; create after)::
 
     options = ReceiverOptions(
-        event_name="webhook",               # the event's name inside the EventSource (the Sensor listens to it)
         auth=WebhookAuthMode.BEARER,        # or SECRET_PATH for senders that cannot set an Authorization header
         ingress=args.get("ingress"),        # WebhookIngress or None
         public_url=args.get("public_url"),  # https base URL of a gateway you run, or None
         require_public=False,               # True: the sender is outside the cluster (ingress or public_url needed)
     )
-    check_receiver(plan, options)                           # -> ReceiverPlan; raises BlueprintInputError
+    check_receiver(plan, options)                           # -> ReceiverPlan; raises BlueprintInputError/ArgoSpecError
     receiver = create_receiver(self, name, plan, options)   # -> WebhookReceiver
-    create_sensor(self, name, plan, receiver.event_name, depends_on=[receiver.event_source])
+    create_sensor(self, name, plan, depends_on=[receiver.event_source])
 
 Errors name the arguments `ingress`, `ingress.<key>`, `public_url`, `auth` and `name`: use those keys in your args.
 
@@ -27,7 +26,6 @@ created by Argo Events from the spec's ``service``): several webhook blueprints 
 and their endpoints (``/<base name>``) differ too.
 """
 
-import re
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -36,10 +34,17 @@ import pulumi
 import pulumi_kubernetes as k8s
 import pulumi_random as random
 
+from pulumi_metaflow_blueprints.argo.validation import check_event_source
 from pulumi_metaflow_blueprints.core import kube
 from pulumi_metaflow_blueprints.core.plan import TriggerPlan
 from pulumi_metaflow_blueprints.errors import BlueprintInputError
-from pulumi_metaflow_blueprints.naming import child_name, validate_dns_subdomain
+from pulumi_metaflow_blueprints.naming import (
+    DNS1123_SUBDOMAIN,
+    check_qualified_name,
+    child_name,
+    validate_dns1035_label,
+    validate_dns_subdomain,
+)
 from pulumi_metaflow_blueprints.webhooks.args import WebhookAuthMode, WebhookIngress
 
 PORT = 12000
@@ -48,14 +53,12 @@ TOKEN_KEY = "token"
 RESERVED_ENDPOINTS = frozenset({"/health"})
 """Argo Events serves its own health check there, on the same port."""
 _PATH_TOKEN_STAND_IN = "x" * TOKEN_LENGTH
-_ANNOTATION_KEY = re.compile(r"^([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$")
 
 
 @dataclass(frozen=True)
 class ReceiverOptions:
     """How one blueprint receives its webhook."""
 
-    event_name: str = "webhook"
     auth: WebhookAuthMode = WebhookAuthMode.BEARER
     ingress: WebhookIngress | None = None
     public_url: str | None = None
@@ -76,6 +79,13 @@ class ReceiverPlan:
     service_url_base: str
     public_base: str | None
     ingress: WebhookIngress | None
+
+    @property
+    def checked_endpoint(self) -> str:
+        """The endpoint with a stand-in for the path token (SECRET_PATH), for checking the spec before it exists."""
+        if self.auth is WebhookAuthMode.BEARER:
+            return self.endpoint_base
+        return f"{self.endpoint_base}/{_PATH_TOKEN_STAND_IN}"
 
 
 @dataclass(frozen=True)
@@ -109,11 +119,8 @@ def check_ingress(ingress: WebhookIngress | None, argument: str = "ingress") -> 
         value = ingress.get(key)
         if value is not None:
             validate_dns_subdomain(value, f"{argument}.{key}")
-    for key, value in (ingress.get("annotations") or {}).items():
-        if not isinstance(key, str) or not _ANNOTATION_KEY.match(key) or not isinstance(value, str):
-            raise BlueprintInputError(
-                f"{argument}.annotations", f"{key!r} is not a valid annotation", "use `prefix/name` keys, string values"
-            )
+    for key in ingress.get("annotations") or {}:
+        check_qualified_name(key, f"{argument}.annotations.{key}")
     return ingress
 
 
@@ -121,11 +128,23 @@ def check_public_url(url: str | None, argument: str = "public_url") -> str | Non
     """An https base URL without query or fragment, returned without a trailing slash."""
     if url is None:
         return None
-    parts = urlsplit(url) if isinstance(url, str) else None
-    if parts is None or parts.scheme != "https" or not parts.hostname or parts.query or parts.fragment:
-        raise BlueprintInputError(
-            argument, f"{url!r} is not an https base URL", "give e.g. `https://hooks.example.com/argo` (no query)"
-        )
+    fix = "give e.g. `https://hooks.example.com/argo` (no query, user or fragment; a port 1-65535 if any)"
+    try:
+        parts = urlsplit(url)
+        port_ok = parts.port is None or parts.port > 0
+    except ValueError:  # an invalid or out-of-range port, or a malformed host
+        raise BlueprintInputError(argument, f"{url!r} is not an https base URL", fix) from None
+    host = parts.hostname or ""
+    if (
+        parts.scheme != "https"
+        or not port_ok
+        or not DNS1123_SUBDOMAIN.fullmatch(host)
+        or parts.username is not None
+        or parts.query
+        or parts.fragment
+        or any(char.isspace() or ord(char) < 32 for char in url)
+    ):
+        raise BlueprintInputError(argument, f"{url!r} is not an https base URL", fix)
     return url.rstrip("/")
 
 
@@ -147,16 +166,20 @@ def check_receiver(plan: TriggerPlan, options: ReceiverOptions) -> ReceiverPlan:
         raise BlueprintInputError(
             "name", f"endpoint {endpoint_base!r} is Argo Events' own health check", "give the blueprint another name"
         )
-    service_name = f"{plan.event_source_name}-eventsource-svc"
+    service_name = validate_dns1035_label(
+        f"{plan.event_source_name}-eventsource-svc",
+        "name",
+        "start the blueprint's resource name with a letter: Argo Events names the EventSource's Service after it",
+    )
     if public_url is not None:
         public_base: str | None = public_url
     elif ingress is not None:
         public_base = f"https://{ingress['host']}"
     else:
         public_base = None
-    return ReceiverPlan(
+    receiver = ReceiverPlan(
         auth=WebhookAuthMode(auth),
-        event_name=options.event_name,
+        event_name=plan.event_name,
         endpoint_base=endpoint_base,
         secret_name=child_name(plan.base, "webhook-token"),
         service_name=service_name,
@@ -164,6 +187,8 @@ def check_receiver(plan: TriggerPlan, options: ReceiverOptions) -> ReceiverPlan:
         public_base=public_base,
         ingress=ingress,
     )
+    check_event_source(plan.event_source_name, webhook_spec(plan, receiver, receiver.checked_endpoint))
+    return receiver
 
 
 def webhook_spec(plan: TriggerPlan, receiver: ReceiverPlan, endpoint: Any) -> dict[str, Any]:

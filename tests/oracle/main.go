@@ -7,6 +7,7 @@
 //	{"op": "template", "template": "<Go template>", "input": "<string>"}          data filter template (filter.go)
 //	{"op": "regexp", "pattern": "<RE2>", "texts": ["..."]}
 //	{"op": "expr", "expression": "...", "json": "<event data>"}                    EventSource filter (eventing.go)
+//	{"op": "duration", "input": "<text>"}                                          time.ParseDuration (retry.go)
 //
 // Built in GOPATH mode against Debian's golang-github-* packages; see tests/oracle_client.py.
 package main
@@ -20,6 +21,7 @@ import (
 	"regexp"
 	"strings"
 	"text/template"
+	"time"
 
 	"github.com/Masterminds/sprig"
 	"github.com/antonmedv/expr"
@@ -108,6 +110,18 @@ func doRegexp(r request) answer {
 	return answer{Status: "ok", Matches: matches}
 }
 
+// doDuration parses a trigger's retryStrategy.duration as Argo's Convert2WaitBackoff does; Float is nanoseconds.
+func doDuration(r request) answer {
+	if r.Input == nil {
+		return answer{Status: "bad_request", Message: "duration needs input"}
+	}
+	d, err := time.ParseDuration(*r.Input)
+	if err != nil {
+		return failed("parse_error", err)
+	}
+	return answer{Status: "ok", Float: int64(d)}
+}
+
 // exprFuncs is what Argo's expr.GetFuncMap adds to the data (pkg/shared/expr/eval.go), minus what Debian lacks:
 // `jsonpath` (evilmonkeyinc/jsonpath) and the `asInt`/`asFloat` aliases of expr's v1.15 builtins.
 func exprFuncs(env map[string]interface{}) {
@@ -158,6 +172,8 @@ func handle(r request) (a answer) {
 		return doRegexp(r)
 	case "expr":
 		return doExpr(r)
+	case "duration":
+		return doDuration(r)
 	}
 	return answer{Status: "bad_request", Message: "unknown op " + r.Op}
 }
