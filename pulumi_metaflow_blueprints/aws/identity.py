@@ -14,7 +14,13 @@ from pulumi_metaflow_blueprints.core.arguments import checked_when_known, when_k
 from pulumi_metaflow_blueprints.errors import BlueprintInputError
 
 ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/(?:[\w+=,.@-]+/)*([\w+=,.@-]{1,64})$", re.ASCII)
-OIDC_PROVIDER_ARN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:oidc-provider/[^\s]+$", re.ASCII)
+OIDC_PROVIDER_ARN = re.compile(
+    r"^arn:aws[a-z-]*:iam::\d{12}:oidc-provider/"
+    r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+    r"(?:/(?!\.\.?(?:/|$))[A-Za-z0-9._~-]+)*$",
+    re.ASCII,
+)
+"""The issuer (a host name, then path segments) keys the trust policy's conditions: no `*`, `?` or `${`."""
 POLICY_ARN = re.compile(r"arn:aws[a-z-]*:iam::(\d{12}|aws):policy/(?:[\w+=,.@-]+/)*[\w+=,.@-]{1,128}", re.ASCII)
 CLUSTER_NAME = re.compile(r"^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$")
 
