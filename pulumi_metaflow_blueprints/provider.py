@@ -24,6 +24,7 @@ from pulumi.provider.experimental.util import camel_case
 from pulumi.provider.server import ComponentInitError
 
 from pulumi_metaflow_blueprints.errors import ArgoSpecError, BlueprintInputError
+from pulumi_metaflow_blueprints.registry import blueprint_classes, source_packages
 
 __all__ = [
     "DISTRIBUTION",
@@ -45,10 +46,6 @@ PACKAGE_NAME = "metaflow-blueprints"
 NAMESPACE = "metaflow"
 """Keeps generated SDKs apart from this package: Python `metaflow_metaflow_blueprints`, npm `@metaflow/...`."""
 DISTRIBUTION = "pulumi-metaflow-blueprints"
-BLUEPRINT_MODULES = ("aws", "gcp", "webhooks", "snowflake")
-"""The subpackages whose `__all__` lists blueprints (ComponentResource classes) and their argument types."""
-
-
 def package_version() -> str:
     """The installed distribution's version (the plugin and schema version)."""
     try:
@@ -60,27 +57,13 @@ def package_version() -> str:
 
 
 def blueprint_modules() -> list[ModuleType]:
-    """Every blueprint subpackage that exists; one not written yet is skipped, any other import error raises."""
-    modules: list[ModuleType] = []
-    for short in BLUEPRINT_MODULES:
-        name = f"{__package__}.{short}"
-        try:
-            modules.append(importlib.import_module(name))
-        except ModuleNotFoundError as error:
-            if error.name != name:
-                raise
-    return modules
+    """Every source package (`registry.source_packages`), imported."""
+    return [package.module() for package in source_packages()]
 
 
 def all_components() -> list[type[pulumi.ComponentResource]]:
-    """The ComponentResource classes the blueprint subpackages export in `__all__`, in module then export order."""
-    components: list[type[pulumi.ComponentResource]] = []
-    for module in blueprint_modules():
-        for export in getattr(module, "__all__", ()):
-            value = getattr(module, export)
-            if inspect.isclass(value) and issubclass(value, pulumi.ComponentResource) and value not in components:
-                components.append(value)
-    return components
+    """The blueprints every source package declares, package by package (`registry.blueprint_classes`)."""
+    return [cls for cls in blueprint_classes() if issubclass(cls, pulumi.ComponentResource)]
 
 
 def _schema_classes(component: type) -> list[type]:

@@ -15,13 +15,13 @@ from pulumi_metaflow_blueprints.argo.semantics import (
     evaluate_dependency,
     gjson_get,
     make_event,
-    pubsub_event_data,
     render_go_template,
     resolve_param_value,
     sjson_set,
-    sqs_event_data,
-    webhook_event_data,
 )
+from pulumi_metaflow_blueprints.aws.package import sqs_event_data
+from pulumi_metaflow_blueprints.gcp.package import pubsub_event_data
+from pulumi_metaflow_blueprints.webhooks.package import webhook_event_data
 
 # The sample document of gjson's README / SYNTAX.md.
 GJSON_SAMPLE = {

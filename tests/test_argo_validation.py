@@ -411,7 +411,7 @@ def test_check_sensor_raises_with_every_problem() -> None:
 def test_event_source_has_one_type() -> None:
     spec = {**webhook_source(), **sqs_source(), **pub_sub_source()}
     assert event_source_problems(spec) == [
-        "spec: has types sqs, webhook, pubSub; this package emits one type per EventSource"
+        "spec: has types sqs, pubSub, webhook; this package emits one type per EventSource"
     ]
 
 

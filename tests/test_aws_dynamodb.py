@@ -6,10 +6,11 @@ from typing import Any
 
 import pytest
 
-from pulumi_metaflow_blueprints.argo.semantics import make_event, resolve_param_value, sqs_event_data
+from pulumi_metaflow_blueprints.argo.semantics import make_event, resolve_param_value
 from pulumi_metaflow_blueprints.argo.semantics._values import go_json
 from pulumi_metaflow_blueprints.aws import DynamoDBTableTrigger
 from pulumi_metaflow_blueprints.aws.dynamodb import DYNAMODB_RECORD_FIELDS
+from pulumi_metaflow_blueprints.aws.package import sqs_event_data
 from pulumi_metaflow_blueprints.core.fields import EventPath
 from pulumi_metaflow_blueprints.core.target import value_template
 from pulumi_metaflow_blueprints.errors import BlueprintInputError

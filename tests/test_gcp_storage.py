@@ -10,9 +10,9 @@ import pytest
 from pulumi_metaflow_blueprints.core.fields import EventPath
 from pulumi_metaflow_blueprints.core.target import value_template
 from pulumi_metaflow_blueprints.gcp import GcpIdentityMode, StorageEventType, StorageObjectTrigger
+from pulumi_metaflow_blueprints.gcp.package import project_number
 from pulumi_metaflow_blueprints.gcp.storage import STORAGE_OBJECT_FIELDS
 from pulumi_metaflow_blueprints.offline import ProgramRun, run_program, run_program_dir
-from pulumi_metaflow_blueprints.offline.placeholders import project_number
 from tests.argo_schema import assert_valid_argo
 from tests.helpers import body_template, contains_unknown, pubsub_event, rejected, resolved, sample, spec_of
 

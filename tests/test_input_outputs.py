@@ -18,8 +18,8 @@ from pulumi.runtime.proto import engine_pb2_grpc, provider_pb2, resource_pb2_grp
 from pulumi_metaflow_blueprints.aws import DynamoDBTableTrigger, S3ObjectTrigger, SnsTopicTrigger, SqsQueueTrigger
 from pulumi_metaflow_blueprints.core.arguments import PLAN_TIME
 from pulumi_metaflow_blueprints.gcp import PubSubTrigger, StorageObjectTrigger
+from pulumi_metaflow_blueprints.gcp.package import project_number
 from pulumi_metaflow_blueprints.offline import ProgramRun, run_program
-from pulumi_metaflow_blueprints.offline.placeholders import project_number
 from pulumi_metaflow_blueprints.offline.runner import is_secret
 from tests.helpers import OIDC, contains_unknown, policy, rejected, resolved
 from tests.provider_rpc import (

@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from pulumi_metaflow_blueprints.argo.semantics import make_event, resolve_param_value, webhook_event_data
+from pulumi_metaflow_blueprints.argo.semantics import make_event, resolve_param_value
 from pulumi_metaflow_blueprints.argo.semantics._values import go_json
 from pulumi_metaflow_blueprints.argo.semantics.gotemplate import render_go_template
 from pulumi_metaflow_blueprints.core.target import event_body_template
@@ -28,6 +28,7 @@ from pulumi_metaflow_blueprints.offline import ProgramRun, run_program
 from pulumi_metaflow_blueprints.simulate import SampleEvent, simulate
 from pulumi_metaflow_blueprints.simulate.events import go_json_loads
 from pulumi_metaflow_blueprints.webhooks import WebhookTrigger
+from pulumi_metaflow_blueprints.webhooks.package import webhook_event_data
 from tests.helpers import DATA, body_template
 from tests.oracle_client import GoOracle, tally
 

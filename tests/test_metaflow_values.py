@@ -29,6 +29,7 @@ from pulumi_metaflow_blueprints.argo.semantics._values import go_json
 from pulumi_metaflow_blueprints.offline import ProgramRun, run_program
 from pulumi_metaflow_blueprints.simulate import SampleEvent, TriggerCheck, simulate
 from pulumi_metaflow_blueprints.simulate.events import go_json_loads
+from pulumi_metaflow_blueprints.simulate.triggers import argument_written
 from pulumi_metaflow_blueprints.webhooks import WebhookTrigger
 from tests.helpers import DATA
 from tests.oracle_client import GoOracle, tally
@@ -165,13 +166,12 @@ def sensor_values(oracle: GoOracle) -> tuple[dict[str, str], TriggerCheck]:
     arguments = {a["name"]: a["value"] for a in trigger.workflow["spec"]["arguments"]["parameters"]}
     (sensor,) = run.custom_resources("Sensor")
     k8s = sensor.plain_inputs["spec"]["triggers"][0]["template"]["k8s"]
-    names = [a["name"] for a in k8s["source"]["resource"]["spec"]["arguments"]["parameters"]]
     data = go_json(event["data"], escape_html=True, sort_keys=False)
     params = k8s["parameters"]
     answers = oracle.ask([{"op": "template", "template": p["src"]["dataTemplate"], "json": data} for p in params])
     for param, answer in zip(params, answers, strict=True):
-        name = names[int(param["dest"].split(".")[3])]
-        assert (answer["status"], answer.get("output")) == ("ok", arguments[name]), name
+        name = argument_written(param["dest"], k8s["source"]["resource"])
+        assert name is not None and (answer["status"], answer.get("output")) == ("ok", arguments[name]), name
         tally("blueprints")
     return arguments, trigger
 

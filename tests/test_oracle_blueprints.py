@@ -13,18 +13,17 @@ import pytest
 
 from pulumi_metaflow_blueprints.argo.semantics import (
     make_event,
-    pubsub_event_data,
     resolve_param_value,
-    sqs_event_data,
-    webhook_event_data,
 )
 from pulumi_metaflow_blueprints.argo.semantics._values import go_json
 from pulumi_metaflow_blueprints.aws.dynamodb import DYNAMODB_RECORD_FIELDS
+from pulumi_metaflow_blueprints.aws.package import sqs_event_data
 from pulumi_metaflow_blueprints.aws.s3 import S3_EVENTBRIDGE_FIELDS, S3_NOTIFICATION_FIELDS
 from pulumi_metaflow_blueprints.aws.sqs_queue import SQS_MESSAGE_FIELDS
 from pulumi_metaflow_blueprints.core.fields import FieldCatalog
 from pulumi_metaflow_blueprints.core.target import value_template
 from pulumi_metaflow_blueprints.errors import BlueprintInputError
+from pulumi_metaflow_blueprints.gcp.package import pubsub_event_data
 from pulumi_metaflow_blueprints.gcp.pubsub import pubsub_message_fields
 from pulumi_metaflow_blueprints.gcp.storage import STORAGE_OBJECT_FIELDS
 from pulumi_metaflow_blueprints.offline import run_program_dir
@@ -33,6 +32,7 @@ from pulumi_metaflow_blueprints.snowflake.table_change import SNOWFLAKE_CHANGE_F
 from pulumi_metaflow_blueprints.webhooks.dbt import DBT_JOB_RUN_FIELDS
 from pulumi_metaflow_blueprints.webhooks.fivetran import FIVETRAN_SYNC_FIELDS
 from pulumi_metaflow_blueprints.webhooks.generic import WEBHOOK_FIELDS
+from pulumi_metaflow_blueprints.webhooks.package import webhook_event_data
 from tests.helpers import EVENTS
 from tests.oracle_client import GoOracle, tally
 

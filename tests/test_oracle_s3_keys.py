@@ -19,10 +19,11 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from pulumi_metaflow_blueprints.argo.semantics import make_event, resolve_param_value, sqs_event_data
+from pulumi_metaflow_blueprints.argo.semantics import make_event, resolve_param_value
 from pulumi_metaflow_blueprints.argo.semantics._values import go_json
 from pulumi_metaflow_blueprints.argo.semantics.gotemplate import render_go_template
 from pulumi_metaflow_blueprints.aws import AwsIdentityMode, S3Delivery, S3ObjectTrigger
+from pulumi_metaflow_blueprints.aws.package import sqs_event_data
 from pulumi_metaflow_blueprints.aws.s3 import S3_NOTIFICATION_FIELDS
 from pulumi_metaflow_blueprints.core.decode import WELL_FORMED_FORM
 from pulumi_metaflow_blueprints.core.target import value_template

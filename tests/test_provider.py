@@ -446,24 +446,6 @@ def test_schema_cannot_mark_secret_outputs_so_none_is_claimed(served: dict[str, 
     assert all("secret" not in prop for _, prop in _all_properties(served))
 
 
-def test_all_components_skips_only_blueprint_modules_that_do_not_exist(monkeypatch: pytest.MonkeyPatch) -> None:
-    real_import = importlib.import_module
-
-    def fake_import(name: str) -> Any:
-        if name.endswith(".missing"):
-            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
-        if name.endswith(".broken"):
-            raise ModuleNotFoundError("No module named 'pulumi_nowhere'", name="pulumi_nowhere")
-        return real_import(name)
-
-    monkeypatch.setattr(provider.importlib, "import_module", fake_import)
-    monkeypatch.setattr(provider, "BLUEPRINT_MODULES", ("aws", "missing"))
-    assert S3ObjectTrigger in provider.all_components()
-    monkeypatch.setattr(provider, "BLUEPRINT_MODULES", ("aws", "broken"))
-    with pytest.raises(ModuleNotFoundError, match="pulumi_nowhere"):
-        provider.all_components()
-
-
 # --- Construct through the plugin ---------------------------------------------------------------------------------
 
 

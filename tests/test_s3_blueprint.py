@@ -249,7 +249,7 @@ def test_sensor_creates_the_flow_workflow_and_posts_the_metaflow_event(run: Prog
         {"name": "mode", "value": '"incremental"'},
     ]
     dests = [p["dest"] for p in flow["template"]["k8s"]["parameters"]]
-    assert dests == [f"spec.arguments.parameters.{i}.value" for i in range(3)]
+    assert dests == [f'spec.arguments.parameters.#(name=="{n}").value' for n in ("bucket", "key", "size_bytes")]
     http = event["template"]["http"]
     assert http["url"] == "http://argo-events-webhook-eventsource-svc.argo-events.svc:12000/metaflow-event"
     assert http["method"] == "POST"

@@ -12,8 +12,9 @@ import pytest
 
 from pulumi_metaflow_blueprints.cli import main
 from pulumi_metaflow_blueprints.simulate import SampleEvent, simulate_sensor
-from pulumi_metaflow_blueprints.simulate.events import MASKED_AUTHORIZATION, argo_event
+from pulumi_metaflow_blueprints.simulate.events import argo_event
 from pulumi_metaflow_blueprints.simulate.program import EventSourceEvent, SensorTarget
+from pulumi_metaflow_blueprints.webhooks.package import MASKED_AUTHORIZATION
 from tests.helpers import EVENTS, sample
 
 ROOT = Path(__file__).parent.parent

@@ -7,9 +7,10 @@ status. These functions find those problems before anything is created. They mir
 each starting with its JSON path.
 
 What is emitted: a Sensor with one dependency (optionally ``filters.data`` joined by ``dataLogicalOperator``) and
-``k8s`` (create a Workflow) or ``http`` (post a Metaflow event) triggers; an EventSource of one type, ``sqs``,
-``webhook`` or ``pubSub``. Anything else in the objects these rules look into is reported as not emitted by this
-package (so a bug here), not checked: add its rules before emitting it.
+``k8s`` (create a Workflow) or ``http`` (post a Metaflow event) triggers; an EventSource of one kind, whose rules
+its source package declares (`registry.EventSourceKind.check`, written with this module's public helpers). Anything
+else in the objects these rules look into is reported as not emitted by this package (so a bug here), not checked:
+add its rules before emitting it.
 
 Rules whose message says "blueprint rule" are stricter than the controller: it accepts those specs, but they
 cannot work (a parameter naming no dependency silently falls back to its default value, a webhook endpoint
@@ -18,10 +19,22 @@ without a leading slash never matches a request).
 
 import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from pulumi_metaflow_blueprints.errors import ArgoSpecError
+from pulumi_metaflow_blueprints.registry import event_source_kinds
+
+__all__ = [
+    "beyond",
+    "check_event_source",
+    "check_sensor",
+    "event_source_problems",
+    "is_go_int",
+    "required_text",
+    "sensor_problems",
+    "text",
+]
 
 LOGICAL_OPERATORS = ("and", "or")
 K8S_OPERATIONS = ("create", "update", "patch", "delete")
@@ -36,7 +49,8 @@ TEMPLATE_KEYS = frozenset({"name", "k8s", "http"})
 K8S_TRIGGER_KEYS = frozenset({"operation", "source", "parameters"})
 HTTP_TRIGGER_KEYS = frozenset({"url", "method", "headers", "secureHeaders", "payload"})
 PARAMETER_KEYS = frozenset({"src", "dest"})
-EVENT_SOURCE_KEYS = frozenset({"eventBusName", "template", "service", "sqs", "webhook", "pubSub"})
+EVENT_SOURCE_KEYS = frozenset({"eventBusName", "template", "service"})
+"""The keys of an EventSource spec besides its one kind (`registry.event_source_kinds`)."""
 
 Problems = list[str]
 _SIMPLE_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
@@ -46,19 +60,20 @@ _GO_INT = re.compile(r"[+-]?[0-9]+")
 def sensor_problems(spec: Mapping[str, Any]) -> list[str]:
     """Every rule of the controller's ``ValidateSensor`` that ``spec`` (a Sensor's ``spec``) breaks."""
     dependencies = _items(spec.get("dependencies"))
-    dependency_names = {_text(dep, "name") for dep in map(_mapping, dependencies)} - {""}
+    dependency_names = {text(dep, "name") for dep in map(_mapping, dependencies)} - {""}
     return _dependencies_problems(dependencies) + _triggers_problems(_items(spec.get("triggers")), dependency_names)
 
 
 def event_source_problems(spec: Mapping[str, Any]) -> list[str]:
     """Every rule of the controller's ``ValidateEventSource`` that ``spec`` (an EventSource's spec) breaks."""
-    problems = _unemitted(spec, "", EVENT_SOURCE_KEYS)
-    present = [kind for kind in _EVENT_SOURCE_CHECKS if _mapping(spec.get(kind))]
+    kinds = event_source_kinds()
+    problems = _unemitted(spec, "", EVENT_SOURCE_KEYS | frozenset(kinds))
+    present = [key for key in kinds if _mapping(spec.get(key))]
     if len(present) > 1:
         problems.append(f"spec: has types {', '.join(present)}; this package emits one type per EventSource")
-    for kind in present:
-        for event_name, source in _mapping(spec[kind]).items():
-            problems += _EVENT_SOURCE_CHECKS[kind](_mapping(source), _child(kind, str(event_name)))
+    for key in present:
+        for event_name, source in _mapping(spec[key]).items():
+            problems += kinds[key].check(_mapping(source), _child(key, str(event_name)))
     return problems
 
 
@@ -88,7 +103,7 @@ def _dependencies_problems(dependencies: list[Any]) -> Problems:
     for index, raw in enumerate(dependencies):
         path, dep = f"dependencies[{index}]", _mapping(raw)
         problems += _unemitted(dep, path, DEPENDENCY_KEYS)
-        problems += _required_text(dep, path, "name", "eventSourceName", "eventName")
+        problems += required_text(dep, path, "name", "eventSourceName", "eventName")
         if dep.get("filters") is not None:
             problems += _filter_problems(_mapping(dep["filters"]), f"{path}.filters")
     return problems
@@ -96,7 +111,7 @@ def _dependencies_problems(dependencies: list[Any]) -> Problems:
 
 def _filter_problems(filters: Mapping[str, Any], path: str) -> Problems:
     problems = _unemitted(filters, path, FILTER_KEYS)
-    operator = _text(filters, "dataLogicalOperator")
+    operator = text(filters, "dataLogicalOperator")
     if operator and operator not in LOGICAL_OPERATORS:
         problems.append(
             f"{path}.dataLogicalOperator: {operator!r} is not supported; allowed: 'and', 'or' or empty (and)"
@@ -107,7 +122,7 @@ def _filter_problems(filters: Mapping[str, Any], path: str) -> Problems:
 
 
 def _data_filter_problems(data: Mapping[str, Any], path: str) -> Problems:
-    problems = _unemitted(data, path, DATA_FILTER_KEYS) + _required_text(data, path, "path", "type")
+    problems = _unemitted(data, path, DATA_FILTER_KEYS) + required_text(data, path, "path", "type")
     values = _items(data.get("value"))
     if not values:
         problems.append(f"{path}.value: at least one value is required")
@@ -132,7 +147,7 @@ def _triggers_problems(triggers: list[Any], dependency_names: set[str]) -> Probl
             problems.append(f"{path}.template: required")
             continue
         problems += _template_problems(_mapping(trigger["template"]), f"{path}.template", dependency_names)
-        name = _text(_mapping(trigger["template"]), "name")
+        name = text(_mapping(trigger["template"]), "name")
         if name in first_use:
             problems.append(
                 f"{path}.template.name: {name!r} is also the name of triggers[{first_use[name]}]; "
@@ -144,7 +159,7 @@ def _triggers_problems(triggers: list[Any], dependency_names: set[str]) -> Probl
 
 
 def _template_problems(template: Mapping[str, Any], path: str, dependency_names: set[str]) -> Problems:
-    problems = _unemitted(template, path, TEMPLATE_KEYS) + _required_text(template, path, "name")
+    problems = _unemitted(template, path, TEMPLATE_KEYS) + required_text(template, path, "name")
     if template.get("k8s") is not None:
         problems += _k8s_problems(_mapping(template["k8s"]), f"{path}.k8s", dependency_names)
     if template.get("http") is not None:
@@ -156,7 +171,7 @@ def _k8s_problems(trigger: Mapping[str, Any], path: str, dependency_names: set[s
     problems = _unemitted(trigger, path, K8S_TRIGGER_KEYS)
     if trigger.get("source") is None:
         problems.append(f"{path}.source: required")
-    operation = _text(trigger, "operation")
+    operation = text(trigger, "operation")
     if operation and operation not in K8S_OPERATIONS:
         problems.append(
             f"{path}.operation: {operation!r} is not supported; allowed: {', '.join(K8S_OPERATIONS)} or empty (create)"
@@ -165,8 +180,8 @@ def _k8s_problems(trigger: Mapping[str, Any], path: str, dependency_names: set[s
 
 
 def _http_problems(trigger: Mapping[str, Any], path: str, dependency_names: set[str]) -> Problems:
-    problems = _unemitted(trigger, path, HTTP_TRIGGER_KEYS) + _required_text(trigger, path, "url")
-    method = _text(trigger, "method")
+    problems = _unemitted(trigger, path, HTTP_TRIGGER_KEYS) + required_text(trigger, path, "url")
+    method = text(trigger, "method")
     if method and method not in HTTP_METHODS:
         problems.append(
             f"{path}.method: {method!r} is not supported; allowed: {', '.join(HTTP_METHODS)} or empty (POST)"
@@ -186,63 +201,24 @@ def _parameters_problems(
             problems.append(f"{item_path}.src: required (with the dependencyName the value comes from)")
         else:
             problems += _source_dependency_problems(_mapping(parameter["src"]), f"{item_path}.src", dependency_names)
-        if dest_required and not _text(parameter, "dest"):
+        if dest_required and not text(parameter, "dest"):
             problems.append(f"{item_path}.dest: required (the JSON path of the key to set)")
     return problems
 
 
 def _source_dependency_problems(src: Mapping[str, Any], path: str, dependency_names: set[str]) -> Problems:
-    dependency = _text(src, "dependencyName")
+    dependency = text(src, "dependencyName")
     if not dependency:
         return [f"{path}.dependencyName: required (a non-empty string)"]
     if dependency not in dependency_names:
         return [
             f"{path}.dependencyName: {dependency!r} names no dependency of this Sensor"
-            + _beyond("the parameter would silently fall back to its default value")
+            + beyond("the parameter would silently fall back to its default value")
         ]
     return []
 
 
-# --- EventSource: each type's ValidateEventSource ---
-
-
-def _webhook_problems(source: Mapping[str, Any], path: str) -> Problems:
-    """pkg/eventsources/common/webhook ValidateWebhookContext, plus the endpoint and method blueprint rules."""
-    problems = _required_text(source, path, "endpoint")
-    port = source.get("port")
-    if not isinstance(port, str) or not _is_go_int(port):
-        problems.append(f"{path}.port: {port!r} is not a port number as a string of digits (e.g. '12000')")
-    endpoint = _text(source, "endpoint")
-    if endpoint and not endpoint.startswith("/"):
-        problems.append(
-            f"{path}.endpoint: {endpoint!r} must start with '/'" + _beyond("the route would never match a request")
-        )
-    method = _text(source, "method")
-    if not method or method != method.upper():
-        problems.append(
-            f"{path}.method: {method!r} must be an upper-case HTTP method such as 'POST'"
-            + _beyond("every request whose method differs is refused")
-        )
-    return problems
-
-
-def _sqs_problems(source: Mapping[str, Any], path: str) -> Problems:
-    return _required_text(source, path, "region", "queue")
-
-
-def _pub_sub_problems(source: Mapping[str, Any], path: str) -> Problems:
-    """The controller needs topic or subscriptionID; this package reads an existing subscription, never a topic."""
-    return _required_text(source, path, "subscriptionID")
-
-
-_EVENT_SOURCE_CHECKS: dict[str, Callable[[Mapping[str, Any], str], Problems]] = {
-    "sqs": _sqs_problems,
-    "webhook": _webhook_problems,
-    "pubSub": _pub_sub_problems,
-}
-
-
-# --- Small helpers ---
+# --- Small helpers (the public ones also serve the source packages' EventSource rules) ---
 
 
 def _unemitted(owner: Mapping[str, Any], path: str, emitted: frozenset[str]) -> Problems:
@@ -254,14 +230,14 @@ def _unemitted(owner: Mapping[str, Any], path: str, emitted: frozenset[str]) -> 
     ]
 
 
-def _beyond(why: str) -> str:
+def beyond(why: str) -> str:
     """The suffix marking a rule stricter than the controller."""
     return f" (blueprint rule: the controller accepts this, but {why})"
 
 
-def _is_go_int(text: str) -> bool:
-    """Whether Go's ``strconv.Atoi`` accepts ``text``."""
-    return bool(_GO_INT.fullmatch(text)) and -(2**63) <= int(text) < 2**63
+def is_go_int(digits: str) -> bool:
+    """Whether Go's ``strconv.Atoi`` accepts ``digits``."""
+    return bool(_GO_INT.fullmatch(digits)) and -(2**63) <= int(digits) < 2**63
 
 
 def _mapping(value: Any) -> Mapping[str, Any]:
@@ -272,7 +248,7 @@ def _items(value: Any) -> list[Any]:
     return list(value) if isinstance(value, list | tuple) else []
 
 
-def _text(owner: Mapping[str, Any], key: str) -> str:
+def text(owner: Mapping[str, Any], key: str) -> str:
     """The value at ``key`` as Go would see a string field: missing or null is empty."""
     value = owner.get(key)
     if value is None:
@@ -280,8 +256,8 @@ def _text(owner: Mapping[str, Any], key: str) -> str:
     return value if isinstance(value, str) else json.dumps(value)
 
 
-def _required_text(owner: Mapping[str, Any], path: str, *keys: str) -> Problems:
-    return [f"{path}.{key}: required (a non-empty string)" for key in keys if not _text(owner, key)]
+def required_text(owner: Mapping[str, Any], path: str, *keys: str) -> Problems:
+    return [f"{path}.{key}: required (a non-empty string)" for key in keys if not text(owner, key)]
 
 
 def _child(path: str, key: str) -> str:

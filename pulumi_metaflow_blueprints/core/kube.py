@@ -61,12 +61,15 @@ def _argo_resource(
     labels: Mapping[str, str],
     spec: Any,
     opts: pulumi.ResourceOptions,
+    annotations: Mapping[str, str] | None = None,
 ) -> k8s.apiextensions.CustomResource:
     return k8s.apiextensions.CustomResource(
         resource_name,
         api_version=ARGO_API_VERSION,
         kind=kind,
-        metadata=k8s.meta.v1.ObjectMetaArgs(name=name, namespace=namespace, labels=dict(labels)),
+        metadata=k8s.meta.v1.ObjectMetaArgs(
+            name=name, namespace=namespace, labels=dict(labels), annotations=dict(annotations or {}) or None
+        ),
         spec=spec,
         opts=opts,
     )
@@ -99,7 +102,8 @@ def sensor(
     labels: Mapping[str, str],
     spec: dict[str, Any],
     opts: pulumi.ResourceOptions,
+    annotations: Mapping[str, str] | None = None,
 ) -> k8s.apiextensions.CustomResource:
     """A Sensor, checked against the Argo Events controller's rules before it is registered."""
     check_sensor(name, spec)
-    return _argo_resource("Sensor", resource_name, name, namespace, labels, spec, opts)
+    return _argo_resource("Sensor", resource_name, name, namespace, labels, spec, opts, annotations)

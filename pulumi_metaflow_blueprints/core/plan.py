@@ -1,5 +1,6 @@
 """The plan of one blueprint instance: every name, target and filter, decided and checked before anything exists."""
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -15,7 +16,7 @@ from pulumi_metaflow_blueprints.core.args import (
 from pulumi_metaflow_blueprints.core.fields import FieldCatalog
 from pulumi_metaflow_blueprints.core.filters import user_filters
 from pulumi_metaflow_blueprints.core.kube import STANDARD_LABEL_KEYS, standard_labels
-from pulumi_metaflow_blueprints.core.target import DEPENDENCY, ResolvedTarget, resolve_targets
+from pulumi_metaflow_blueprints.core.target import DEPENDENCY, MAPPING_ANNOTATION, ResolvedTarget, resolve_targets
 from pulumi_metaflow_blueprints.errors import BlueprintInputError
 from pulumi_metaflow_blueprints.naming import (
     BASE_MAX,
@@ -205,3 +206,10 @@ def sensor_spec(plan: TriggerPlan) -> dict[str, Any]:
     if plan.needs_workflow_rbac or not plan.create_sensor_service_account:
         spec["template"] = {"serviceAccountName": plan.sensor_service_account}
     return spec
+
+
+def sensor_annotations(plan: TriggerPlan) -> dict[str, str]:
+    """The Sensor's annotations: per trigger, what each flow parameter or payload key is taken from (`simulate` reads
+    it; see ``MAPPING_ANNOTATION``)."""
+    mapping = {target.name: target.mapped for target in plan.targets}
+    return {MAPPING_ANNOTATION: json.dumps(mapping, separators=(",", ":"))}

@@ -6,7 +6,7 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from pulumi_metaflow_blueprints.core import kube
-from pulumi_metaflow_blueprints.core.plan import TriggerPlan, sensor_spec
+from pulumi_metaflow_blueprints.core.plan import TriggerPlan, sensor_annotations, sensor_spec
 
 
 @dataclass(frozen=True)
@@ -63,6 +63,7 @@ def create_sensor(
         namespace=plan.namespace,
         labels=plan.labels,
         spec=sensor_spec(plan),
+        annotations=sensor_annotations(plan),
         opts=pulumi.ResourceOptions(parent=parent, depends_on=waits),
     )
     return SensorResources(sensor=sensor, service_account=account, role=role)

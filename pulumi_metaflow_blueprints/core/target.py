@@ -17,6 +17,9 @@ from pulumi_metaflow_blueprints.naming import SUBDOMAIN_MAX, validate_dns_subdom
 DEPENDENCY = "source-event"
 """Name of the one Sensor dependency every blueprint declares."""
 MANAGED_BY = "metaflow-blueprints"
+MAPPING_ANNOTATION = "metaflow-blueprints/mapping"
+"""Sensor annotation: JSON ``{trigger name: {flow parameter or payload key: gjson path of the event data}}``, each
+target's ``mapped``; what `simulate` reports a mapped value is taken from (and what a reader of the Sensor sees)."""
 
 
 @dataclass(frozen=True)
@@ -29,6 +32,18 @@ class ResolvedTarget:
     mapped: dict[str, str]
     """Parameter or payload key -> the gjson path of the event data it is taken from."""
     workflow_template: str | None = None
+
+
+def argument_dest(name: str) -> str:
+    """The trigger parameter ``dest`` writing the value of the Workflow argument named ``name``, as Metaflow's own
+    Sensors address it: by name, not by position, so the argument list and the parameter list are not coupled.
+
+    Argo Events 1.9 applies a ``dest`` with ``sjson.SetBytes`` (v1.2.4/v1.2.5); a path with ``#`` is "complex", so
+    sjson asks gjson where ``#(name=="x")`` points and replaces the value found there (nothing, without an error,
+    when no argument has that name: ``resolve_targets`` declares every mapped name). tests/test_trigger_mapping.py
+    checks each dest against the Go oracle's gjson.
+    """
+    return f"spec.arguments.parameters.#(name=={json.dumps(name)}).value"
 
 
 def value_template(path: EventPath, *, payload: bool = False) -> str:
@@ -174,11 +189,8 @@ def _flow_target(
         {"name": key, "value": json.dumps(value)} for key, value in sorted(static_args.items())
     ]
     parameters = [
-        {
-            "src": {"dependencyName": DEPENDENCY, "dataTemplate": value_template(path)},
-            "dest": f"spec.arguments.parameters.{index}.value",
-        }
-        for index, path in enumerate(mapped.values())
+        {"src": {"dependencyName": DEPENDENCY, "dataTemplate": value_template(path)}, "dest": argument_dest(key)}
+        for key, path in mapped.items()
     ]
     workflow: dict[str, Any] = {
         "apiVersion": "argoproj.io/v1alpha1",

@@ -1,13 +1,17 @@
-"""GCP blueprints (extra `[gcp]`): Pub/Sub messages and new Cloud Storage objects start Metaflow flows."""
+"""GCP blueprints (extra `[gcp]`): Pub/Sub messages and new Cloud Storage objects start Metaflow flows.
 
-from pulumi_metaflow_blueprints.gcp.args import (
-    GcpIdentity,
-    GcpIdentityMode,
-    PubSubSubscription,
-    PubSubTopic,
-)
-from pulumi_metaflow_blueprints.gcp.pubsub import PubSubTrigger, PubSubTriggerArgs
-from pulumi_metaflow_blueprints.gcp.storage import StorageEventType, StorageObjectTrigger, StorageObjectTriggerArgs
+Exports are imported on first use (`registry.lazy_exports`): the package's declaration (`package.py`) is read
+without importing pulumi-gcp.
+"""
+
+from typing import TYPE_CHECKING
+
+from pulumi_metaflow_blueprints.registry import lazy_exports
+
+if TYPE_CHECKING:
+    from pulumi_metaflow_blueprints.gcp.args import GcpIdentity, GcpIdentityMode, PubSubSubscription, PubSubTopic
+    from pulumi_metaflow_blueprints.gcp.pubsub import PubSubTrigger, PubSubTriggerArgs
+    from pulumi_metaflow_blueprints.gcp.storage import StorageEventType, StorageObjectTrigger, StorageObjectTriggerArgs
 
 __all__ = [
     "GcpIdentity",
@@ -20,3 +24,12 @@ __all__ = [
     "StorageObjectTrigger",
     "StorageObjectTriggerArgs",
 ]
+
+__getattr__ = lazy_exports(
+    __name__,
+    {
+        "args": ("GcpIdentity", "GcpIdentityMode", "PubSubSubscription", "PubSubTopic"),
+        "pubsub": ("PubSubTrigger", "PubSubTriggerArgs"),
+        "storage": ("StorageEventType", "StorageObjectTrigger", "StorageObjectTriggerArgs"),
+    },
+)

@@ -1,4 +1,8 @@
-"""Run a Pulumi Python program under recording mocks and collect every registered resource."""
+"""Run a Pulumi Python program under recording mocks and collect every registered resource.
+
+The SDK is driven through its public unit-testing API (`pulumi.runtime.reset_options`, `set_mocks`, `Mocks`, `test`);
+what that API does not cover sits in `offline._sdk`, pinned by tests/test_sdk_contract.py.
+"""
 
 import asyncio
 import gc
@@ -13,17 +17,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pulumi
+import pulumi.runtime
 import yaml
-from pulumi.runtime import mocks, settings
-from pulumi.runtime.stack import run_pulumi_func
-from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
+from pulumi.runtime import MockCallArgs, MockResourceArgs, Mocks
 
 from pulumi_metaflow_blueprints.errors import ArgoSpecError, BlueprintInputError
 from pulumi_metaflow_blueprints.offline import placeholders
-
-SECRET_KEY = "4dabf18193072939515e22adb298388d"
-SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
+from pulumi_metaflow_blueprints.offline._sdk import SECRET_KEY, SECRET_SIG, RecordingMonitor, runtime_loop
 
 
 def is_secret(value: Any) -> bool:
@@ -61,27 +61,6 @@ def mask(value: Any, hidden: bool = False) -> Any:
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return value
-
-
-def wire_value(value: Any) -> Any:
-    """A protobuf property value as Python, each secret kept where the program put it.
-
-    `rpc.deserialize_properties` moves a secret up to the object or list around it (so a spec with one secret
-    string would read as one secret spec); this keeps the wire form, and decodes everything else as it does.
-    """
-    from google.protobuf import struct_pb2
-    from pulumi.runtime import rpc
-
-    if isinstance(value, struct_pb2.ListValue):
-        return [wire_value(item) for item in value]
-    if not isinstance(value, struct_pb2.Struct):
-        return rpc.deserialize_property(value)
-    if SECRET_KEY in value and value[SECRET_KEY] == SECRET_SIG:
-        return {SECRET_KEY: SECRET_SIG, "value": wire_value(value["value"])}
-    if SECRET_KEY in value:  # an asset, archive, resource reference or output value
-        return rpc.deserialize_property(value)
-    decoded = {key: wire_value(item) for key, item in value.items()}
-    return {key: item for key, item in decoded.items() if item is not None}
 
 
 @dataclass
@@ -129,24 +108,7 @@ class ProgramRun:
         return self.of_type(f"kubernetes:argoproj.io/v1alpha1:{kind}")
 
 
-class RecordingMonitor(mocks.MockMonitor):
-    """A mock monitor that also records each registration's parent and raw inputs."""
-
-    def __init__(self, run: ProgramRun, recorder: mocks.Mocks) -> None:
-        super().__init__(recorder)
-        self.run = run
-
-    def RegisterResource(self, request: Any) -> Any:
-        response = super().RegisterResource(request)
-        if request.type != "pulumi:pulumi:Stack":
-            inputs = wire_value(request.object)
-            self.run.registrations.append(
-                Registration(response.urn, request.type, request.name, request.parent, bool(request.custom), inputs)
-            )
-        return response
-
-
-class PlaceholderMocks(mocks.Mocks):
+class PlaceholderMocks(Mocks):
     """Mocks that answer like a provider would, with clearly marked placeholder values.
 
     With ``computed=False`` they return only the inputs, so every attribute the cloud computes stays unknown,
@@ -156,14 +118,14 @@ class PlaceholderMocks(mocks.Mocks):
     def __init__(self, computed: bool = True) -> None:
         self.computed = computed
 
-    def new_resource(self, args: mocks.MockResourceArgs) -> tuple[str | None, dict[Any, Any]]:
+    def new_resource(self, args: MockResourceArgs) -> tuple[str | None, dict[Any, Any]]:
         if not args.custom:
             return None, {}
         if not self.computed:
             return None, dict(args.inputs)  # no id and no computed attribute: both unknown, as in a real preview
         return placeholders.resource_state(args.typ, args.name, args.inputs)
 
-    def call(self, args: mocks.MockCallArgs) -> tuple[dict[Any, Any], list[tuple[str, str]] | None]:
+    def call(self, args: MockCallArgs) -> tuple[dict[Any, Any], list[tuple[str, str]] | None]:
         return placeholders.invoke_result(args.token, args.args), []
 
 
@@ -215,20 +177,16 @@ def run_program(
     """
     run = ProgramRun(project, stack)
     recorder = PlaceholderMocks(computed)
-    state: Any = settings.SETTINGS  # the SDK types this context-local as its getter
-    state.rpc_manager.clear()
-    state.outputs.clear()
-    settings.set_root_resource(None)  # type: ignore[arg-type]
-    pulumi.runtime.set_all_config(dict(config or {}))
-    mocks.set_mocks(recorder, project=project, stack=stack, preview=True, monitor=RecordingMonitor(run, recorder))
 
-    def body() -> None:
-        result = program()
-        if result is not None:
-            _sync_await(pulumi.Output.from_input(result).future())
+    def record(urn: str, type_: str, name: str, parent: str, custom: bool, inputs: dict[str, Any]) -> None:
+        run.registrations.append(Registration(urn, type_, name, parent, custom, inputs))
 
     with fewer_collections(), cancelled_on_failure():
-        _sync_await(run_pulumi_func(body))
+        pulumi.runtime.reset_options(project=project, stack=stack, preview=True)  # a new root stack, no RPCs pending
+        pulumi.runtime.set_all_config(dict(config or {}))
+        monitor = RecordingMonitor(recorder, record)
+        pulumi.runtime.set_mocks(recorder, project=project, stack=stack, preview=True, monitor=monitor)
+        pulumi.runtime.test(program)()  # runs it, awaits what it returns and every registration, re-raises its error
     return run
 
 
@@ -240,7 +198,7 @@ def cancelled_on_failure() -> Iterator[None]:
     resume inside the next program's run. From then on the loop does not log "Future exception was never retrieved"
     either: those are the failed registrations' output futures, carrying the error already raised.
     """
-    loop = _ensure_event_loop()
+    loop = runtime_loop()
     try:
         yield
     except BaseException:

@@ -24,7 +24,7 @@ from pulumi_metaflow_blueprints.simulate.program import (
     find_event_source,
     sensors,
 )
-from pulumi_metaflow_blueprints.simulate.triggers import check_trigger
+from pulumi_metaflow_blueprints.simulate.triggers import check_trigger, declared_mappings
 
 
 def simulate(
@@ -90,7 +90,10 @@ def simulate_sensor(
         return result(
             "not-triggered", f"dependency {checked.name!r} rejects the event: {checked.reason}", source, **common
         )
-    triggers = tuple(check_trigger(t, {checked.name: event}, now=now) for t in target.spec.get("triggers") or [])
+    mappings = declared_mappings(target.annotations)
+    triggers = tuple(
+        check_trigger(t, {checked.name: event}, now=now, mappings=mappings) for t in target.spec.get("triggers") or []
+    )
     common["triggers"] = triggers
     if checked.outcome == "unsupported":
         return result("unsupported", f"dependency {checked.name!r}: {checked.reason}", source, **common)

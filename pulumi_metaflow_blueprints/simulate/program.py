@@ -1,14 +1,13 @@
 """Find the Sensors of an offline program run, the blueprint each belongs to, and the EventSources they listen to."""
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from pulumi_metaflow_blueprints.offline import ProgramRun
+from pulumi_metaflow_blueprints.registry import event_source_kinds
 from pulumi_metaflow_blueprints.simulate.model import SimulationInputError
 
-EVENT_SOURCE_TYPES = {"sqs": "sqs", "sns": "sns", "webhook": "webhook", "pubSub": "pubsub"}
-"""EventSource spec keys -> the event type Argo writes into the event context (``EventSourceType``)."""
 _NOT_EVENT_TYPES = frozenset({"eventBusName", "template", "service", "replicas"})
 
 
@@ -24,8 +23,9 @@ class EventSourceEvent:
 
     @property
     def event_type(self) -> str:
-        """The context ``type`` Argo gives its events (the spec key lower-cased for types not listed)."""
-        return EVENT_SOURCE_TYPES.get(self.type_key, self.type_key.lower())
+        """The context ``type`` Argo gives its events (the spec key lower-cased for kinds no source declares)."""
+        kind = event_source_kinds().get(self.type_key)
+        return kind.context_type if kind is not None else self.type_key.lower()
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,8 @@ class SensorTarget:
     name: str
     namespace: str
     spec: Mapping[str, Any]
+    annotations: Mapping[str, Any] = field(default_factory=dict[str, Any])
+    """The Sensor's ``metadata.annotations``."""
 
 
 def sensors(run: ProgramRun, blueprint: str | None = None) -> list[SensorTarget]:
@@ -59,6 +61,7 @@ def sensors(run: ProgramRun, blueprint: str | None = None) -> list[SensorTarget]
                 name=str(metadata.get("name", registration.name)),
                 namespace=str(metadata.get("namespace", "")),
                 spec=inputs.get("spec") or {},
+                annotations=metadata.get("annotations") or {},
             )
         )
     if not found:

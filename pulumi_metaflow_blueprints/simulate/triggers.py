@@ -8,24 +8,46 @@ from datetime import datetime, timezone
 from typing import Any
 
 from pulumi_metaflow_blueprints.argo.semantics import apply_parameters, construct_payload, resolve_param_value
+from pulumi_metaflow_blueprints.argo.semantics.gjson import PathUnsupported, gjson_locations
+from pulumi_metaflow_blueprints.argo.semantics.parameters import ParameterApplication
+from pulumi_metaflow_blueprints.core.target import MAPPING_ANNOTATION
 from pulumi_metaflow_blueprints.metaflow import expanded_by_start_step
 from pulumi_metaflow_blueprints.simulate.model import ParameterCheck, ParameterStatus, TriggerCheck
 
 _KEYS = ("dataTemplate", "dataKey", "contextTemplate", "contextKey")
 _FROM_EVENT = ("dataTemplate", "dataKey", "contextTemplate", "contextKey", "event")
-_ARGUMENT_DEST = re.compile(r"^spec\.arguments\.parameters\.(\d+)\.value$")
-_FAIL_MESSAGE = re.compile(r'fail ("(?:[^"\\]|\\.)*") -}}{{- end -}}{{- \$v = (?:get|index) ')
-"""A path step of core/target.py's templates: the "event has no <path>" it fails with, then the step taken."""
-_MISSING = "event has no "
 _SENSITIVE_HEADER = re.compile(r"authorization|token|secret|password|api-?key|cookie|signature", re.IGNORECASE)
 _HANDLED = frozenset({"name", "k8s", "http", "conditions", "conditionsReset"})
 Events = Mapping[str, Mapping[str, Any]]
+Mappings = Mapping[str, Mapping[str, str]]
+"""Per trigger name: flow parameter or payload key -> the gjson path of the event data it is taken from."""
 
 
-def check_trigger(trigger: Mapping[str, Any], events: Events, *, now: datetime | None = None) -> TriggerCheck:
-    """Evaluate one Sensor trigger (``spec.triggers[i]``) against the events received, by dependency name."""
+def declared_mappings(annotations: Mapping[str, Any]) -> dict[str, dict[str, str]]:
+    """The mapping a blueprint declares on its Sensor (``MAPPING_ANNOTATION``); empty without one or when malformed."""
+    try:
+        declared = json.loads(annotations.get(MAPPING_ANNOTATION) or "{}")
+    except (TypeError, ValueError):
+        return {}
+    if not isinstance(declared, dict):
+        return {}
+    return {
+        str(trigger): {str(k): v for k, v in mapped.items() if isinstance(v, str)}
+        for trigger, mapped in declared.items()
+        if isinstance(mapped, dict)
+    }
+
+
+def check_trigger(
+    trigger: Mapping[str, Any], events: Events, *, now: datetime | None = None, mappings: Mappings | None = None
+) -> TriggerCheck:
+    """Evaluate one Sensor trigger (``spec.triggers[i]``) against the events received, by dependency name.
+
+    ``mappings`` (``declared_mappings``) names the event paths mapped values are taken from, for the report.
+    """
     template = trigger.get("template") or {}
     name = str(template.get("name", ""))
+    mapped = (mappings or {}).get(name) or {}
     now = now or datetime.now(timezone.utc)  # one clock for every render of this trigger (its checks and its body)
     others = sorted(k for k in template if k not in _HANDLED)
     if others:
@@ -34,9 +56,9 @@ def check_trigger(trigger: Mapping[str, Any], events: Events, *, now: datetime |
         return TriggerCheck(name, "conditions", "unsupported", "trigger conditions are not simulated")
     notes = _trigger_notes(trigger)
     if "k8s" in template:
-        return _k8s(name, template["k8s"], events, now, notes)
+        return _k8s(name, template["k8s"], events, now, notes, mapped)
     if "http" in template:
-        return _http(name, template["http"], events, now, notes)
+        return _http(name, template["http"], events, now, notes, mapped)
     return TriggerCheck(name, "none", "unsupported", "the trigger has no k8s or http template")
 
 
@@ -50,11 +72,18 @@ def _trigger_notes(trigger: Mapping[str, Any]) -> tuple[str, ...]:
 
 
 def parameter_checks(
-    params: Sequence[Mapping[str, Any]], events: Events, names: Sequence[str], now: datetime | None
+    params: Sequence[Mapping[str, Any]],
+    events: Events,
+    names: Sequence[str],
+    now: datetime | None,
+    paths: Sequence[Sequence[str]] | None = None,
 ) -> tuple[ParameterCheck, ...]:
-    """Resolve every parameter on its own (Argo stops at the first failure; this reports them all)."""
+    """Resolve every parameter on its own (Argo stops at the first failure; this reports them all).
+
+    ``paths``: per parameter, the event paths its ``dataTemplate`` reads, as the blueprint declares them.
+    """
     checks = []
-    for param, name in zip(params, names, strict=True):
+    for param, name, read in zip(params, names, paths or [()] * len(params), strict=True):
         src = param.get("src") or {}
         resolved = resolve_param_value(src, events, now=now)
         mapped = any(src.get(k) for k in _KEYS) or src.get("value") is None
@@ -82,7 +111,7 @@ def parameter_checks(
             ParameterCheck(
                 name=name,
                 dest=str(param.get("dest", "")),
-                source=describe_source(src),
+                source=describe_source(src, read),
                 status=status,
                 value=resolved.value,
                 reason=resolved.reason,
@@ -92,16 +121,15 @@ def parameter_checks(
     return tuple(checks)
 
 
-def describe_source(src: Mapping[str, Any]) -> str:
-    """A short description of a parameter source (the event path our Go templates read, when recognisable)."""
+def describe_source(src: Mapping[str, Any], paths: Sequence[str] = ()) -> str:
+    """A short description of a parameter source; a ``dataTemplate`` by the event ``paths`` it reads, when known."""
     parts = []
     for key in _KEYS:
         value = src.get(key)
         if not value:
             continue
-        if key.endswith("Template"):
-            path = _template_path(str(value))
-            parts.append(f"{key} ({path})" if path else f"{key} {value}")
+        if key == "dataTemplate" and paths:
+            parts.append(f"{key} ({', '.join(dict.fromkeys(paths))})")
         else:
             parts.append(f"{key} {value}")
     if src.get("value") is not None:
@@ -109,15 +137,13 @@ def describe_source(src: Mapping[str, Any]) -> str:
     return ", ".join(parts) or "the whole event"
 
 
-def _template_path(template: str) -> str | None:
-    messages = [json.loads(m) for m in _FAIL_MESSAGE.findall(template)]  # our templates write Go literals JSON reads
-    paths = list(dict.fromkeys(m[len(_MISSING) :] for m in messages if m.startswith(_MISSING)))
-    # one path per mapped value (a `metaflow_event` body template reads several)
-    return ", ".join(paths) if paths else None
-
-
 def _k8s(
-    name: str, k8s: Mapping[str, Any], events: Events, now: datetime | None, notes: tuple[str, ...]
+    name: str,
+    k8s: Mapping[str, Any],
+    events: Events,
+    now: datetime | None,
+    notes: tuple[str, ...],
+    mapped: Mapping[str, str],
 ) -> TriggerCheck:
     source = k8s.get("source") or {}
     operation = k8s.get("operation") or "create"
@@ -125,15 +151,16 @@ def _k8s(
         return TriggerCheck(name, "k8s", "unsupported", "k8s sources other than an inline resource are not simulated")
     resource = source["resource"]
     params = list(k8s.get("parameters") or [])
-    arguments = _arguments(resource)
-    names = [_parameter_name(str(p.get("dest", "")), arguments) for p in params]
-    checks = parameter_checks(params, events, names, now)
+    written = [argument_written(str(p.get("dest", "")), resource) for p in params]
+    names = [argument or str(p.get("dest", "")) for argument, p in zip(written, params, strict=True)]
+    paths = [(mapped[argument],) if argument is not None and argument in mapped else () for argument in written]
+    checks = parameter_checks(params, events, names, now, paths)
     if _is_metaflow_run(resource):
         checks = tuple(
             replace(check, notes=check.notes + metaflow_value_notes(check.value))
-            if check.value is not None and check.status == "event" and _ARGUMENT_DEST.match(check.dest)
+            if check.value is not None and check.status == "event" and argument is not None
             else check
-            for check in checks
+            for check, argument in zip(checks, written, strict=True)
         )
     applied = apply_parameters(resource, params, events, now=now)
     spec = resource.get("spec") if isinstance(resource, Mapping) else None
@@ -145,6 +172,7 @@ def _k8s(
         if outcome == "unsupported":
             message = f"cannot simulate: {applied.message}"
         return TriggerCheck(name, kind, outcome, message, checks, ref, None, (), None, notes)
+    checks = _written_nowhere(checks, applied.parameters)
     final_arguments = _arguments(applied.document)
     origin = {check.name: check for check in checks}
     rows = tuple(
@@ -152,6 +180,20 @@ def _k8s(
     )
     message = f"creates a {resource.get('kind', 'resource')}" + (f" from WorkflowTemplate {ref}" if ref else "")
     return TriggerCheck(name, kind, "fires", message, checks, ref, applied.document, rows, None, notes)
+
+
+def _written_nowhere(
+    checks: tuple[ParameterCheck, ...], applications: Sequence[ParameterApplication]
+) -> tuple[ParameterCheck, ...]:
+    """Values sjson wrote nowhere (a ``#(...)`` dest that finds nothing, e.g. no argument of that name) are left out:
+    Argo creates the resource without them and reports no error."""
+    dropped = {a.index: a.detail for a in applications if a.set_as is not None and not a.applied}
+    return tuple(
+        replace(check, status="skipped", reason=f"Argo writes it nowhere: {dropped[index]}")
+        if index in dropped
+        else check
+        for index, check in enumerate(checks)
+    )
 
 
 def _is_metaflow_run(resource: Any) -> bool:
@@ -229,12 +271,25 @@ def _arguments(resource: Any) -> dict[str, str]:
     return {str(p.get("name")): str(p.get("value")) for p in items or [] if isinstance(p, Mapping)}
 
 
-def _parameter_name(dest: str, arguments: Mapping[str, str]) -> str:
-    match = _ARGUMENT_DEST.match(dest)
-    names = list(arguments)
-    if match and int(match.group(1)) < len(names):
-        return names[int(match.group(1))]
-    return dest
+def argument_written(dest: str, resource: Any) -> str | None:
+    """The name of the Workflow argument whose ``value`` a trigger parameter's ``dest`` writes, or None.
+
+    Where gjson finds the dest in the resource is where sjson writes it, by position (``...parameters.0.value``) or by
+    name (``...parameters.#(name=="x").value``, what `flow` targets emit).
+    """
+    spec = resource.get("spec") if isinstance(resource, Mapping) else None
+    arguments = (spec or {}).get("arguments") if isinstance(spec, Mapping) else None
+    items = (arguments or {}).get("parameters") if isinstance(arguments, Mapping) else None
+    if not dest or not isinstance(items, list):
+        return None
+    try:
+        locations = gjson_locations(resource, dest)
+    except PathUnsupported:
+        return None
+    for container, key in locations:
+        if key == "value" and any(container is item for item in items):
+            return str(container.get("name"))
+    return None
 
 
 def _argument_origin(check: ParameterCheck | None) -> str:
@@ -246,10 +301,17 @@ def _argument_origin(check: ParameterCheck | None) -> str:
 
 
 def _http(
-    name: str, http: Mapping[str, Any], events: Events, now: datetime | None, notes: tuple[str, ...]
+    name: str,
+    http: Mapping[str, Any],
+    events: Events,
+    now: datetime | None,
+    notes: tuple[str, ...],
+    mapped: Mapping[str, str],
 ) -> TriggerCheck:
     params = list(http.get("payload") or [])
-    checks = parameter_checks(params, events, [str(p.get("dest", "")) or "(whole body)" for p in params], now)
+    names = [str(p.get("dest", "")) or "(whole body)" for p in params]
+    paths = [tuple(mapped.values()) if not p.get("dest") else () for p in params]  # `metaflow_event`: the whole body
+    checks = parameter_checks(params, events, names, now, paths)
     payload = construct_payload(params, events, now=now)
     method = str(http.get("method") or "POST")
     url = str(http.get("url", ""))

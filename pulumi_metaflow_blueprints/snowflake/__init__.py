@@ -1,11 +1,16 @@
 """Snowflake blueprints (extras `[snowflake,webhooks]`): changes in a table or view start Metaflow flows.
 
-Importing this package does not import pulumi-snowflake (slow to import); constructing a blueprint does.
+Exports are imported on first use (`registry.lazy_exports`); constructing a blueprint imports pulumi-snowflake.
 """
 
-from pulumi_metaflow_blueprints.snowflake.args import SnowflakeObjectKind, SnowflakeTaskRole, TableChangeTriggerArgs
-from pulumi_metaflow_blueprints.snowflake.plan import PROVIDER_PREVIEW_FEATURES
-from pulumi_metaflow_blueprints.snowflake.table_change import TableChangeTrigger
+from typing import TYPE_CHECKING
+
+from pulumi_metaflow_blueprints.registry import lazy_exports
+
+if TYPE_CHECKING:
+    from pulumi_metaflow_blueprints.snowflake.args import SnowflakeObjectKind, SnowflakeTaskRole, TableChangeTriggerArgs
+    from pulumi_metaflow_blueprints.snowflake.plan import PROVIDER_PREVIEW_FEATURES
+    from pulumi_metaflow_blueprints.snowflake.table_change import TableChangeTrigger
 
 __all__ = [
     "PROVIDER_PREVIEW_FEATURES",
@@ -14,3 +19,12 @@ __all__ = [
     "TableChangeTrigger",
     "TableChangeTriggerArgs",
 ]
+
+__getattr__ = lazy_exports(
+    __name__,
+    {
+        "args": ("SnowflakeObjectKind", "SnowflakeTaskRole", "TableChangeTriggerArgs"),
+        "plan": ("PROVIDER_PREVIEW_FEATURES",),
+        "table_change": ("TableChangeTrigger",),
+    },
+)

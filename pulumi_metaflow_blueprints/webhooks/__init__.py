@@ -2,12 +2,18 @@
 start Metaflow flows.
 
 `webhooks.receiver` is the receiving side they share (token, EventSource, Service, Ingress), for other blueprints too.
+Exports are imported on first use (`registry.lazy_exports`).
 """
 
-from pulumi_metaflow_blueprints.webhooks.args import WebhookAuthMode, WebhookIngress
-from pulumi_metaflow_blueprints.webhooks.dbt import DbtCloudJobTrigger, DbtCloudJobTriggerArgs, DbtRunStatus
-from pulumi_metaflow_blueprints.webhooks.fivetran import FivetranSyncTrigger, FivetranSyncTriggerArgs
-from pulumi_metaflow_blueprints.webhooks.generic import WebhookTrigger, WebhookTriggerArgs
+from typing import TYPE_CHECKING
+
+from pulumi_metaflow_blueprints.registry import lazy_exports
+
+if TYPE_CHECKING:
+    from pulumi_metaflow_blueprints.webhooks.args import WebhookAuthMode, WebhookIngress
+    from pulumi_metaflow_blueprints.webhooks.dbt import DbtCloudJobTrigger, DbtCloudJobTriggerArgs, DbtRunStatus
+    from pulumi_metaflow_blueprints.webhooks.fivetran import FivetranSyncTrigger, FivetranSyncTriggerArgs
+    from pulumi_metaflow_blueprints.webhooks.generic import WebhookTrigger, WebhookTriggerArgs
 
 __all__ = [
     "DbtCloudJobTrigger",
@@ -20,3 +26,13 @@ __all__ = [
     "WebhookTrigger",
     "WebhookTriggerArgs",
 ]
+
+__getattr__ = lazy_exports(
+    __name__,
+    {
+        "args": ("WebhookAuthMode", "WebhookIngress"),
+        "dbt": ("DbtCloudJobTrigger", "DbtCloudJobTriggerArgs", "DbtRunStatus"),
+        "fivetran": ("FivetranSyncTrigger", "FivetranSyncTriggerArgs"),
+        "generic": ("WebhookTrigger", "WebhookTriggerArgs"),
+    },
+)

@@ -12,10 +12,14 @@ HEADER_PREFIX = "header."
 MASKED_HEADERS = frozenset({"Authorization"})
 """Argo Events replaces these headers' values before the Sensor sees them."""
 _TOKEN = re.compile(r"[A-Za-z0-9!#$%&'*+^_`|~-]+")
+_HEADER_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 
 
 def canonical_header(name: str) -> str:
-    """A header name as Go's `textproto.CanonicalMIMEHeaderKey` writes it (`x-foo-id` -> `X-Foo-Id`)."""
+    """A header name as Go's `textproto.CanonicalMIMEHeaderKey` writes it (`x-foo-id` -> `X-Foo-Id`); a name holding
+    a character no header name may have is left as it is, as Go leaves it."""
+    if not _HEADER_NAME.fullmatch(name):
+        return name
     return "-".join(part[:1].upper() + part[1:].lower() for part in name.split("-"))
 
 

@@ -55,6 +55,8 @@ type answer struct {
 	Printed *string     `json:"printed,omitempty"`
 	Float   interface{} `json:"float,omitempty"`
 	Bool    *bool       `json:"bool,omitempty"`
+	Index   *int        `json:"index,omitempty"`
+	Indexes []int       `json:"indexes,omitempty"`
 }
 
 func str(s string) *string { return &s }
@@ -70,13 +72,15 @@ func jsonSafe(v interface{}) interface{} {
 }
 
 // doGjson reads one path; Value, Float and Bool are res.Value() (as templates get it), res.Float()
-// and res.Bool() (as data filters compare numbers and booleans).
+// and res.Bool() (as data filters compare numbers and booleans); Index and Indexes are the byte offsets of the
+// result (or of each #(...)# match) in the document, where sjson's setComplexPath writes through a "complex" dest.
 func doGjson(r request) answer {
 	res := gjson.Get(*r.JSON, r.Path)
 	exists := res.Exists()
 	truth := res.Bool()
+	index := res.Index
 	return answer{Status: "ok", Exists: &exists, GType: res.Type.String(), Raw: str(res.Raw), Str: str(res.String()),
-		Value: jsonSafe(res.Value()), Float: jsonSafe(res.Float()), Bool: &truth}
+		Value: jsonSafe(res.Value()), Float: jsonSafe(res.Float()), Bool: &truth, Index: &index, Indexes: res.Indexes}
 }
 
 // doTemplate runs a template the way getValueWithTemplate (params.go) or filterData (filter.go) does.

@@ -9,20 +9,15 @@ Mirrors in pure Python what the Sensor does with one event, for what the bluepri
 * trigger parameters (``pkg/sensors/triggers/params.go``, :mod:`.parameters`): ``ResolveParamValue``,
   ``ApplyParams``, ``ConstructPayload``, including Go-template ``dataTemplate`` / ``contextTemplate`` (a subset of
   ``text/template`` + sprig, :mod:`.gotemplate`);
-* the events themselves and the data EventSources put in them (:mod:`.events`).
+* the events themselves (:mod:`.events`); what each EventSource kind puts in them is declared by its source
+  package (`registry`).
 
 Nothing here guesses: whatever falls outside the modelled subset comes back with the outcome/status
 ``"unsupported"`` and a message saying what was not modelled. Every module is checked against the real Go
 libraries by the tests' oracle (``tests/oracle/``).
 """
 
-from pulumi_metaflow_blueprints.argo.semantics.events import (
-    DEFAULT_EVENT_ID,
-    make_event,
-    pubsub_event_data,
-    sqs_event_data,
-    webhook_event_data,
-)
+from pulumi_metaflow_blueprints.argo.semantics.events import DEFAULT_EVENT_ID, go_json_loads, make_event
 from pulumi_metaflow_blueprints.argo.semantics.filters import (
     FilterResult,
     FiltersResult,
@@ -66,11 +61,9 @@ __all__ = [
     "evaluate_data_filter",
     "evaluate_dependency",
     "gjson_get",
+    "go_json_loads",
     "make_event",
-    "pubsub_event_data",
     "render_go_template",
     "resolve_param_value",
     "sjson_set",
-    "sqs_event_data",
-    "webhook_event_data",
 ]

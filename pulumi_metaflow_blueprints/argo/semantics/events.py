@@ -1,14 +1,15 @@
-"""Argo events as a Sensor receives them, and the data the webhook, SQS and Pub/Sub EventSources put in them."""
+"""Argo events as a Sensor receives them. What each EventSource kind puts in ``data`` is declared with the kind, by
+its source package (`registry.EventSourceKind`)."""
 
 from __future__ import annotations
 
 import base64
-import re
-from collections.abc import Mapping, Sequence
+import json
+from collections.abc import Mapping
 from datetime import datetime, timezone
 from typing import Any
 
-from pulumi_metaflow_blueprints.argo.semantics._values import rfc3339
+from pulumi_metaflow_blueprints.argo.semantics._values import json_int, rfc3339
 
 DEFAULT_EVENT_ID = "6d3e1f4c-0000-4000-8000-000000000000"
 CONTEXT_FIELDS = ("id", "source", "specversion", "type", "datacontenttype", "subject", "time")
@@ -49,86 +50,21 @@ def event_context(event: Mapping[str, Any]) -> Mapping[str, Any]:
     return context if isinstance(context, Mapping) else {}
 
 
-def _canonical_header(key: str) -> str:
-    """Go's ``textproto.CanonicalMIMEHeaderKey``."""
-    if not re.fullmatch(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+", key):
-        return key
-    return "-".join(part[:1].upper() + part[1:].lower() for part in key.split("-"))
-
-
-def webhook_event_data(
-    body: Any, *, header: Mapping[str, str | Sequence[str]] | None = None, metadata: Mapping[str, str] | None = None
-) -> dict[str, Any]:
-    """Webhook event data ``{header, body, metadata}``; header names are canonicalised, values are lists."""
-    headers: dict[str, list[str]] = {}
-    for name, value in (header or {}).items():
-        values = [value] if isinstance(value, str) else list(value)
-        headers.setdefault(_canonical_header(name), []).extend(values)
-    data: dict[str, Any] = {"header": dict(sorted(headers.items())), "body": body}
-    if metadata:
-        data["metadata"] = dict(metadata)
-    return data
-
-
-def _bytes_body(body: Any, json_body: bool) -> Any:
+def bytes_body(body: Any, json_body: bool) -> Any:
+    """A message body as an EventSource puts it in the event: as it is with ``jsonBody``, else base64 text."""
     if json_body:
         return body
     raw = body.encode() if isinstance(body, str) else bytes(body)
     return base64.b64encode(raw).decode()
 
 
-def sqs_event_data(
-    body: Any,
-    *,
-    message_id: str = "f0c1a2b3-0000-4000-8000-000000000000",
-    message_attributes: Mapping[str, str] | None = None,
-    metadata: Mapping[str, str] | None = None,
-    json_body: bool = True,
-) -> dict[str, Any]:
-    """SQS event data ``{messageId, messageAttributes, body, metadata}``.
+def go_json_loads(text: str | bytes) -> Any:
+    """JSON as Go reads it: ``-0`` keeps its sign; ``NaN``/``Infinity`` (which Python accepts) are errors."""
 
-    With ``json_body=False`` (the EventSource's ``jsonBody`` unset) the body arrives base64-encoded. String
-    attributes are shaped like aws-sdk-go's ``MessageAttributeValue``.
-    """
-    attributes = {
-        name: {
-            "BinaryListValues": None,
-            "BinaryValue": None,
-            "DataType": "String",
-            "StringListValues": None,
-            "StringValue": value,
-        }
-        for name, value in (message_attributes or {}).items()
-    }
-    data: dict[str, Any] = {
-        "messageId": message_id,
-        "messageAttributes": attributes,
-        "body": _bytes_body(body, json_body),
-    }
-    if metadata:
-        data["metadata"] = dict(metadata)
-    return data
+    def refuse(name: str) -> Any:
+        raise ValueError(f"{name} is not JSON")
 
-
-def pubsub_event_data(
-    body: Any,
-    *,
-    id_: str = "1234567890",
-    attributes: Mapping[str, str] | None = None,
-    publish_time: str = "2024-01-01T00:00:00Z",
-    metadata: Mapping[str, str] | None = None,
-    json_body: bool = True,
-) -> dict[str, Any]:
-    """Pub/Sub event data ``{id, body, attributes, publishTime, metadata}`` (body base64 unless ``json_body``)."""
-    data: dict[str, Any] = {
-        "id": id_,
-        "body": _bytes_body(body, json_body),
-        "attributes": dict(attributes or {}),
-        "publishTime": publish_time,
-    }
-    if metadata:
-        data["metadata"] = dict(metadata)
-    return data
+    return json.loads(text, parse_int=json_int, parse_constant=refuse)
 
 
 def event_data(event: Mapping[str, Any]) -> Any:

@@ -1,0 +1,125 @@
+"""The offline runner's hooks into the Pulumi SDK that no public API covers: the only module that touches its internals.
+
+The runner drives a program through the SDK's public unit-testing API (`pulumi.runtime.reset_options`, `set_mocks`,
+`Mocks`, `test`). What it needs beyond that API is here, each with what it relies on:
+
+- `SECRET_KEY`/`SECRET_SIG`: how a secret looks on the wire (`Registration.inputs` keeps that form);
+- `RecordingMonitor`: the mock monitor, subclassed to see each registration's parent and inputs as sent;
+- `wire_value`: those inputs decoded with each secret left at its leaf;
+- `runtime_loop`: the event loop the SDK runs on, to cancel what a failed program left in flight;
+- `_close_at_exit`: the mock monitor's per-thread loops, closed when the process exits.
+
+tests/test_sdk_contract.py pins each one, so an SDK release that breaks a hook fails a named test; CI runs it with
+the oldest and the newest pulumi that pyproject.toml allows.
+"""
+
+import asyncio
+import atexit
+from collections.abc import Callable
+from typing import Any
+
+from google.protobuf import struct_pb2
+from pulumi.runtime import Mocks, rpc
+from pulumi.runtime.mocks import MockMonitor
+
+__all__ = ["SECRET_KEY", "SECRET_SIG", "Recorder", "RecordingMonitor", "runtime_loop", "wire_value"]
+
+SECRET_KEY = "4dabf18193072939515e22adb298388d"
+"""The key that marks a special value (secret, asset, resource reference...) in a wire-form object.
+
+Fixed by Pulumi's wire protocol (the same in every language SDK and the engine); the Python SDK keeps it only as the
+private `pulumi.runtime.rpc._special_sig_key`, and `Registration.inputs` shows secrets in this form.
+"""
+SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
+"""`SECRET_KEY`'s value in a wrapped secret: `{SECRET_KEY: SECRET_SIG, "value": ...}` (`rpc._special_secret_sig`)."""
+
+Recorder = Callable[[str, str, str, str, bool, dict[str, Any]], None]
+"""Called once per registered resource (but the stack) with its urn, type, name, parent urn, custom flag and inputs."""
+
+
+class RecordingMonitor(MockMonitor):
+    """The SDK's mock resource monitor, also reporting each registration's parent and inputs in wire form.
+
+    Relies on: `set_mocks(monitor=)` (public) accepting a `pulumi.runtime.mocks.MockMonitor` (not exported by
+    `pulumi.runtime`), its `RegisterResource(request)` receiving the engine's `RegisterResourceRequest` (`type`,
+    `name`, `parent`, `custom`, `object`) and answering with the URN. No public API shows a registration's parent
+    or its inputs as sent: `Mocks.new_resource` gets neither (its inputs have each secret moved up to the object
+    around it, see `wire_value`).
+    """
+
+    def __init__(self, mocks: Mocks, record: Recorder) -> None:
+        super().__init__(mocks)
+        self.record = record
+
+    def RegisterResource(self, request: Any) -> Any:
+        _close_at_exit(runtime_loop())
+        response = super().RegisterResource(request)
+        if request.type != "pulumi:pulumi:Stack":
+            inputs = wire_value(request.object)
+            self.record(response.urn, request.type, request.name, request.parent, bool(request.custom), inputs)
+        return response
+
+    def Invoke(self, request: Any) -> Any:
+        _close_at_exit(runtime_loop())
+        return super().Invoke(request)
+
+    def ReadResource(self, request: Any) -> Any:
+        _close_at_exit(runtime_loop())
+        return super().ReadResource(request)
+
+
+_WORKER_LOOPS: set[asyncio.AbstractEventLoop] = set()
+
+
+def _close_at_exit(loop: asyncio.AbstractEventLoop) -> None:
+    """Close this loop when the process exits.
+
+    The SDK answers each mocked RPC on a worker thread of the runtime loop's default executor, and the mock monitor
+    gives each such thread its own event loop (`_ensure_event_loop`), which nothing closes. Left to the garbage
+    collector at exit, a loop sometimes outlives its own socket and prints "Exception ignored in: BaseEventLoop.__del__
+    ... Invalid file descriptor: -1" after the command's last line.
+    """
+    _WORKER_LOOPS.add(loop)
+
+
+@atexit.register
+def _close_worker_loops() -> None:
+    """Close the worker threads' loops (atexit runs after the executor's threads were joined)."""
+    for loop in list(_WORKER_LOOPS):
+        if not loop.is_running():
+            loop.close()
+
+
+def wire_value(value: Any) -> Any:
+    """A protobuf property value as Python, each secret kept where the program put it.
+
+    Relies on: `pulumi.runtime.rpc.deserialize_property` for every value but objects and lists (an unknown is
+    `pulumi.output.Unknown` in a preview). `rpc.deserialize_properties`, what the mocks see, moves a secret up to the
+    object or list around it (so a spec with one secret string would read as one secret spec); this keeps the wire
+    form, and decodes everything else as it does.
+    """
+    if isinstance(value, struct_pb2.ListValue):
+        return [wire_value(item) for item in value]
+    if not isinstance(value, struct_pb2.Struct):
+        return rpc.deserialize_property(value)
+    if SECRET_KEY in value and value[SECRET_KEY] == SECRET_SIG:
+        return {SECRET_KEY: SECRET_SIG, "value": wire_value(value["value"])}
+    if SECRET_KEY in value:  # an asset, archive, resource reference or output value
+        return rpc.deserialize_property(value)
+    decoded = {key: wire_value(item) for key, item in value.items()}
+    return {key: item for key, item in decoded.items() if item is not None}
+
+
+def runtime_loop() -> asyncio.AbstractEventLoop:
+    """The asyncio loop the SDK runs programs on: this thread's current loop (created and set if there is none).
+
+    Relies on: the SDK running every program, registration and output on the calling thread's current event loop
+    (`pulumi.runtime.sync_await._ensure_event_loop`, private), so that after a failed run the registrations still
+    in flight can be cancelled there. No public API names that loop; this finds it as the SDK does.
+    """
+    try:
+        return asyncio.get_event_loop()
+    except RuntimeError:  # no current loop in this thread (Python 3.14 no longer creates one)
+        loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(loop)
+        return loop
