@@ -29,9 +29,20 @@ FIELD_PATHS = {
     "key": ("body", "Records", 0, "s3", "object", "key"),
     "size": ("body", "Records", 0, "s3", "object", "size"),
 }
+FORM_ENCODED = {"key"}
+"""Fields S3 sends form-URL-encoded: the templates decode them."""
 TEMPLATE = "lakehouse.prod.ingestflow"
 WEBHOOK_URL = f"http://argo-events-webhook-eventsource-svc.{NAMESPACE}.svc:12000/metaflow-event"
 ISSUER = OIDC_PROVIDER_ARN.split(":oidc-provider/", 1)[1]
+WELL_FORMED_FORM = (
+    "^(?:[^%]|%[0-7][0-9A-Fa-f]|%[Cc][2-9A-Fa-f]%[89ABab][0-9A-Fa-f]|%[Dd][0-9A-Fa-f]%[89ABab][0-9A-Fa-f]"
+    "|%[Ee]0%[ABab][0-9A-Fa-f]%[89ABab][0-9A-Fa-f]|%[Ee][1-9A-Ca-c]%[89ABab][0-9A-Fa-f]%[89ABab][0-9A-Fa-f]"
+    "|%[Ee][Dd]%[89][0-9A-Fa-f]%[89ABab][0-9A-Fa-f]|%[Ee][EFef]%[89ABab][0-9A-Fa-f]%[89ABab][0-9A-Fa-f]"
+    "|%[Ff]0%[9ABab][0-9A-Fa-f]%[89ABab][0-9A-Fa-f]%[89ABab][0-9A-Fa-f]"
+    "|%[Ff][1-3]%[89ABab][0-9A-Fa-f]%[89ABab][0-9A-Fa-f]%[89ABab][0-9A-Fa-f]"
+    "|%[Ff]4%8[0-9A-Fa-f]%[89ABab][0-9A-Fa-f]%[89ABab][0-9A-Fa-f])*$"
+)
+"""Go regexp of form-URL-encoded UTF-8, as S3 sends object keys."""
 
 
 def gjson(path: tuple[Any, ...]) -> str:
@@ -39,15 +50,60 @@ def gjson(path: tuple[Any, ...]) -> str:
     return ".".join(str(part) for part in path)
 
 
-def value_template(path: tuple[Any, ...]) -> str:
-    """JSON-encode the event value at ``path``; fail the trigger when it is missing."""
-    parent = " ".join(str(p) if isinstance(p, int) else json.dumps(p) for p in path[:-1])
-    last = json.dumps(path[-1])
-    return (
-        f"{{{{- $p := index .Input {parent} -}}}}"
-        f'{{{{- if not (hasKey $p {last}) -}}}}{{{{- fail "event has no {gjson(path)}" -}}}}{{{{- end -}}}}'
-        f"{{{{- toRawJson (get $p {last}) -}}}}"
+def value_template(field: str, payload: bool = False) -> str:
+    """The event value of ``field``: fail the trigger when it is missing, decode it when S3 encodes it, refuse `$`
+    and backticks (Metaflow's start step sources parameter values in bash); a flow parameter's JSON text, or JSON."""
+    path = FIELD_PATHS[field]
+    missing = json.dumps(f"event has no {gjson(path)}")
+    steps = ["{{- $v := .Input -}}"]
+    for part in path:
+        if isinstance(part, int):
+            present, step = f'and (kindIs "slice" $v) (gt (len $v) {part})', f"index $v {part}"
+        else:
+            present, step = f'and (kindIs "map" $v) (hasKey $v {json.dumps(part)})', f"get $v {json.dumps(part)}"
+        steps.append(f"{{{{- if not ({present}) -}}}}{{{{- fail {missing} -}}}}{{{{- end -}}}}{{{{- $v = {step} -}}}}")
+    if field in FORM_ENCODED:
+        not_string = json.dumps(f"{gjson(path)} holds no string to URL-decode")
+        malformed = json.dumps(f"{gjson(path)} is not form-URL-encoded UTF-8 as S3 sends it: ")
+        steps.append(
+            f'{{{{- if not (kindIs "string" $v) -}}}}{{{{- fail {not_string} -}}}}{{{{- end -}}}}'
+            f"{{{{- if not (regexMatch {json.dumps(WELL_FORMED_FORM)} $v) -}}}}"
+            f"{{{{- fail (print {malformed} $v) -}}}}{{{{- end -}}}}"
+            '{{- $v = (urlParse (print "#" (replace "+" " " $v))).fragment -}}'
+        )
+    shell = json.dumps(
+        f"{gjson(path)} holds a $ or a backtick, which Metaflow's start step would expand as shell code "
+        "(set_parameters writes parameter values into a file bash sources)"
     )
+    steps.append(
+        '{{- $t := $v -}}{{- if not (kindIs "string" $v) -}}{{- $t = toRawJson $v -}}{{- end -}}'
+        f'{{{{- if or (contains "$" $t) (contains "`" $t) -}}}}{{{{- fail {shell} -}}}}{{{{- end -}}}}'
+    )
+    if payload:
+        steps.append("{{- toRawJson $v -}}")
+    else:
+        steps.append('{{- if kindIs "invalid" $v -}}null{{- else -}}{{- toRawJson $t -}}{{- end -}}')
+    return "".join(steps)
+
+
+def event_body_template() -> str:
+    """The Metaflow event's whole request body, as `ArgoEvent.publish()` sends it (`timestamp` a number)."""
+    name = json.dumps("raw_data_landed")
+    payload = "".join(f",{json.dumps(k)}:{value_template(f, payload=True)}" for k, f in sorted(EVENT_PAYLOAD.items()))
+    return (
+        f'{{{{- $now := now -}}}}{{"name":{name},"payload":{{"name":{name}'
+        ',"id":{{ uuidv4 | toRawJson }},"timestamp":{{ $now | unixEpoch }}'
+        ',"utc_date":{{ dateInZone "20060102" $now "UTC" | toRawJson }}' + payload + "}}"
+    )
+
+
+def mapping_annotation() -> dict[str, str]:
+    """What each flow parameter and payload key is taken from (read by `metaflow-blueprints simulate`)."""
+    mapping = {
+        "ingest": {p: gjson(FIELD_PATHS[f]) for p, f in sorted(FLOW_PARAMETERS.items())},
+        "landed": {k: gjson(FIELD_PATHS[f]) for k, f in sorted(EVENT_PAYLOAD.items())},
+    }
+    return {"metaflow-blueprints/mapping": json.dumps(mapping, separators=(",", ":"))}
 
 
 def sensor_spec(event_source: str, service_account: str) -> dict[str, Any]:
@@ -81,44 +137,20 @@ def sensor_spec(event_source: str, service_account: str) -> dict[str, Any]:
             "source": {"resource": workflow},
             "parameters": [
                 {
-                    "src": {"dependencyName": "source-event", "dataTemplate": value_template(FIELD_PATHS[field])},
-                    "dest": f"spec.arguments.parameters.{index}.value",
+                    "src": {"dependencyName": "source-event", "dataTemplate": value_template(field)},
+                    "dest": f"spec.arguments.parameters.#(name=={json.dumps(parameter)}).value",
                 }
-                for index, (_, field) in enumerate(mapped)
+                for parameter, field in mapped
             ],
         },
     }
-    fixed = {"dependencyName": "source-event", "value": "raw_data_landed"}
     event_trigger = {
         "name": "landed",
         "http": {
             "url": WEBHOOK_URL,
             "method": "POST",
             "headers": {"Content-Type": "application/json"},
-            "payload": [
-                {"src": fixed, "dest": "name"},
-                {"src": fixed, "dest": "payload.name"},
-                {"src": {"dependencyName": "source-event", "contextKey": "id"}, "dest": "payload.id"},
-                {
-                    "src": {
-                        "dependencyName": "source-event",
-                        "dataTemplate": "{{ now | unixEpoch }}",
-                        "useRawData": True,
-                    },
-                    "dest": "payload.timestamp",
-                },
-                *(
-                    {
-                        "src": {
-                            "dependencyName": "source-event",
-                            "dataKey": gjson(FIELD_PATHS[field]),
-                            "useRawData": True,
-                        },
-                        "dest": f"payload.{key}",
-                    }
-                    for key, field in sorted(EVENT_PAYLOAD.items())
-                ),
-            ],
+            "payload": [{"src": {"dependencyName": "source-event", "dataTemplate": event_body_template()}, "dest": ""}],
         },
     }
     return {
@@ -307,7 +339,7 @@ def s3_trigger(
         f"{name}-sensor",
         api_version="argoproj.io/v1alpha1",
         kind="Sensor",
-        metadata=metadata,
+        metadata={**metadata, "annotations": mapping_annotation()},
         spec=sensor_spec(name, sensor_name),
         opts=pulumi.ResourceOptions(depends_on=[event_source, sensor_account, binding]),
     )

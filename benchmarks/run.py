@@ -1,13 +1,14 @@
 """Benchmarks of pulumi-metaflow-blueprints, measured in one run on one machine; prints a Markdown report.
 
-    python benchmarks/run.py                      # everything, about 4.5 minutes on 2 cores
-    python benchmarks/run.py --quick              # smaller N, fewer runs (about 2 minutes)
+    python benchmarks/run.py                      # everything, about 2 minutes on 2 cores
+    python benchmarks/run.py --quick              # smaller N, fewer runs (about 1 minute)
     python benchmarks/run.py --ns 1,10,100,500 --parts import,scale,resources,preview --out report.md
 
 Parts: `import` (import time against `import pulumi`), `scale` (N S3 blueprints against a hand-written program that
 registers the same resources, under the offline mocks), `resources` (resources per blueprint in each example against
 the hand-written minimum of `minimum.py`; EventSource/Sensor pods per N), `preview` (`metaflow-blueprints preview` of
-the repository's example). Every measurement runs in a fresh process.
+the repository's example against its import floor: a fresh interpreter importing the SDK modules it loads). Every
+measurement runs in a fresh process.
 """
 
 import argparse
@@ -39,6 +40,10 @@ EVENT_SOURCE = "kubernetes:argoproj.io/v1alpha1:EventSource"
 SENSOR = "kubernetes:argoproj.io/v1alpha1:Sensor"
 GOAL_IMPORT = 1.3
 GOAL_SCALE = 1.2
+GOAL_WORK = 1.05
+"""Most Python calls per extra blueprint, against the hand-written program's."""
+GOAL_PREVIEW = 1.2
+"""Most wall time of `preview .`, against a fresh interpreter importing the SDK modules it loads."""
 GOAL_LINEAR = 1.25
 """Largest ratio between the marginal costs per blueprint of two N ranges (from N=10 up) still called linear."""
 
@@ -378,22 +383,64 @@ def preview_command() -> list[str]:
     return [sys.executable, "-m", "pulumi_metaflow_blueprints"]
 
 
+def preview_sdk_modules() -> list[str]:
+    """The SDK modules `preview .` loads (pulumi and every pulumi_* but this package), listed by a worker."""
+    result, _ = call_worker("preview-modules")
+    return result["modules"]
+
+
+def timed_process(command: Sequence[str]) -> tuple[float, float]:
+    """Run ``command`` at the repository root; its wall time and CPU time (user + system, its own and its
+    children's), both from outside the process: the same measure for the preview and for its import floor."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    subprocess.run(command, cwd=ROOT, capture_output=True, check=True)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
 def bench_preview(runs: int) -> dict[str, Any]:
-    """Median wall time of `metaflow-blueprints preview .` at the repository root, after one warm-up."""
-    command = [*preview_command(), "preview", "."]
-    times = []
-    for round_ in range(runs + 1):
-        start = time.perf_counter()
-        subprocess.run(command, cwd=ROOT, capture_output=True, check=True)
-        if round_:
-            times.append(time.perf_counter() - start)
-    return {
-        "command": " ".join(Path(command[0]).name if i == 0 else c for i, c in enumerate(command)),
-        "runs": runs,
-        "median_s": median(times),
-        "min_s": min(times),
-        "max_s": max(times),
+    """`metaflow-blueprints preview .` at the repository root against its import floor: a fresh interpreter importing
+    exactly the SDK modules the preview loads. Interleaved, after one discarded warm-up round; best and median."""
+    modules = preview_sdk_modules()
+    commands = {
+        "preview": [*preview_command(), "preview", "."],
+        "floor": [sys.executable, "-c", "import " + ", ".join(modules)],
     }
+    samples: dict[str, dict[str, list[float]]] = {k: {"wall": [], "cpu": []} for k in commands}
+    for round_ in range(runs + 1):
+        for key, command in commands.items():
+            wall, cpu = timed_process(command)
+            if round_:
+                samples[key]["wall"].append(wall)
+                samples[key]["cpu"].append(cpu)
+    stats = (("min", min), ("median", median), ("max", max))
+    summary = {
+        key: {f"{stat}_{m}_s": fn(values[m]) for m in ("wall", "cpu") for stat, fn in stats}
+        for key, values in samples.items()
+    }
+    preview = commands["preview"]
+    return {
+        "command": " ".join(Path(preview[0]).name if i == 0 else c for i, c in enumerate(preview)),
+        "runs": runs,
+        "modules": modules,
+        **summary,
+    }
+
+
+def worker_preview_modules() -> dict[str, Any]:
+    """Run `preview .` in this process (output discarded); the SDK modules it loaded, sorted."""
+    import contextlib
+    import io
+
+    from pulumi_metaflow_blueprints.cli import main as cli_main
+
+    with contextlib.redirect_stdout(io.StringIO()):
+        cli_main(["preview", "."])
+    ours = "pulumi_metaflow_blueprints"
+    loaded = [m for m in sys.modules if m.split(".")[0] == "pulumi" or m.startswith("pulumi_")]
+    return {"modules": sorted(m for m in loaded if m.split(".")[0] != ours)}
 
 
 # --- report -----------------------------------------------------------------------------------------------------------
@@ -496,10 +543,14 @@ def report_scale(data: dict[str, Any], goals: list[str]) -> list[str]:
         work_steps.append(step["blueprint"])
         work_rows.append([f"{low} -> {high}", pair(*step.values(), digits=0), f"{work_ratios[-1]:.2f}x"])
     goals.append(
-        f"Scale: work per blueprint at most {max(work_ratios):.2f}x the hand-written program's (function calls, "
-        f"deterministic); CPU time at most {worst['cpu_s']:.2f}x and wall time at most {worst['run_s']:.2f}x at any N "
-        f"on this machine (goal <= {GOAL_SCALE}x at every N): work {verdict(max(work_ratios) <= GOAL_SCALE)}, "
-        f"CPU {verdict(worst['cpu_s'] <= GOAL_SCALE)}, wall {verdict(worst['run_s'] <= GOAL_SCALE)}"
+        f"Scale: work per extra blueprint {max(work_ratios):.2f}x the hand-written program's (Python calls counted "
+        f"by cProfile, deterministic; the larger of N={', '.join(map(str, points))}) (goal <= {GOAL_WORK}x): "
+        f"{verdict(max(work_ratios) <= GOAL_WORK)}"
+    )
+    goals.append(
+        f"Scale: CPU time at most {worst['cpu_s']:.2f}x and wall time at most {worst['run_s']:.2f}x the hand-written "
+        f"program's at any N on this machine (goal <= {GOAL_SCALE}x at every N): CPU "
+        f"{verdict(worst['cpu_s'] <= GOAL_SCALE)}, wall {verdict(worst['run_s'] <= GOAL_SCALE)}"
     )
     if len(work_steps) >= 2:
         spread = max(work_steps) / min(work_steps)
@@ -634,16 +685,44 @@ def report_resources(data: dict[str, Any], goals: list[str]) -> list[str]:
     ]
 
 
-def report_preview(data: dict[str, Any], imports: dict[str, Any] | None) -> list[str]:
-    context = ""
-    if imports:
-        floor = imports["median_s"][SDK_FLOOR]
-        context = f" For scale: importing {SDK_FLOOR} alone takes {floor:.2f} s of it."
-    return [
-        f"## 4. `{data['command']}` (repository root example), wall time",
+def report_preview(data: dict[str, Any], goals: list[str]) -> list[str]:
+    if "preview" not in data:  # a run saved before the import floor was measured
+        data = {**data, "preview": {"min_wall_s": data["min_s"], "median_wall_s": data["median_s"]}}
+    preview, floor = data["preview"], data.get("floor")
+    head = [
+        f"## 4. `{data['command']}` (repository root example) against its import floor",
         "",
-        f"Median of {data['runs']} fresh runs: **{data['median_s']:.2f} s** (min {data['min_s']:.2f}, max "
-        f"{data['max_s']:.2f}).{context}",
+    ]
+    if floor is None:
+        return [*head, f"Median of {data['runs']} fresh runs: **{preview['median_wall_s']:.2f} s**."]
+    ratio = preview["min_wall_s"] / floor["min_wall_s"]
+    cpu_ratio = preview["min_cpu_s"] / floor["min_cpu_s"]
+    goals.append(
+        f"Preview: `{data['command']}` takes {ratio:.2f}x its import floor, best of {data['runs']} "
+        f"({preview['min_wall_s']:.2f} s against {floor['min_wall_s']:.2f} s; CPU time {cpu_ratio:.2f}x) "
+        f"(goal <= {GOAL_PREVIEW}x): {verdict(ratio <= GOAL_PREVIEW)}"
+    )
+    rows = [
+        [
+            label,
+            f"{d['min_wall_s']:.2f}",
+            f"{d['median_wall_s']:.2f}",
+            f"{d['min_wall_s'] / floor['min_wall_s']:.2f}x",
+            f"{d['min_cpu_s']:.2f}",
+            f"{d['min_cpu_s'] / floor['min_cpu_s']:.2f}x",
+        ]
+        for label, d in ((f"`{data['command']}`", preview), ("import floor", floor))
+    ]
+    packages = sorted({m.split(".")[0] for m in data["modules"]})
+    return [
+        *head,
+        f"{data['runs']} fresh runs of each, interleaved after a discarded warm-up round; wall and CPU time (user + "
+        "system) of the whole process, measured from outside it. The import floor is a fresh interpreter importing "
+        f"exactly the SDK modules the preview loads ({len(data['modules'])} modules of {', '.join(packages)}, listed "
+        "from a preview run): what any program building these resources pays before its first line. Ratios use the "
+        "best run of each (other processes only add to a run's time).",
+        "",
+        *table(["process", "best wall s", "median wall s", "wall vs floor", "best CPU s", "CPU vs floor"], rows),
     ]
 
 
@@ -658,7 +737,7 @@ def report(results: dict[str, Any]) -> str:
     if "resources" in results:
         body += [*report_resources(results["resources"], goals), ""]
     if "preview" in results:
-        body += [*report_preview(results["preview"], results.get("import")), ""]
+        body += [*report_preview(results["preview"], goals), ""]
     head = [
         f"# Benchmarks, {info['date']}",
         "",
@@ -701,6 +780,7 @@ def run_worker(args: argparse.Namespace) -> int:
         "program": lambda: worker_program(rest[0], int(rest[1]), args.dump),
         "work": lambda: worker_program(rest[0], int(rest[1]), None, profile=True),
         "example": lambda: worker_example(rest[0]),
+        "preview-modules": worker_preview_modules,
     }
     result = workers[kind]()
     sys.stdout.flush()

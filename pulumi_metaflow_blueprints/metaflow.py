@@ -1,3 +1,4 @@
+# pyright: strict
 """Metaflow's naming rules, mirrored in pure Python (this module never imports ``metaflow``).
 
 The rules follow Metaflow 2.19's own code, which ``tests/test_metaflow_naming.py`` compares against:
@@ -114,7 +115,7 @@ def default_metaflow_webhook_url(namespace: str) -> str:
     return DEFAULT_METAFLOW_WEBHOOK_URL.format(namespace=namespace)
 
 
-def validate_flow_name(flow: str, argument: str = "flow") -> None:
+def validate_flow_name(flow: object, argument: str = "flow") -> None:
     """Raise unless ``flow`` can be a Metaflow flow: an ASCII class name giving a non-empty Argo name.
 
     The 45-character limit of ``argo-workflows create`` only applies to flows outside a ``@project`` that are
@@ -140,7 +141,7 @@ def validate_flow_name(flow: str, argument: str = "flow") -> None:
         )
 
 
-def validate_project_name(project: str, argument: str = "project") -> None:
+def validate_project_name(project: object, argument: str = "project") -> None:
     """Raise unless ``project`` is a valid ``@project(name=...)``: 1-128 of ``a-z``, ``0-9`` and ``_``."""
     if not isinstance(project, str) or not project:
         raise BlueprintInputError(argument, "@project needs a name", "give the name used in @project(name=...)")
@@ -158,7 +159,7 @@ def validate_project_name(project: str, argument: str = "project") -> None:
         )
 
 
-def validate_branch_name(branch: str, argument: str = "branch") -> None:
+def validate_branch_name(branch: object, argument: str = "branch") -> None:
     """Raise unless ``branch`` is a valid ``--branch``: 1-128 of ``a-z``, ``0-9`` and ``_``.
 
     Metaflow silently ignores an empty ``--branch`` (deploying to ``user.<user>``); this rejects it instead.
@@ -185,7 +186,7 @@ def validate_branch_name(branch: str, argument: str = "branch") -> None:
         )
 
 
-def validate_parameter_name(name: str, argument: str) -> None:
+def validate_parameter_name(name: object, argument: str) -> None:
     """Raise unless ``name`` is a ``Parameter(name=...)`` that Metaflow can deploy to Argo Workflows.
 
     Checks Argo's parameter-name rule (``[-a-zA-Z0-9_]+``), the ``--<name>`` option Metaflow derives (its
@@ -224,7 +225,7 @@ def validate_parameter_name(name: str, argument: str) -> None:
         )
 
 
-def validate_event_name(event: str, argument: str = "event") -> str:
+def validate_event_name(event: object, argument: str = "event") -> str:
     """Return ``event`` if Metaflow accepts it in ``@trigger(event=...)``: letters, digits, ``_ . -``."""
     if not isinstance(event, str) or not event:
         raise BlueprintInputError(argument, "must be a non-empty event name", 'give the name in @trigger(event="...")')
@@ -237,9 +238,14 @@ def validate_event_name(event: str, argument: str = "event") -> str:
     return event
 
 
-def validate_template_name(name: str, argument: str = "template_name") -> str:
+def validate_template_name(name: object, argument: str = "template_name") -> str:
     """Return ``name`` if it can name an existing WorkflowTemplate (a Kubernetes DNS-1123 subdomain)."""
     return validate_dns_subdomain(name, argument)
+
+
+def _check_bool(value: object, argument: str) -> None:
+    if not isinstance(value, bool):
+        raise BlueprintInputError(argument, "must be true or false", "pass a boolean")
 
 
 def _sanitize_for_argo(text: str) -> str:
@@ -308,8 +314,7 @@ def workflow_template_name(
     ``argument`` prefixes the argument names in errors (e.g. ``targets[0].flow``).
     """
     validate_flow_name(flow, _where(argument, "flow"))
-    if not isinstance(production, bool):
-        raise BlueprintInputError(_where(argument, "production"), "must be true or false", "pass a boolean")
+    _check_bool(production, _where(argument, "production"))
     if project is None:
         for field, given in (("branch", branch is not None), ("production", production)):
             if given:

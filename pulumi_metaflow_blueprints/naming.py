@@ -1,3 +1,4 @@
+# pyright: strict
 """Kubernetes naming: DNS-1123/1035 names, labels, Go durations, and stable, length-limited child names.
 
 Every pattern here matches a whole string (`fullmatch`): `$` alone would let a trailing newline through."""
@@ -7,12 +8,30 @@ import re
 
 from pulumi_metaflow_blueprints.errors import BlueprintInputError
 
-DNS1123_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")
+__all__ = [
+    "BASE_MAX",
+    "DNS1035_LABEL",
+    "DNS1123_SUBDOMAIN",
+    "LABEL_MAX",
+    "SUBDOMAIN_MAX",
+    "check_go_duration",
+    "check_labels",
+    "check_qualified_name",
+    "child_name",
+    "go_duration_seconds",
+    "stable_hash",
+    "to_dns_label",
+    "validate_dns1035_label",
+    "validate_dns_label",
+    "validate_dns_subdomain",
+]
+
+_DNS1123_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")
 DNS1123_SUBDOMAIN = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*")
 DNS1035_LABEL = re.compile(r"[a-z]([-a-z0-9]*[a-z0-9])?")
-LABEL_NAME = re.compile(r"[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?")
+_LABEL_NAME = re.compile(r"[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?")
 """The name part of a label or annotation key, and a non-empty label value (Kubernetes' qualified name rule)."""
-GO_DURATION = re.compile(r"[+-]?(([0-9]+(\.[0-9]*)?|\.[0-9]+)(ns|us|\u00b5s|\u03bcs|ms|s|m|h))+|[+-]?0")
+_GO_DURATION = re.compile(r"[+-]?(([0-9]+(\.[0-9]*)?|\.[0-9]+)(ns|us|\u00b5s|\u03bcs|ms|s|m|h))+|[+-]?0")
 """What Go's `time.ParseDuration` accepts (Argo parses `retryStrategy.duration` with it when a trigger fails)."""
 _DURATION_PART = re.compile(r"([0-9]*\.?[0-9]*)(ns|us|\u00b5s|\u03bcs|ms|s|m|h)")
 _UNIT_SECONDS = {"ns": 1e-9, "us": 1e-6, "\u00b5s": 1e-6, "\u03bcs": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0, "h": 3600.0}
@@ -23,13 +42,13 @@ SUBDOMAIN_MAX = 253
 BASE_MAX = 40
 
 
-def validate_dns_label(value: str, argument: str) -> str:
+def validate_dns_label(value: object, argument: str) -> str:
     """Return ``value`` if it is a DNS-1123 label (namespaces, service accounts, ports' names)."""
     if not isinstance(value, str) or not value:
         raise BlueprintInputError(argument, "must be a non-empty string", "give a lower-case DNS-1123 label")
     if len(value) > LABEL_MAX:
         raise BlueprintInputError(argument, f"{value!r} is {len(value)} characters, over {LABEL_MAX}", "shorten it")
-    if not DNS1123_LABEL.fullmatch(value):
+    if not _DNS1123_LABEL.fullmatch(value):
         raise BlueprintInputError(
             argument,
             f"{value!r} is not a DNS-1123 label",
@@ -38,7 +57,7 @@ def validate_dns_label(value: str, argument: str) -> str:
     return value
 
 
-def validate_dns_subdomain(value: str, argument: str) -> str:
+def validate_dns_subdomain(value: object, argument: str) -> str:
     """Return ``value`` if it is a DNS-1123 subdomain (names of most Kubernetes objects)."""
     if not isinstance(value, str) or not value:
         raise BlueprintInputError(argument, "must be a non-empty string", "give a DNS-1123 subdomain")
@@ -61,7 +80,7 @@ def validate_dns1035_label(value: str, argument: str, fix: str) -> str:
 def check_qualified_name(key: str, argument: str) -> None:
     """A label or annotation key: `[<DNS-1123 subdomain>/]<name>`, name at most 63 characters."""
     prefix, slash, name = key.rpartition("/")
-    valid = len(name) <= LABEL_MAX and LABEL_NAME.fullmatch(name) is not None
+    valid = len(name) <= LABEL_MAX and _LABEL_NAME.fullmatch(name) is not None
     if slash:
         valid = valid and len(prefix) <= SUBDOMAIN_MAX and DNS1123_SUBDOMAIN.fullmatch(prefix) is not None
     if not valid:
@@ -81,7 +100,7 @@ def check_labels(labels: dict[str, str], argument: str, reserved: frozenset[str]
         if key in reserved:
             fix = f"drop it (the blueprint sets {', '.join(sorted(reserved))})"
             raise BlueprintInputError(where, "is set by the blueprint", fix)
-        if value and (len(value) > LABEL_MAX or not LABEL_NAME.fullmatch(value)):
+        if value and (len(value) > LABEL_MAX or not _LABEL_NAME.fullmatch(value)):
             raise BlueprintInputError(
                 where,
                 f"{value!r} is not a valid label value",
@@ -92,7 +111,7 @@ def check_labels(labels: dict[str, str], argument: str, reserved: frozenset[str]
 
 def go_duration_seconds(value: str) -> float | None:
     """Seconds in ``value`` as Go's `time.ParseDuration` reads it, or None where Go refuses it."""
-    if not GO_DURATION.fullmatch(value):
+    if not _GO_DURATION.fullmatch(value):
         return None
     sign = -1.0 if value.startswith("-") else 1.0
     total = sum(float(number) * _UNIT_SECONDS[unit] for number, unit in _DURATION_PART.findall(value))

@@ -1,3 +1,4 @@
+# pyright: strict
 """The `metaflow-blueprints` multi-language component provider: every blueprint, usable from any Pulumi language.
 
 `pulumi package add <this repository or path>` reads `PulumiPlugin.yaml`, installs `requirements.txt` into the
@@ -23,6 +24,7 @@ from pulumi.provider.experimental.component import ComponentProvider
 from pulumi.provider.experimental.util import camel_case
 from pulumi.provider.server import ComponentInitError
 
+from pulumi_metaflow_blueprints.core.blueprint import PACKAGE_NAME
 from pulumi_metaflow_blueprints.errors import ArgoSpecError, BlueprintInputError
 from pulumi_metaflow_blueprints.registry import blueprint_classes, source_packages
 
@@ -41,8 +43,6 @@ __all__ = [
     "tidy_docstrings",
 ]
 
-PACKAGE_NAME = "metaflow-blueprints"
-"""The Pulumi package name: type tokens are `metaflow-blueprints:index:<Blueprint>`."""
 NAMESPACE = "metaflow"
 """Keeps generated SDKs apart from this package: Python `metaflow_metaflow_blueprints`, npm `@metaflow/...`."""
 DISTRIBUTION = "pulumi-metaflow-blueprints"

@@ -1,3 +1,4 @@
+# pyright: strict
 """The source registry: each source package declares itself once, and everything else reads the declarations.
 
 A source package is a folder of this package (`aws`, `gcp`, `webhooks`, `snowflake`, ...) with a `package.py` whose
@@ -22,7 +23,10 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pulumi_metaflow_blueprints.simulate.events import SampleEvent
 
 __all__ = [
     "EventSourceKind",
@@ -36,14 +40,14 @@ __all__ = [
     "source_packages",
 ]
 
-ROOT = __name__.rsplit(".", 1)[0]
+_ROOT = __name__.rsplit(".", 1)[0]
 
 
 @dataclass(frozen=True)
 class RawEventData:
     """What an EventSource puts in the event for a raw payload (``data``), or why it cannot be shown offline."""
 
-    data: Any = None
+    data: object = None
     notes: tuple[str, ...] = ()
     unsupported: str | None = None
 
@@ -56,9 +60,9 @@ class EventSourceKind:
     """Its key in the EventSource spec (`sqs`, `webhook`, `pubSub`)."""
     context_type: str
     """The `type` Argo writes into each event's context (`sqs`, `webhook`, `pubsub`)."""
-    check: Callable[[Mapping[str, Any], str], list[str]]
+    check: Callable[[Mapping[str, object], str], list[str]]
     """The controller's rules for one event of this kind: (its spec, its JSON path) -> problems."""
-    wrap: Callable[[Mapping[str, Any], Any], RawEventData]
+    wrap: "Callable[[Mapping[str, object], SampleEvent], RawEventData]"
     """(one event's spec, a `simulate.SampleEvent`) -> the event data this EventSource makes of the raw payload;
     raises ValueError when the payload cannot arrive this way."""
 
@@ -80,9 +84,9 @@ class ResourceNeed:
         return re.search(self.pattern, type_, re.IGNORECASE) is not None
 
 
-ResourceState = Callable[[str, str, dict[str, Any]], tuple[str, dict[str, Any]] | None]
+_ResourceState = Callable[[str, str, dict[str, Any]], tuple[str, dict[str, Any]] | None]
 """(type token, resource name, inputs) -> (id, computed attributes) for the provider's own types, else None."""
-InvokeResult = Callable[[str, dict[str, Any]], dict[str, Any] | None]
+_InvokeResult = Callable[[str, dict[str, Any]], dict[str, Any] | None]
 """(function token, args) -> the data source's result for the provider's own functions, else None."""
 
 
@@ -104,20 +108,20 @@ class SourcePackage:
     """The ComponentResource classes its `__init__` exports, by name (imported only when asked for)."""
     event_sources: tuple[EventSourceKind, ...] = ()
     """The EventSource kinds it emits (a package reusing another's EventSource declares none)."""
-    resource_state: ResourceState = _no_state
-    invoke_result: InvokeResult = _no_invoke
-    minimum: Mapping[str, tuple[ResourceNeed, ...]] = field(default_factory=dict)
+    resource_state: _ResourceState = _no_state
+    invoke_result: _InvokeResult = _no_invoke
+    minimum: Mapping[str, tuple[ResourceNeed, ...]] = field(default_factory=dict[str, tuple[ResourceNeed, ...]])
     """Blueprint class name -> the resources a careful engineer would write by hand for it."""
 
     def module(self) -> ModuleType:
         """The package itself (imports its cloud SDK)."""
-        return importlib.import_module(f"{ROOT}.{self.name}")
+        return importlib.import_module(f"{_ROOT}.{self.name}")
 
 
 @cache
 def source_package_names() -> tuple[str, ...]:
     """The folders holding a `package.py`, sorted (found without importing them)."""
-    root = importlib.import_module(ROOT)
+    root = importlib.import_module(_ROOT)
     names = {
         info.name
         for info in pkgutil.iter_modules(root.__path__)
@@ -131,9 +135,9 @@ def source_packages() -> tuple[SourcePackage, ...]:
     """Every source package's declaration."""
     found: list[SourcePackage] = []
     for name in source_package_names():
-        declared = importlib.import_module(f"{ROOT}.{name}.package").SOURCE_PACKAGE
+        declared = importlib.import_module(f"{_ROOT}.{name}.package").SOURCE_PACKAGE
         if not isinstance(declared, SourcePackage) or declared.name != name:
-            raise TypeError(f"{ROOT}.{name}.package.SOURCE_PACKAGE must be SourcePackage(name={name!r}, ...)")
+            raise TypeError(f"{_ROOT}.{name}.package.SOURCE_PACKAGE must be SourcePackage(name={name!r}, ...)")
         found.append(declared)
     return tuple(found)
 

@@ -20,6 +20,18 @@ def sample(name: str) -> Any:
     return json.loads((EVENTS / name).read_text())
 
 
+def as_dict(value: object) -> dict[str, Any]:
+    """``value``, asserted to be a dict (a JSON object), for reading in assertions."""
+    assert isinstance(value, dict), f"expected a JSON object, not {type(value).__name__}"
+    return value
+
+
+def as_list(value: object) -> list[Any]:
+    """``value``, asserted to be a list (a JSON array), for reading in assertions."""
+    assert isinstance(value, list), f"expected a JSON array, not {type(value).__name__}"
+    return value
+
+
 def spec_of(run: ProgramRun, kind: str) -> dict[str, Any]:
     """The spec of the only custom resource of ``kind``."""
     (item,) = run.custom_resources(kind)

@@ -22,6 +22,7 @@ from pulumi_metaflow_blueprints.argo.semantics import (
 from pulumi_metaflow_blueprints.aws.package import sqs_event_data
 from pulumi_metaflow_blueprints.gcp.package import pubsub_event_data
 from pulumi_metaflow_blueprints.webhooks.package import webhook_event_data
+from tests.helpers import as_dict
 
 # The sample document of gjson's README / SYNTAX.md.
 GJSON_SAMPLE = {
@@ -227,7 +228,7 @@ def test_sjson_query_dest_like_metaflow_sets_the_named_parameter():
     }
     result = sjson_set(workflow, "spec.arguments.parameters.#(name=bar).value", "2")
     assert result.changed
-    assert result.document["spec"]["arguments"]["parameters"] == [
+    assert as_dict(result.document)["spec"]["arguments"]["parameters"] == [
         {"name": "foo", "value": "null"},
         {"name": "bar", "value": "2"},
     ]
@@ -563,7 +564,8 @@ def test_apply_parameters_use_raw_data_true_versus_false():
         events,
     )
     assert result.status == "ok"
-    assert result.document["spec"] == {"raw": 42, "str": "42", "obj": {"a": [1]}, "objstr": '{"a":[1]}', "s": "text"}
+    expected = {"raw": 42, "str": "42", "obj": {"a": [1]}, "objstr": '{"a":[1]}', "s": "text"}
+    assert as_dict(result.document)["spec"] == expected
     assert [p.set_as for p in result.parameters] == ["raw", "string", "raw", "string", "string"]
     assert resource == {"spec": {}}
 
@@ -586,7 +588,7 @@ def test_apply_parameters_dest_index_path_like_the_docs():
         {"src": {"dependencyName": "dep", "dataKey": "body.message"}, "dest": "spec.arguments.parameters.0.value"}
     ]
     result = apply_parameters(workflow, params, events_for({"message": "this is my first webhook"}))
-    assert result.document["spec"]["arguments"]["parameters"] == [
+    assert as_dict(result.document)["spec"]["arguments"]["parameters"] == [
         {"name": "message", "value": "this is my first webhook"}
     ]
     assert result.parameters[0].applied and result.parameters[0].resolution.origin == "dataKey"
@@ -605,7 +607,7 @@ def test_apply_parameters_dest_query_path_like_metaflow():
     ]
     result = apply_parameters(workflow, params, events_for({"payload": {"beta": 7}}))
     assert result.status == "ok"
-    assert result.document["spec"]["arguments"]["parameters"][1] == {"name": "beta", "value": "7"}
+    assert as_dict(result.document)["spec"]["arguments"]["parameters"][1] == {"name": "beta", "value": "7"}
     assert result.parameters[1].applied is False and "unchanged" in result.parameters[1].detail
 
 
@@ -621,7 +623,7 @@ def test_apply_parameters_operation_prepend_and_append_like_the_docs():
             }
         ]
         result = apply_parameters(workflow, params, events_for({"message": "hey!!"}))
-        return result.document["spec"]["arguments"]["parameters"][0]["value"]
+        return as_dict(result.document)["spec"]["arguments"]["parameters"][0]["value"]
 
     assert run("prepend") == "hey!!hello world"
     assert run("append") == "hello worldhey!!"

@@ -44,7 +44,9 @@ def results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         str(BENCHMARKS / "run.py"),
         "--quick",
         "--parts",
-        "resources,scale",
+        "resources,scale,preview",
+        "--preview-runs",
+        "1",
         "--ns",
         "2",
         "--repeats",
@@ -59,6 +61,7 @@ def results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     done = subprocess.run(command, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
     assert "| 2 |" in done.stdout
+    assert "Scale: work per extra blueprint" in done.stdout and "its import floor" in done.stdout  # both goals
     return json.loads(out.read_text())
 
 
@@ -98,3 +101,14 @@ def test_minimum_comparison_reports_extra_and_missing_resources() -> None:
     # to the dead-letter need.
     pubsub = minimum.compare("PubSubTrigger", {"gcp:pubsub/topic:Topic": 1})
     assert "dead-letter topic" not in pubsub.missing
+
+
+def test_the_preview_is_measured_against_a_fresh_interpreter_importing_the_sdk_modules_it_loads(
+    results: dict[str, Any],
+) -> None:
+    preview = results["preview"]
+    packages = {module.split(".")[0] for module in preview["modules"]}
+    assert packages == {"pulumi", "pulumi_aws", "pulumi_kubernetes"}  # the S3 example's SDKs: nothing it does not use
+    assert "pulumi_aws.sqs" in preview["modules"] and "pulumi_kubernetes.core.v1" in preview["modules"]
+    for process in ("preview", "floor"):
+        assert set(preview[process]) >= {"min_wall_s", "median_wall_s", "min_cpu_s"}

@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 
+from pulumi_metaflow_blueprints.argo import spec
 from pulumi_metaflow_blueprints.argo.semantics import make_event, resolve_param_value
 from pulumi_metaflow_blueprints.argo.semantics._values import go_json
 from pulumi_metaflow_blueprints.argo.semantics.gotemplate import render_go_template
@@ -29,7 +30,7 @@ from pulumi_metaflow_blueprints.simulate import SampleEvent, simulate
 from pulumi_metaflow_blueprints.simulate.events import go_json_loads
 from pulumi_metaflow_blueprints.webhooks import WebhookTrigger
 from pulumi_metaflow_blueprints.webhooks.package import webhook_event_data
-from tests.helpers import DATA, body_template
+from tests.helpers import DATA, as_dict, body_template
 from tests.oracle_client import GoOracle, tally
 
 CAPTURE = json.loads((DATA / "metaflow" / "captured.json").read_text())
@@ -54,8 +55,7 @@ def our_body(run: ProgramRun, now: datetime) -> tuple[dict[str, Any], dict[str, 
     (sensor,) = simulate(run, SampleEvent(go_json_loads(text), text), now=now).sensors
     (trigger,) = sensor.triggers
     assert trigger.outcome == "fires" and trigger.request is not None, trigger.message
-    assert sensor.event is not None
-    return json.loads(trigger.request["body"]), sensor.event
+    return json.loads(trigger.request["body"]), as_dict(sensor.event)
 
 
 def argo_event_body(monkeypatch: pytest.MonkeyPatch, **payload: Any) -> dict[str, Any]:
@@ -69,7 +69,7 @@ def argo_event_body(monkeypatch: pytest.MonkeyPatch, **payload: Any) -> dict[str
     return json.loads(data)
 
 
-def metaflow_webhook_event(body: dict[str, Any]) -> dict[str, Any]:
+def metaflow_webhook_event(body: dict[str, Any]) -> spec.ArgoEvent:
     """The Argo event Metaflow's webhook EventSource makes of a POSTed body."""
     data = webhook_event_data(body, header={"Content-Type": "application/json"})
     return make_event(data, source="argo-events-webhook", type_="webhook", subject="metaflow-event")
@@ -77,7 +77,7 @@ def metaflow_webhook_event(body: dict[str, Any]) -> dict[str, Any]:
 
 def current_trigger(monkeypatch: pytest.MonkeyPatch, bodies: list[dict[str, Any]]) -> tuple[Any, list[Any]]:
     """Metaflow's Sensor parameters, then its decorator's ``current.trigger`` and the metadata it records."""
-    from metaflow import current
+    from metaflow.metaflow_current import current
     from metaflow.plugins.argo.argo_workflows_decorator import ArgoWorkflowsInternalDecorator
 
     events = {
@@ -88,7 +88,9 @@ def current_trigger(monkeypatch: pytest.MonkeyPatch, bodies: list[dict[str, Any]
         if param["src"]["dataKey"] == "body.payload":
             resolved = resolve_param_value(param["src"], events)
             assert resolved.status == "ok" and resolved.origin == "dataKey", resolved
-            (name,) = re.fullmatch(r"spec\.arguments\.parameters\.#\(name=([^)]+)\)\.value", param["dest"]).groups()
+            dest = re.fullmatch(r"spec\.arguments\.parameters\.#\(name=([^)]+)\)\.value", param["dest"])
+            assert dest is not None, param["dest"]
+            (name,) = dest.groups()
             arguments[name] = resolved.value
     for name in list(os.environ):
         if name.startswith("METAFLOW_ARGO_EVENT_PAYLOAD_"):
@@ -106,7 +108,7 @@ def current_trigger(monkeypatch: pytest.MonkeyPatch, bodies: list[dict[str, Any]
     graph = type("Graph", (), {"start_step": "start"})()
     decorator = ArgoWorkflowsInternalDecorator(attributes={"auto-emit-argo-events": False})
     decorator.task_pre_step("start", None, Metadata(), "argo-x", "t1", None, graph, 0, 0, None, [])
-    return current.trigger, recorded
+    return current.trigger, recorded  # pyright: ignore[reportAttributeAccessIssue] - Metaflow sets it at run time
 
 
 def test_the_body_has_integer_timestamp_uuid4_id_and_utc_date_in_simulate_and_in_go(oracle: GoOracle) -> None:
@@ -168,6 +170,7 @@ def test_a_flow_triggered_by_our_event_and_an_argo_event_gets_both_with_datetime
     assert trigger["blueprint_event"].timestamp == datetime.fromtimestamp(ours["payload"]["timestamp"])
     (meta,) = [m.value for m in recorded if m.field == "execution-triggers"]
     again = Trigger(json.loads(meta))  # what Run.trigger does with the recorded metadata
+    assert again.events is not None
     assert [e.name for e in again.events] == order and all(isinstance(e.timestamp, datetime) for e in again.events)
 
 

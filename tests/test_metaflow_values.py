@@ -31,7 +31,7 @@ from pulumi_metaflow_blueprints.simulate import SampleEvent, TriggerCheck, simul
 from pulumi_metaflow_blueprints.simulate.events import go_json_loads
 from pulumi_metaflow_blueprints.simulate.triggers import argument_written
 from pulumi_metaflow_blueprints.webhooks import WebhookTrigger
-from tests.helpers import DATA
+from tests.helpers import DATA, as_dict
 from tests.oracle_client import GoOracle, tally
 
 CAPTURE = json.loads((DATA / "metaflow" / "captured.json").read_text())
@@ -152,9 +152,8 @@ def webhook(parameters: Mapping[str, str]) -> ProgramRun:
 def simulated(run: ProgramRun, body: Any) -> tuple[TriggerCheck, dict[str, Any]]:
     text = json.dumps(body, ensure_ascii=False)
     (sensor,) = simulate(run, SampleEvent(go_json_loads(text), text)).sensors
-    assert sensor.event is not None
     (trigger,) = sensor.triggers
-    return trigger, sensor.event
+    return trigger, as_dict(sensor.event)
 
 
 @pytest.fixture(scope="module")
@@ -163,7 +162,7 @@ def sensor_values(oracle: GoOracle) -> tuple[dict[str, str], TriggerCheck]:
     run = webhook({param: f"body.{field}" for param, field, _ in ACCEPTED})
     trigger, event = simulated(run, BODY)
     assert trigger.outcome == "fires", trigger.message
-    arguments = {a["name"]: a["value"] for a in trigger.workflow["spec"]["arguments"]["parameters"]}
+    arguments = {a["name"]: a["value"] for a in as_dict(trigger.workflow)["spec"]["arguments"]["parameters"]}
     (sensor,) = run.custom_resources("Sensor")
     k8s = sensor.plain_inputs["spec"]["triggers"][0]["template"]["k8s"]
     data = go_json(event["data"], escape_html=True, sort_keys=False)
@@ -191,7 +190,8 @@ def start_steps(
     for index, (param, field, _) in enumerate(REJECTED):
         trigger, _ = simulated(webhook({param: f"body.{field}"}), BODY)
         assert trigger.outcome == "fires", trigger.message
-        (value,) = [a["value"] for a in trigger.workflow["spec"]["arguments"]["parameters"] if a["name"] == param]
+        parameters = as_dict(trigger.workflow)["spec"]["arguments"]["parameters"]
+        (value,) = [a["value"] for a in parameters if a["name"] == param]
         jobs[f"rejected-{index}"] = ({param: value}, [])
     with ThreadPoolExecutor(max_workers=4) as pool:
         futures = {key: pool.submit(run_start_step, args, root / key, read) for key, (args, read) in jobs.items()}

@@ -7,6 +7,7 @@ For every field of every blueprint — and for references into JSON fields throu
 what ``simulate`` reads. References no event key can hold are refused before anything is registered.
 """
 
+from collections.abc import Mapping
 from typing import Any
 
 import pytest
@@ -150,7 +151,7 @@ def example_events() -> list[tuple[str, FieldCatalog, str, dict[str, Any]]]:
     return cases
 
 
-def go_data(event: dict[str, Any]) -> str:
+def go_data(event: Mapping[str, object]) -> str:
     """The event data bytes as Argo's EventSources write them (Go's encoding/json: HTML characters escaped)."""
     return go_json(event["data"], escape_html=True, sort_keys=False)
 

@@ -766,7 +766,8 @@ def test_blueprints_accept_go_syntax_python_lacks_and_emit_what_go_matches_whole
     }
     filters = [{"field": "key", "pattern": pattern} for pattern in patterns]
     sensor = spec_of(
-        run_program(lambda: S3ObjectTrigger("raw-events", base_args(filters=filters)), config=CONFIG), "Sensor"
+        run_program(lambda: S3ObjectTrigger("raw-events", base_args(filters=filters)), config=CONFIG),  # type: ignore[arg-type]
+        "Sensor",
     )
     emitted = [item["value"][0] for item in sensor["dependencies"][0]["filters"]["data"][-len(patterns) :]]
     assert emitted == [anchored(pattern) for pattern in patterns]

@@ -12,7 +12,7 @@ import json
 import random
 import re
 import urllib.parse
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import boto3
@@ -30,7 +30,7 @@ from pulumi_metaflow_blueprints.core.target import value_template
 from pulumi_metaflow_blueprints.offline import run_program
 from pulumi_metaflow_blueprints.simulate import simulate
 from pulumi_metaflow_blueprints.simulate.events import SampleEvent, go_json_loads
-from tests.helpers import OIDC
+from tests.helpers import OIDC, as_dict
 from tests.oracle_client import GoOracle, tally
 
 DEPENDENCY = "source-event"
@@ -48,17 +48,19 @@ def form_decoded(text: str) -> str | None:
         return None
 
 
-def notification_event(encoded_key: Any) -> dict[str, Any]:
+def notification_event(encoded_key: Any) -> Mapping[str, object]:
     body = {"Records": [{"eventName": "ObjectCreated:Put", "s3": {"object": {"key": encoded_key}}}]}
     return make_event(sqs_event_data(body), source="es", type_="sqs", subject="object")
 
 
-def go_data(event: dict[str, Any]) -> str:
+def go_data(event: Mapping[str, object]) -> str:
     """The event data bytes as Argo's EventSources write them (Go's encoding/json)."""
     return go_json(event["data"], escape_html=True, sort_keys=False)
 
 
-def go_and_simulate(oracle: GoOracle, template: str, events: list[dict[str, Any]]) -> list[tuple[Any, Any]]:
+def go_and_simulate(
+    oracle: GoOracle, template: str, events: list[Mapping[str, object]]
+) -> list[tuple[Any, Any]]:
     """(Go's answer, simulate's ParamValue) for ``template`` over each event."""
     answers = oracle.ask([{"op": "template", "template": template, "json": go_data(e)} for e in events])
     ours = [
@@ -260,9 +262,10 @@ def what_reaches_the_flow(oracle: GoOracle, run: Any, body: str) -> tuple[dict[s
     templates = [p["src"] for p in parameters if "dataTemplate" in p["src"]]
     assert len(templates) >= 4  # three flow parameters, and the Metaflow event's key (or its whole body)
     volatile = {"id", "timestamp", "utc_date"}
+    received = as_dict(sensor.event)
     for src in templates:
-        go = oracle.one({"op": "template", "template": src["dataTemplate"], "json": go_data(sensor.event)})
-        ours = resolve_param_value(src, {DEPENDENCY: sensor.event})
+        go = oracle.one({"op": "template", "template": src["dataTemplate"], "json": go_data(received)})
+        ours = resolve_param_value(src, {DEPENDENCY: received})
         assert go["status"] == ours.status == "ok", (go, ours)
         if "now" in src["dataTemplate"] or "uuidv4" in src["dataTemplate"]:
             go_body, our_body = json.loads(go["output"]), json.loads(str(ours.value))
@@ -273,7 +276,7 @@ def what_reaches_the_flow(oracle: GoOracle, run: Any, body: str) -> tuple[dict[s
         else:
             assert go["output"] == ours.value
         tally("blueprints")
-    payload = dict(event.request["json"]["payload"]) if event.request else {}
+    payload = dict(as_dict(event.request["json"])["payload"]) if event.request else {}
     for name in volatile | {"name"}:
         payload.pop(name, None)
     return {name: value for name, value, _ in flow.arguments}, payload

@@ -29,6 +29,7 @@ from pulumi_metaflow_blueprints.aws import AwsIdentityMode, S3ObjectTrigger
 from pulumi_metaflow_blueprints.offline import ProgramRun, Registration, run_program
 from pulumi_metaflow_blueprints.offline.runner import is_secret, reveal
 from tests.argo_schema import assert_valid_argo
+from tests.fuzz_strategies import BLUEPRINTS
 from tests.helpers import OIDC
 from tests.provider_rpc import (
     REPO,
@@ -340,10 +341,16 @@ def test_every_blueprint_is_served_under_its_own_type_token(served: dict[str, An
     assert not unexported, f"blueprints missing from their subpackage's __all__: {sorted(unexported)}"
     tokens = {f"metaflow-blueprints:index:{cls.__name__}" for cls in classes}
     assert set(served["resources"]) == tokens
-    for cls in classes:
-        # Construct asks for `metaflow-blueprints:index:<Class>`; the component must register under that token.
-        source = inspect.getsource(inspect.getmodule(cls))  # type: ignore[arg-type]
-        assert f'"metaflow-blueprints:index:{cls.__name__}"' in source, f"{cls.__name__} registers another token"
+
+
+def test_every_served_blueprint_registers_under_its_type_token() -> None:
+    # Construct asks for `metaflow-blueprints:index:<Class>`; the component must register under that token.
+    canonical = {blueprint.component: blueprint for blueprint in BLUEPRINTS}
+    assert set(canonical) == set(provider.all_components()), "every served blueprint needs canonical args"
+    for cls, blueprint in canonical.items():
+        run = run_program(lambda: cls("token-check", blueprint.canonical()), config=blueprint.config)  # noqa: B023
+        (component,) = run.of_type(f"metaflow-blueprints:index:{cls.__name__}")
+        assert component.name == "token-check", cls.__name__
 
 
 def _typeddict_fields(cls: type) -> tuple[set[str], set[str]]:

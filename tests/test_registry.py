@@ -2,6 +2,7 @@
 the declarations imports no cloud SDK."""
 
 import importlib
+import importlib.util
 import inspect
 import pkgutil
 import subprocess
@@ -14,6 +15,7 @@ import pytest
 import pulumi_metaflow_blueprints
 from pulumi_metaflow_blueprints import registry
 from pulumi_metaflow_blueprints.provider import all_components
+from tests.helpers import as_dict
 
 REPO = Path(__file__).resolve().parent.parent
 CLOUD_SDKS = ("pulumi_aws", "pulumi_gcp", "pulumi_snowflake", "pulumi_dbtcloud", "pulumi_random")
@@ -172,8 +174,9 @@ def test_a_new_source_is_one_folder(tmp_path, monkeypatch: pytest.MonkeyPatch) -
         assert event_source_problems({"demo": {"e": {"topic": "t"}}}) == []
         source = EventSourceEvent("es", "ns", "demo", "e", {"topic": "t"})
         wrapped = argo_event(source, SampleEvent({"a": 1}, '{"a": 1}'))
-        assert wrapped.event is not None and wrapped.event["data"] == {"value": {"a": 1}, "topic": "t"}
-        assert wrapped.event["context"]["type"] == "demo"
+        event = as_dict(wrapped.event)
+        assert event["data"] == {"value": {"a": 1}, "topic": "t"}
+        assert event["context"]["type"] == "demo"
         state = placeholders.resource_state("demo:index:Thing", "x", {"k": "v"})
         assert state == ("demo-id", {"k": "v", "computed": 1})
         spec = importlib.util.spec_from_file_location("fresh_minimum", REPO / "benchmarks" / "minimum.py")

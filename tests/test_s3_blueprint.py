@@ -349,7 +349,7 @@ def test_sample_notification_resolves_every_field() -> None:
 def test_bad_input_is_rejected_before_anything_is_created(mutate: Any, argument: str) -> None:
     args = copy.deepcopy(base_args())
     mutate(args)
-    run, error = rejected(lambda: S3ObjectTrigger("raw-events", args), config=CONFIG)
+    run, error = rejected(lambda: S3ObjectTrigger("raw-events", args), config=CONFIG)  # type: ignore[arg-type]
     assert error.argument == argument
     assert "Fix:" in str(error)
     assert run.registrations == []

@@ -13,7 +13,7 @@ import pytest
 
 from pulumi_metaflow_blueprints.offline import ProgramRun, run_program_dir
 from pulumi_metaflow_blueprints.simulate import Simulation, load_sample, simulate
-from tests.helpers import EVENTS
+from tests.helpers import EVENTS, as_dict
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
 ROOT = Path(__file__).parent.parent
@@ -90,7 +90,7 @@ def test_each_sample_triggers_its_blueprint_with_every_mapped_value_from_the_eve
     assert_triggers_from_the_event(result)
     (sensor,) = result.sensors
     flow = sensor.triggers[0]
-    assert flow.workflow is not None and flow.workflow["kind"] == "Workflow"
+    assert as_dict(flow.workflow)["kind"] == "Workflow"
     arguments = {name: (value, origin) for name, value, origin in flow.arguments}
     for name, value in expected.items():
         shown, origin = arguments[name]
@@ -109,8 +109,9 @@ def test_metaflow_event_payloads_carry_the_sample_values() -> None:
     (sensor,) = result.sensors
     request = sensor.triggers[1].request
     assert request is not None
-    assert request["json"]["name"] == "orders_synced"
-    assert request["json"]["payload"]["connector"] == "orders_db"
+    body = as_dict(request["json"])
+    assert body["name"] == "orders_synced"
+    assert body["payload"]["connector"] == "orders_db"
 
 
 def test_the_s3_test_event_is_dropped_before_any_sensor_sees_it() -> None:

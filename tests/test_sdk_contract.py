@@ -137,6 +137,41 @@ def test_the_run_waits_for_registrations_made_inside_applies() -> None:
     assert pending_tasks() == []
 
 
+class Widget(pulumi.CustomResource):
+    """A resource class of its own, as provider SDKs declare them (the SDK's stack capture looks for its __init__)."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__("test:index:Widget", name, {})
+
+
+def test_no_call_stack_is_captured_offline_and_the_sdk_asks_the_hooked_function_for_it() -> None:
+    """`without_stack_traces`: the SDK takes each registration's stack trace from `resource._get_stack_trace` (so
+    replacing it takes effect), a real one has frames, and the runner replaces it only while a program runs."""
+    from pulumi.runtime import resource as sdk_resource
+
+    captured = sdk_resource._get_stack_trace
+    frames: list[int] = []
+
+    def program() -> None:
+        offline = sdk_resource._get_stack_trace
+
+        def spy() -> Any:
+            frames.append(len(captured().frames))  # the SDK's own capture, where the SDK asks for it
+            return offline()
+
+        sdk_resource._get_stack_trace = spy
+        try:
+            Widget("w")
+        finally:
+            sdk_resource._get_stack_trace = offline
+        frames.append(len(offline().frames))
+
+    run = run_program(program)
+    assert [r.name for r in run.registrations] == ["w"]
+    assert frames[0] > 0 and frames[-1] == 0
+    assert sdk_resource._get_stack_trace is captured
+
+
 FAILS = "apply failed"
 
 

@@ -15,19 +15,19 @@ from pulumi_metaflow_blueprints.simulate import SampleEvent, simulate_sensor
 from pulumi_metaflow_blueprints.simulate.events import argo_event
 from pulumi_metaflow_blueprints.simulate.program import EventSourceEvent, SensorTarget
 from pulumi_metaflow_blueprints.webhooks.package import MASKED_AUTHORIZATION
-from tests.helpers import EVENTS, sample
+from tests.helpers import EVENTS, as_dict, sample
 
 ROOT = Path(__file__).parent.parent
 S3_SAMPLE = EVENTS / "s3-object-created.sqs-message.json"
 NOW = datetime(2026, 11, 20, 8, 16, tzinfo=timezone.utc)
 
 
-def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
+def cli(capsys: pytest.CaptureFixture[str], *args: str | Path) -> tuple[int, str]:
     code = main(["simulate", *map(str, args)])
     return code, capsys.readouterr().out
 
 
-def cli_json(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, dict[str, Any]]:
+def cli_json(capsys: pytest.CaptureFixture[str], *args: str | Path) -> tuple[int, dict[str, Any]]:
     code, out = cli(capsys, *args, "--json")
     return code, json.loads(out)
 
@@ -290,7 +290,7 @@ def test_webhook_bodies_get_headers_and_the_authorization_header_is_masked() -> 
         },
         "body": {"a": 1},
     }
-    assert wrapped.event["context"]["type"] == "webhook"
+    assert as_dict(wrapped.event["context"])["type"] == "webhook"
 
 
 def test_pub_sub_messages_with_base64_or_decoded_data_wrap_the_same() -> None:
@@ -302,7 +302,7 @@ def test_pub_sub_messages_with_base64_or_decoded_data_wrap_the_same() -> None:
     encoded = argo_event(source, SampleEvent(encoded_message, ""), now=NOW)
     assert decoded.event == encoded.event
     assert decoded.event is not None
-    data = decoded.event["data"]
+    data = as_dict(decoded.event["data"])
     assert (data["id"], data["publishTime"]) == ("10487693251911234", "2026-11-20 08:15:30.456 +0000 UTC")
     assert data["body"]["size"] == "52341"
     assert data["attributes"]["objectId"] == "exports/2026-11-20/users.csv"
@@ -314,6 +314,7 @@ def test_sqs_without_json_body_delivers_base64() -> None:
     source = EventSourceEvent("orders", "ns", "sqs", "message", {"queue": "q"})
     wrapped = argo_event(source, SampleEvent({"a": 1}, '{"a": 1}', attributes={"kind": "created"}), now=NOW)
     assert wrapped.event is not None
-    assert base64.b64decode(wrapped.event["data"]["body"]) == b'{"a": 1}'
-    assert wrapped.event["data"]["messageAttributes"]["kind"]["StringValue"] == "created"
+    data = as_dict(wrapped.event["data"])
+    assert base64.b64decode(data["body"]) == b'{"a": 1}'
+    assert data["messageAttributes"]["kind"]["StringValue"] == "created"
     assert "base64" in wrapped.notes[0]

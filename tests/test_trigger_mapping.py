@@ -26,15 +26,15 @@ from pulumi_metaflow_blueprints.core.fields import FieldCatalog
 from pulumi_metaflow_blueprints.core.target import (
     DEPENDENCY,
     MAPPING_ANNOTATION,
-    ResolvedTarget,
+    TargetPlan,
     argument_dest,
-    resolve_targets,
+    plan_targets,
 )
 from pulumi_metaflow_blueprints.offline import ProgramRun, run_program_dir
 from pulumi_metaflow_blueprints.simulate import load_sample, simulate
 from pulumi_metaflow_blueprints.simulate.program import SensorTarget, sensors
-from pulumi_metaflow_blueprints.simulate.triggers import argument_written, check_trigger, declared_mappings
-from tests.helpers import DATA, EVENTS
+from pulumi_metaflow_blueprints.simulate.triggers import argument_written, declared_mappings, simulate_argo_trigger
+from tests.helpers import DATA, EVENTS, as_dict, as_list
 from tests.oracle_client import GoOracle, tally
 from tests.test_samples_trigger import SAMPLES
 
@@ -53,14 +53,14 @@ def example_run(example: str) -> ProgramRun:
     return _RUNS[example]
 
 
-def stress_target() -> ResolvedTarget:
+def stress_target() -> TargetPlan:
     """A flow target whose argument list is not in parameter order: statics sort between the mapped names."""
     flow = {
         "flow": "OrdersFlow",
         "parameters": {"b-c": "data:body.b", "ab": "data:body.ab", "a": "data:body.a", "Z_z": "data:body.z"},
         "static_parameters": {"aa": "x", "b": "y"},
     }
-    (target,) = resolve_targets(
+    (target,) = plan_targets(
         [{"flow": flow}],  # type: ignore[list-item]
         FieldCatalog.of("test", ()),
         namespace="argo-events",
@@ -75,7 +75,7 @@ def k8s_triggers() -> list[tuple[str, dict[str, Any]]]:
     found = [("stress", stress_target().template["k8s"])]
     for example in EXAMPLES:
         for sensor in sensors(example_run(example)):
-            for trigger in sensor.spec["triggers"]:
+            for trigger in as_list(sensor.spec["triggers"]):
                 if "k8s" in trigger["template"]:
                     found.append((f"{example}/{trigger['template']['name']}", trigger["template"]["k8s"]))
     return found
@@ -101,7 +101,8 @@ def test_each_flow_parameter_dest_names_the_argument_it_writes() -> None:
         assert (container["name"], key) == (name, "value")
         written = sjson_set(resource, param["dest"], VALUE)
         assert written.changed
-        changed = [a["name"] for a, b in zip(arguments(resource), arguments(written.document), strict=True) if a != b]
+        after = arguments(as_dict(written.document))
+        changed = [a["name"] for a, b in zip(arguments(resource), after, strict=True) if a != b]
         assert changed == [name]
         assert argument_written(param["dest"], resource) == name
 
@@ -166,9 +167,9 @@ def test_metaflow_compiles_by_name_dests_too_and_both_forms_write_the_same_argum
 @pytest.mark.parametrize("example", EXAMPLES)
 def test_the_sensor_declares_each_triggers_mapping(example: str) -> None:
     for sensor in sensors(example_run(example)):
-        mappings = json.loads(sensor.annotations[MAPPING_ANNOTATION])
+        mappings = json.loads(str(sensor.annotations[MAPPING_ANNOTATION]))
         assert mappings == declared_mappings(sensor.annotations)
-        triggers = {t["template"]["name"]: t["template"] for t in sensor.spec["triggers"]}
+        triggers = {t["template"]["name"]: t["template"] for t in as_list(sensor.spec["triggers"])}
         assert list(mappings) == list(triggers)
         for name, template in triggers.items():
             if "k8s" in template:
@@ -183,8 +184,8 @@ def delivered(example: str, sample: str) -> tuple[SensorTarget, dict[str, Any]]:
     run = example_run(example)
     (result,) = simulate(run, load_sample(EVENTS / sample), now=NOW).sensors
     (sensor,) = sensors(run)
-    assert result.event is not None and result.verdict == "triggered", result.reason
-    return sensor, result.event
+    assert result.verdict == "triggered", result.reason
+    return sensor, as_dict(result.event)
 
 
 def without(event: dict[str, Any], path: str) -> dict[str, Any]:
@@ -201,10 +202,10 @@ def test_each_declared_path_is_what_its_template_reads(sample: str, example: str
     """Deleting a declared path from the event fails exactly that value, with "event has no <path>"."""
     sensor, event = delivered(example, sample)
     mappings = declared_mappings(sensor.annotations)
-    for trigger in sensor.spec["triggers"]:
+    for trigger in as_list(sensor.spec["triggers"]):
         name = trigger["template"]["name"]
         for key, path in mappings[name].items():
-            check = check_trigger(trigger, {DEPENDENCY: without(event, path)}, now=NOW, mappings=mappings)
+            check = simulate_argo_trigger(trigger, {DEPENDENCY: without(event, path)}, now=NOW, mappings=mappings)
             assert check.outcome == "fails", (name, key)
             failed = [p for p in check.parameters if p.status == "failed"]
             assert len(failed) == 1 and failed[0].reason.endswith(f"event has no {path}"), (name, key, failed)
@@ -215,15 +216,15 @@ def test_each_declared_path_is_what_its_template_reads(sample: str, example: str
 
 def test_simulate_reports_the_declared_path_not_the_template_text() -> None:
     sensor, event = delivered("s3-to-flow", "s3-object-created.sqs-message.json")
-    trigger = next(t for t in sensor.spec["triggers"] if "k8s" in t["template"])
+    trigger = next(t for t in as_list(sensor.spec["triggers"]) if "k8s" in t["template"])
     name = trigger["template"]["name"]
     declared = declared_mappings(sensor.annotations)
     relabelled = {name: {**declared[name], "key": "declared.elsewhere"}}
-    check = check_trigger(trigger, {DEPENDENCY: event}, now=NOW, mappings=relabelled)
+    check = simulate_argo_trigger(trigger, {DEPENDENCY: event}, now=NOW, mappings=relabelled)
     sources = {p.name: p.source for p in check.parameters}
     assert sources["key"] == "dataTemplate (declared.elsewhere)"
     assert sources["bucket"] == f"dataTemplate ({declared[name]['bucket']})"
-    bare = check_trigger(trigger, {DEPENDENCY: event}, now=NOW)  # no annotation: the template is shown as it is
+    bare = simulate_argo_trigger(trigger, {DEPENDENCY: event}, now=NOW)  # no annotation: the template is shown as it is
     assert {p.name: p.source for p in bare.parameters}["key"].startswith("dataTemplate {{")
 
 
@@ -240,7 +241,7 @@ def test_simulate_flags_a_dest_naming_no_argument() -> None:
     params = trigger["template"]["k8s"]["parameters"]
     params[0]["dest"] = argument_dest("missing")
     event = make_event({"body": {"a": "1", "ab": "2", "b": "3", "z": "4"}}, source="s", type_="webhook", subject="e")
-    check = check_trigger(trigger, {DEPENDENCY: event}, now=NOW)
+    check = simulate_argo_trigger(trigger, {DEPENDENCY: event}, now=NOW)
     assert check.outcome == "fires" and check.verdict == "mis-wired"
     first, *rest = check.parameters
     assert first.status == "skipped" and "nothing found at" in first.reason and first.name == params[0]["dest"]

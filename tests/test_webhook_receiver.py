@@ -5,7 +5,7 @@ from typing import Any
 import pulumi
 import pytest
 
-from pulumi_metaflow_blueprints.core.plan import TriggerPlan, plan_trigger
+from pulumi_metaflow_blueprints.core.plan import BlueprintPlan, plan_blueprint
 from pulumi_metaflow_blueprints.errors import BlueprintInputError
 from pulumi_metaflow_blueprints.offline import ProgramRun, run_program
 from pulumi_metaflow_blueprints.offline.runner import is_secret
@@ -15,8 +15,8 @@ from pulumi_metaflow_blueprints.webhooks.receiver import (
     ReceiverOptions,
     WebhookReceiver,
     check_public_url,
-    check_receiver,
     create_receiver,
+    plan_receiver,
 )
 from tests.argo_schema import assert_valid_argo
 from tests.helpers import resolved
@@ -24,15 +24,13 @@ from tests.helpers import resolved
 CATALOG = webhook_catalog("test")
 
 
-def make_plan(name: str = "alerts", event_name: str = "webhook", **kubernetes: Any) -> TriggerPlan:
-    return plan_trigger(
-        "TestTrigger",
-        name,
-        event_name=event_name,
-        kubernetes={"namespace": "events", **kubernetes},  # type: ignore[typeddict-item]
-        targets=[{"metaflow_event": {"event": "alert"}}],
-        catalog=CATALOG,
-    )
+class Receiving:
+    """Stands for a blueprint using the receiver."""
+
+
+def make_plan(name: str = "alerts", event_name: str = "webhook", **kubernetes: Any) -> BlueprintPlan:
+    args = {"kubernetes": {"namespace": "events", **kubernetes}, "targets": [{"metaflow_event": {"event": "alert"}}]}
+    return plan_blueprint(Receiving, name, args, CATALOG, event_name=event_name)
 
 
 def receive(
@@ -42,7 +40,8 @@ def receive(
 
     def program() -> None:
         parent = pulumi.ComponentResource("test:index:Parent", name)
-        made.append(create_receiver(parent, name, make_plan(name, event_name, labels={"team": "data"}), options))
+        plan = make_plan(name, event_name, labels={"team": "data"})
+        made.append(create_receiver(parent, name, plan, plan_receiver(plan, options)))
 
     run = run_program(program)
     receiver = made[0]
@@ -88,9 +87,9 @@ def test_secret_path_receiver_without_ingress_has_a_secret_in_cluster_url() -> N
     assert sorted(r.name for r in run.registrations) == ["alerts", "alerts-eventsource", "alerts-path-token"]
 
 
-def test_check_receiver_is_pure_and_decides_names() -> None:
+def test_plan_receiver_is_pure_and_decides_names() -> None:
     plan = make_plan()
-    decided = check_receiver(plan, ReceiverOptions(public_url="https://edge.example.com/x/"))
+    decided = plan_receiver(plan, ReceiverOptions(public_url="https://edge.example.com/x/"))
     assert decided.endpoint_base == "/alerts"
     assert decided.secret_name == "alerts-webhook-token"
     assert decided.service_name == "alerts-eventsource-svc"
@@ -99,9 +98,9 @@ def test_check_receiver_is_pure_and_decides_names() -> None:
 
 def test_require_public_needs_an_ingress_or_public_url() -> None:
     with pytest.raises(BlueprintInputError) as caught:
-        check_receiver(make_plan(), ReceiverOptions(require_public=True))
+        plan_receiver(make_plan(), ReceiverOptions(require_public=True))
     assert caught.value.argument == "ingress"
-    check_receiver(make_plan(), ReceiverOptions(require_public=True, public_url="https://edge.example.com"))
+    plan_receiver(make_plan(), ReceiverOptions(require_public=True, public_url="https://edge.example.com"))
 
 
 @pytest.mark.parametrize(

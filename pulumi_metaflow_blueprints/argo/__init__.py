@@ -1,1 +1,4 @@
+# pyright: strict
 """Argo Events: the controller's validation rules and offline evaluation of its semantics."""
+
+__all__: list[str] = []

@@ -1,3 +1,4 @@
+# pyright: strict
 """EventSource ``filter.expression``: the expr-lang (``github.com/antonmedv/expr``) subset our blueprints emit.
 
 The EventSource evaluates the filter on the event *data* before publishing it (``filterEvent`` in
@@ -32,11 +33,13 @@ from typing import Any, Literal
 
 from pulumi_metaflow_blueprints.argo.semantics._values import go_parse_float, go_type, is_number
 from pulumi_metaflow_blueprints.argo.semantics.goregexp import GoRegexp, compile_go_regexp
+from pulumi_metaflow_blueprints.argo.spec import is_array, is_dict, is_list, is_mapping
 
 __all__ = [
     "ExprLangError",
     "ExprLangUnsupported",
     "SourceFilterResult",
+    "SourceOutcome",
     "evaluate_event_source_filter",
     "evaluate_expr_lang",
     "expr_lang_env",
@@ -54,7 +57,7 @@ class SourceFilterResult:
     expression: str
     outcome: SourceOutcome
     reason: str
-    seen: dict[str, Any] = field(default_factory=dict)
+    seen: dict[str, object] = field(default_factory=dict[str, object])
 
 
 class ExprLangError(Exception):
@@ -65,10 +68,10 @@ class ExprLangUnsupported(Exception):
     """A construct outside the modelled subset, or one where expr v1.8.9 and v1.15.5 disagree."""
 
 
-BOUND_NAMES = frozenset({"asInt", "asFloat", "jsonpath", "toJson", "sprig"})
+_BOUND_NAMES = frozenset({"asInt", "asFloat", "jsonpath", "toJson", "sprig"})
 """What Argo's ``GetFuncMap`` puts into the environment, over any data key of the same name."""
 
-V1_15_BUILTINS = frozenset(
+_V1_15_BUILTINS = frozenset(
     (  # noqa: SIM905 - the names as expr's builtin/builtin.go lists them
         "all none any one filter map find findIndex findLast findLastIndex count groupBy reduce len type abs ceil "
         "floor round int float string trim trimPrefix trimSuffix upper lower split splitAfter replace repeat join "
@@ -79,12 +82,12 @@ V1_15_BUILTINS = frozenset(
 """expr v1.15.5's builtins: its checker types an identifier of that name as the function, not the data."""
 
 
-def expr_lang_env(data: Any) -> dict[str, Any]:
+def expr_lang_env(data: object) -> dict[str, object]:
     """The variables the filter sees: the data's top-level keys (``-`` -> ``_``; ``a.b`` keys nested), with JSON
     numbers as float64 (``encoding/json`` fails on numbers beyond float64)."""
     if data is None:
         raise ExprLangUnsupported("event data that is null or absent (null: no variables; no bytes: an error)")
-    if not isinstance(data, Mapping):
+    if not is_mapping(data):
         raise ExprLangError(f"failed to unmarshal data: a JSON object is needed, not {type(data).__name__}")
     renamed = {str(key).replace("-", "_"): _json_value(value) for key, value in data.items()}
     if len(renamed) < len(data):
@@ -93,18 +96,18 @@ def expr_lang_env(data: Any) -> dict[str, Any]:
     for current, following in pairwise(keys):
         if following.startswith(current + "."):  # a less specific key loses to a dotted one
             renamed.pop(current, None)
-    env: dict[str, Any] = {}
+    env: dict[str, object] = {}
     for key, value in renamed.items():
         *parents, last = key.split(".")
-        node = env
+        node: dict[str, Any] = env
         for part in parents:
             child = node.get(part)
-            node = node.setdefault(part, {}) if not isinstance(child, dict) else child
+            node = child if is_dict(child) else node.setdefault(part, {})
         node[last] = value
     return env
 
 
-def _json_value(value: Any) -> Any:
+def _json_value(value: object) -> object:
     if isinstance(value, bool) or value is None or isinstance(value, str):
         return value
     if isinstance(value, (int, float)):
@@ -115,16 +118,16 @@ def _json_value(value: Any) -> Any:
         if math.isinf(number) or math.isnan(number):
             raise ExprLangError(f"failed to unmarshal data: cannot unmarshal number {value} into a float64")
         return number
-    if isinstance(value, Mapping):
+    if is_mapping(value):
         return {str(k): _json_value(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
+    if is_array(value):
         return [_json_value(v) for v in value]
     raise ExprLangUnsupported(f"a {type(value).__name__} in the event data")
 
 
-def evaluate_event_source_filter(expression: str, data: Any) -> SourceFilterResult:
+def evaluate_event_source_filter(expression: str, data: object) -> SourceFilterResult:
     """Run an EventSource ``filter.expression`` over the event data, as the EventSource does before publishing."""
-    seen: dict[str, Any] = {}
+    seen: dict[str, object] = {}
     try:
         value = evaluate_expr_lang(expression, expr_lang_env(data), seen)
     except ExprLangUnsupported as exc:
@@ -141,7 +144,7 @@ def evaluate_event_source_filter(expression: str, data: Any) -> SourceFilterResu
     return SourceFilterResult(expression, "fail", f"{expression} is false ({shown}): the event is dropped", seen)
 
 
-def evaluate_expr_lang(expression: str, env: Mapping[str, Any], seen: dict[str, Any] | None = None) -> Any:
+def evaluate_expr_lang(expression: str, env: Mapping[str, object], seen: dict[str, object] | None = None) -> object:
     """Evaluate ``expression`` over ``env`` as ``expr.Eval`` does (raises ``ExprLangError`` where expr fails and
     ``ExprLangUnsupported`` outside the subset; records reads in ``seen``)."""
     tree = _Parser(_tokens(expression)).parse()
@@ -157,7 +160,7 @@ def evaluate_expr_lang(expression: str, env: Mapping[str, Any], seen: dict[str, 
     return evaluator.eval(tree)
 
 
-def expr_lang_type(value: Any) -> str:
+def expr_lang_type(value: object) -> str:
     """The Go type (``%T``) of a value ``evaluate_expr_lang`` returns."""
     if value is None:
         return "<nil>"
@@ -166,7 +169,7 @@ def expr_lang_type(value: Any) -> str:
     return go_type(value)
 
 
-def _show(value: Any) -> str:
+def _show(value: object) -> str:
     if value is None:
         return "nil"
     if isinstance(value, str):
@@ -180,8 +183,8 @@ def _show(value: Any) -> str:
 # Lexer (parser/lexer: the same in v1.8.9 and v1.15.5 for what is modelled)
 # ------------------------------------------------------------------------------------------------------------
 
-Token = tuple[str, Any]
-Node = tuple[Any, ...]
+_Token = tuple[str, Any]
+_Node = tuple[Any, ...]
 
 _GO_SPACE = frozenset("\t\n\v\f\r \x85\xa0\u1680\u2028\u2029\u202f\u205f\u3000") | frozenset(
     chr(c) for c in range(0x2000, 0x200B)
@@ -202,8 +205,8 @@ def _go_alnum(ch: str) -> bool:
     return ch.isalpha() or ch in "_$" or unicodedata.category(ch) == "Nd"
 
 
-def _tokens(text: str) -> list[Token]:
-    out: list[Token] = []
+def _tokens(text: str) -> list[_Token]:
+    out: list[_Token] = []
     i = 0
     while i < len(text):
         ch = text[i]
@@ -244,7 +247,7 @@ def _tokens(text: str) -> list[Token]:
     return out
 
 
-def _word(text: str, start: int, out: list[Token]) -> int:
+def _word(text: str, start: int, out: list[_Token]) -> int:
     end = start
     while end < len(text) and _go_alnum(text[end]):
         end += 1
@@ -257,7 +260,7 @@ def _word(text: str, start: int, out: list[Token]) -> int:
     return end
 
 
-def _not(text: str, end: int, out: list[Token]) -> int:
+def _not(text: str, end: int, out: list[_Token]) -> int:
     """v1.8.9 reads ``not in`` only with exactly one space; v1.15.5 reads ``not`` before any operator."""
     if text.startswith(" in", end):
         if end + 3 < len(text) and _go_alnum(text[end + 3]):
@@ -363,31 +366,31 @@ _LOGICAL = {"or": "||", "and": "&&"}
 
 
 class _Parser:
-    def __init__(self, tokens: list[Token]) -> None:
+    def __init__(self, tokens: list[_Token]) -> None:
         self.tokens = tokens
         self.pos = 0
 
-    def peek(self) -> Token:
+    def peek(self) -> _Token:
         return self.tokens[self.pos] if self.pos < len(self.tokens) else ("eof", None)
 
-    def take(self) -> Token:
+    def take(self) -> _Token:
         token = self.peek()
         if token[0] == "eof":
             raise ExprLangError("unexpected end of expression")
         self.pos += 1
         return token
 
-    def expect(self, token: Token) -> None:
+    def expect(self, token: _Token) -> None:
         if self.take() != token:
             raise ExprLangError(f"unexpected token {self.tokens[self.pos - 1][1]!r}")
 
-    def parse(self) -> Node:
+    def parse(self) -> _Node:
         tree = self.expression(0)
         if self.peek()[0] != "eof":
             raise ExprLangError(f"unexpected token {self.peek()[1]!r}")
         return tree
 
-    def expression(self, precedence: int) -> Node:
+    def expression(self, precedence: int) -> _Node:
         left = self.primary()
         while (token := self.peek())[0] == "op":
             op = token[1]
@@ -406,7 +409,7 @@ class _Parser:
             left = (_LOGICAL.get(op, op), left, right) if _BINARY[op] < 20 else ("cmp", op, left, right)
         return left
 
-    def primary(self) -> Node:
+    def primary(self) -> _Node:
         kind, value = self.take()
         if kind == "op" and value in ("!", "not", "-"):
             operand = self.expression(50 if value != "-" else 90)
@@ -425,17 +428,17 @@ class _Parser:
             raise ExprLangError("cannot use pointer accessor outside closure")
         raise ExprLangError(f"unexpected token {value!r}")
 
-    def identifier(self, name: str) -> Node:
+    def identifier(self, name: str) -> _Node:
         if name in ("true", "false", "nil"):
             return ("lit", {"true": True, "false": False, "nil": None}[name])  # no member access on these
         if self.peek() == ("bracket", "("):
             raise ExprLangUnsupported(f"function calls ({name}(...))")
-        if name in BOUND_NAMES or name in V1_15_BUILTINS:
+        if name in _BOUND_NAMES or name in _V1_15_BUILTINS:
             raise ExprLangUnsupported(f"the name {name!r} (a function in Argo's expr environment)")
         return self.postfix(("name", name))
 
-    def array(self) -> Node:
-        items: list[Node] = []
+    def array(self) -> _Node:
+        items: list[_Node] = []
         while self.peek() != ("bracket", "]"):
             if items:
                 self.expect(("op", ","))
@@ -445,7 +448,7 @@ class _Parser:
         self.take()
         return ("array", items)
 
-    def postfix(self, node: Node) -> Node:
+    def postfix(self, node: _Node) -> _Node:
         while (token := self.peek()) in (("op", "."), ("bracket", "[")):
             self.take()
             if token == ("bracket", "["):
@@ -464,7 +467,7 @@ class _Parser:
         return node
 
 
-def _ungrouped(node: Node) -> Node:
+def _ungrouped(node: _Node) -> _Node:
     """The node without its parentheses (expr's AST has none)."""
     while node[0] == "group":
         node = node[1]
@@ -490,9 +493,12 @@ class _CheckFailed(Exception):
 
 
 _NUMBERS = ("int", "float")
+_Type = str | tuple[str, "_Type | None"]
+"""A type expr v1.15.5's checker gives a node: nil, bool, int, float, string, any or ("array", elem); elem None when
+the elements' types differ."""
 
 
-def _static_type(node: Node) -> Any:
+def _static_type(node: _Node) -> _Type:
     """The type expr v1.15.5's checker gives ``node``: nil, bool, int, float, string, any or ("array", elem)."""
     kind = node[0]
     if kind == "lit":
@@ -521,13 +527,13 @@ def _static_type(node: Node) -> Any:
     return _comparison_type(node[1], _static_type(node[2]), _static_type(node[3]))
 
 
-def _kind(t: Any) -> str | None:
+def _kind(t: _Type) -> str | None:
     if t == "nil":
         return None
     return "array" if isinstance(t, tuple) else "float" if t == "float" else str(t)
 
 
-def _array_type(types: list[Any]) -> Any:
+def _array_type(types: list[_Type]) -> _Type:
     same = all(
         _kind(prev) is not None and _kind(curr) is not None and _kind(prev) == _kind(curr)
         for prev, curr in pairwise(types)
@@ -535,7 +541,7 @@ def _array_type(types: list[Any]) -> Any:
     return ("array", types[-1] if same and types and types[-1] != "nil" else None)
 
 
-def _member_type(base: Any, key: Any, key_node: Node) -> Any:
+def _member_type(base: _Type, key: _Type, key_node: _Node) -> _Type:
     if base == "any":
         return "any"
     if isinstance(base, tuple) and key in ("int", "any"):
@@ -544,13 +550,13 @@ def _member_type(base: Any, key: Any, key_node: Node) -> Any:
     raise _CheckFailed(f"type {base}{where} is undefined")
 
 
-def _comparable(left: Any, right: Any) -> bool:
+def _comparable(left: _Type, right: _Type) -> bool:
     if left == "nil" or right == "nil" or "any" in (left, right):
         return True
     return _kind(left) == _kind(right) or (left in _NUMBERS and right in _NUMBERS)
 
 
-def _binary_type(op: str, left: Any, right: Any, wanted: tuple[str, ...]) -> str:
+def _binary_type(op: str, left: _Type, right: _Type, wanted: tuple[str, ...]) -> str:
     """``isX(l) && isX(r)`` or expr's ``or(l, r, isX...)``: both any, or one any and the other wanted."""
     if (left in wanted and right in wanted and (left in _NUMBERS) == (right in _NUMBERS)) or (
         "any" in (left, right) and {left, right} <= {"any", *wanted}
@@ -559,7 +565,7 @@ def _binary_type(op: str, left: Any, right: Any, wanted: tuple[str, ...]) -> str
     raise _CheckFailed(f"invalid operation: {op} (mismatched types {left} and {right})")
 
 
-def _comparison_type(op: str, left: Any, right: Any) -> str:
+def _comparison_type(op: str, left: _Type, right: _Type) -> str:
     if op in ("==", "!="):
         if _comparable(left, right):
             return "bool"
@@ -579,7 +585,7 @@ def _comparison_type(op: str, left: Any, right: Any) -> str:
     return _binary_type(op, left, right, ("string",))
 
 
-def _folded_bool(node: Node) -> bool | None:
+def _folded_bool(node: _Node) -> bool | None:
     """The bool literal expr v1.15.5's optimizer folds ``node`` to (``!true``, ``x && false``, ``1 == 1``, ...)."""
     kind = node[0]
     if kind == "lit" and isinstance(node[1], bool):
@@ -604,7 +610,7 @@ def _folded_bool(node: Node) -> bool | None:
     return None
 
 
-def _folded_literal(node: Node) -> Any:
+def _folded_literal(node: _Node) -> object:
     """An int, string or bool constant the optimizer folds ``node`` to (floats are never compared by it)."""
     kind, operand = node[0], node[1]
     if kind == "lit":
@@ -620,11 +626,11 @@ def _folded_literal(node: Node) -> Any:
 # ------------------------------------------------------------------------------------------------------------
 
 
-def _type_name(value: Any) -> str:
+def _type_name(value: object) -> str:
     return "nil" if value is None else expr_lang_type(value)
 
 
-def _equal(left: Any, right: Any) -> bool:
+def _equal(left: object, right: object) -> bool:
     """expr's ``equal``: numbers across int and float64, strings, then ``reflect.DeepEqual``."""
     if is_number(left) and is_number(right):
         both_int = isinstance(left, int) and isinstance(right, int)
@@ -632,17 +638,18 @@ def _equal(left: Any, right: Any) -> bool:
     return _deep_equal(left, right)
 
 
-def _deep_equal(left: Any, right: Any) -> bool:
+def _deep_equal(left: object, right: object) -> bool:
     if expr_lang_type(left) != expr_lang_type(right):
         return False
-    if isinstance(left, list):
+    if is_list(left) and is_list(right):
         return len(left) == len(right) and all(_deep_equal(a, b) for a, b in zip(left, right, strict=True))
-    if isinstance(left, Mapping):
+    if is_mapping(left) and is_mapping(right):
         return left.keys() == right.keys() and all(_deep_equal(left[k], right[k]) for k in left)
     return left == right
 
 
-def _ordered(left: Any, right: Any) -> tuple[Any, Any]:
+def _ordered(left: object, right: object) -> tuple[Any, Any]:
+    """Both numbers (float unless both int) or both strings, to compare; else (None, None)."""
     if is_number(left) and is_number(right):
         both_int = isinstance(left, int) and isinstance(right, int)
         return (left, right) if both_int else (float(left), float(right))
@@ -652,16 +659,16 @@ def _ordered(left: Any, right: Any) -> tuple[Any, Any]:
 
 
 class _Evaluator:
-    def __init__(self, env: Mapping[str, Any], seen: dict[str, Any]) -> None:
+    def __init__(self, env: Mapping[str, object], seen: dict[str, object]) -> None:
         self.env = env
         self.seen = seen
         self.folding = True
 
-    def eval(self, node: Node, folding: bool = True) -> Any:
+    def eval(self, node: _Node, folding: bool = True) -> object:
         self.folding = folding
         return self.value(node)[0]
 
-    def value(self, node: Node) -> tuple[Any, str | None]:
+    def value(self, node: _Node) -> tuple[object, str | None]:
         """The node's value and, for variable reads, the path shown to the user."""
         kind = node[0]
         if kind in ("lit", "regexp"):
@@ -691,7 +698,7 @@ class _Evaluator:
         left, right = self.value(node[2])[0], self.value(node[3])[0]
         return self.compare(node[1], left, right, node[3]), None
 
-    def logical(self, op: str, left_node: Node, right_node: Node) -> Any:
+    def logical(self, op: str, left_node: _Node, right_node: _Node) -> object:
         folded = _folded_bool(right_node) if self.folding and _folded_bool(left_node) is None else None
         try:
             left = self.value(left_node)[0]
@@ -711,7 +718,7 @@ class _Evaluator:
             return left
         return self.value(right_node)[0]  # not checked: `true && "x"` is "x"
 
-    def member(self, node: Node) -> tuple[Any, str | None]:
+    def member(self, node: _Node) -> tuple[object, str | None]:
         base, path = self.value(node[1])
         key = self.value(node[2])[0]
         shown = f"{path}.{key}" if path is not None and isinstance(key, str) else None
@@ -724,14 +731,14 @@ class _Evaluator:
                 del self.seen[path]  # show the leaf, not the whole object it was read from
         return value, shown
 
-    def fetch(self, base: Any, key: Any) -> Any:
-        if isinstance(base, Mapping):
+    def fetch(self, base: object, key: object) -> object:
+        if is_mapping(base):
             if key is None:
                 raise ExprLangUnsupported('nil as a map key (expr v1.15.5 reads the key "", v1.8.9 fails)')
             if not isinstance(key, str):
                 raise ExprLangError(f"cannot use {_type_name(key)} as a map key")
             return base.get(key)
-        if isinstance(base, list) and is_number(key):
+        if is_list(base) and is_number(key):
             if abs(key) >= 2**53:
                 raise ExprLangUnsupported(f"the index {key}")
             index = math.trunc(key)
@@ -744,7 +751,7 @@ class _Evaluator:
             raise ExprLangUnsupported("indexing a string (a byte in Go)")
         raise ExprLangError(f"cannot fetch {key} from {_type_name(base)}")
 
-    def compare(self, op: str, left: Any, right: Any, right_node: Node) -> bool:
+    def compare(self, op: str, left: object, right: object, right_node: _Node) -> bool:
         if op in ("==", "!="):
             return _equal(left, right) == (op == "==")
         if op in ("<", "<=", ">", ">="):
@@ -766,10 +773,10 @@ class _Evaluator:
             return right in left
         return left.startswith(right) if op == "startsWith" else left.endswith(right)
 
-    def contains(self, haystack: Any, needle: Any, haystack_node: Node) -> bool:
+    def contains(self, haystack: object, needle: object, haystack_node: _Node) -> bool:
         if haystack is None:
             return False
-        if isinstance(haystack, list):
+        if is_list(haystack):
             if _string_literals(haystack_node) and not isinstance(needle, str):
                 if needle is not None or "" in haystack:
                     raise ExprLangUnsupported(
@@ -778,7 +785,7 @@ class _Evaluator:
                     )
                 return False
             return any(_equal(item, needle) for item in haystack)
-        if isinstance(haystack, Mapping):
+        if is_mapping(haystack):
             if needle is None:
                 raise ExprLangUnsupported("nil 'in' a map (expr v1.15.5 looks up \"\", v1.8.9 fails)")
             if not isinstance(needle, str):
@@ -787,7 +794,7 @@ class _Evaluator:
         raise ExprLangError(f'operator "in" not defined on {_type_name(haystack)}')
 
 
-def _string_literals(node: Node) -> bool:
+def _string_literals(node: _Node) -> bool:
     """An array literal of string literals only (expr v1.15.5's optimizer makes it a map[string]struct{})."""
     node = _ungrouped(node)
     return node[0] == "array" and bool(node[1]) and all(i[0] == "lit" and isinstance(i[1], str) for i in node[1])

@@ -1,3 +1,4 @@
+# pyright: strict
 """The Argo Events v1.9 controller's Sensor and EventSource validation, for the specs this package emits.
 
 The installed CRDs accept any spec, so a spec the controller rejects is only reported later in the object's
@@ -20,8 +21,9 @@ without a leading slash never matches a request).
 import json
 import re
 from collections.abc import Mapping
-from typing import Any
 
+from pulumi_metaflow_blueprints.argo.spec import items as _items
+from pulumi_metaflow_blueprints.argo.spec import mapping as _mapping
 from pulumi_metaflow_blueprints.errors import ArgoSpecError
 from pulumi_metaflow_blueprints.registry import event_source_kinds
 
@@ -36,38 +38,38 @@ __all__ = [
     "text",
 ]
 
-LOGICAL_OPERATORS = ("and", "or")
-K8S_OPERATIONS = ("create", "update", "patch", "delete")
-HTTP_METHODS = ("GET", "DELETE", "PATCH", "POST", "PUT")
+_LOGICAL_OPERATORS = ("and", "or")
+_K8S_OPERATIONS = ("create", "update", "patch", "delete")
+_HTTP_METHODS = ("GET", "DELETE", "PATCH", "POST", "PUT")
 
 # The keys this package emits in each object the rules look into.
-DEPENDENCY_KEYS = frozenset({"name", "eventSourceName", "eventName", "filters"})
-FILTER_KEYS = frozenset({"data", "dataLogicalOperator"})
-DATA_FILTER_KEYS = frozenset({"path", "type", "value"})
-TRIGGER_KEYS = frozenset({"template", "retryStrategy", "rateLimit", "atLeastOnce"})
-TEMPLATE_KEYS = frozenset({"name", "k8s", "http"})
-K8S_TRIGGER_KEYS = frozenset({"operation", "source", "parameters"})
-HTTP_TRIGGER_KEYS = frozenset({"url", "method", "headers", "secureHeaders", "payload"})
-PARAMETER_KEYS = frozenset({"src", "dest"})
-EVENT_SOURCE_KEYS = frozenset({"eventBusName", "template", "service"})
+_DEPENDENCY_KEYS = frozenset({"name", "eventSourceName", "eventName", "filters"})
+_FILTER_KEYS = frozenset({"data", "dataLogicalOperator"})
+_DATA_FILTER_KEYS = frozenset({"path", "type", "value"})
+_TRIGGER_KEYS = frozenset({"template", "retryStrategy", "rateLimit", "atLeastOnce"})
+_TEMPLATE_KEYS = frozenset({"name", "k8s", "http"})
+_K8S_TRIGGER_KEYS = frozenset({"operation", "source", "parameters"})
+_HTTP_TRIGGER_KEYS = frozenset({"url", "method", "headers", "secureHeaders", "payload"})
+_PARAMETER_KEYS = frozenset({"src", "dest"})
+_EVENT_SOURCE_KEYS = frozenset({"eventBusName", "template", "service"})
 """The keys of an EventSource spec besides its one kind (`registry.event_source_kinds`)."""
 
-Problems = list[str]
+_Problems = list[str]
 _SIMPLE_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 _GO_INT = re.compile(r"[+-]?[0-9]+")
 
 
-def sensor_problems(spec: Mapping[str, Any]) -> list[str]:
+def sensor_problems(spec: Mapping[str, object]) -> list[str]:
     """Every rule of the controller's ``ValidateSensor`` that ``spec`` (a Sensor's ``spec``) breaks."""
     dependencies = _items(spec.get("dependencies"))
     dependency_names = {text(dep, "name") for dep in map(_mapping, dependencies)} - {""}
     return _dependencies_problems(dependencies) + _triggers_problems(_items(spec.get("triggers")), dependency_names)
 
 
-def event_source_problems(spec: Mapping[str, Any]) -> list[str]:
+def event_source_problems(spec: Mapping[str, object]) -> list[str]:
     """Every rule of the controller's ``ValidateEventSource`` that ``spec`` (an EventSource's spec) breaks."""
     kinds = event_source_kinds()
-    problems = _unemitted(spec, "", EVENT_SOURCE_KEYS | frozenset(kinds))
+    problems = _unemitted(spec, "", _EVENT_SOURCE_KEYS | frozenset(kinds))
     present = [key for key in kinds if _mapping(spec.get(key))]
     if len(present) > 1:
         problems.append(f"spec: has types {', '.join(present)}; this package emits one type per EventSource")
@@ -77,14 +79,14 @@ def event_source_problems(spec: Mapping[str, Any]) -> list[str]:
     return problems
 
 
-def check_sensor(name: str, spec: Mapping[str, Any]) -> None:
+def check_sensor(name: str, spec: Mapping[str, object]) -> None:
     """Raise ``ArgoSpecError`` if the controller would reject Sensor ``name`` with ``spec``."""
     problems = sensor_problems(spec)
     if problems:
         raise ArgoSpecError("Sensor", name, problems)
 
 
-def check_event_source(name: str, spec: Mapping[str, Any]) -> None:
+def check_event_source(name: str, spec: Mapping[str, object]) -> None:
     """Raise ``ArgoSpecError`` if the controller would reject EventSource ``name`` with ``spec``."""
     problems = event_source_problems(spec)
     if problems:
@@ -94,25 +96,25 @@ def check_event_source(name: str, spec: Mapping[str, Any]) -> None:
 # --- Sensor: the dependency (validateDependencies, validateEventFilter) ---
 
 
-def _dependencies_problems(dependencies: list[Any]) -> Problems:
+def _dependencies_problems(dependencies: list[object]) -> _Problems:
     if not dependencies:
         return ["dependencies: at least one dependency is required"]
-    problems: Problems = []
+    problems: _Problems = []
     if len(dependencies) > 1:
         problems.append(f"dependencies: has {len(dependencies)}; this package emits one dependency per Sensor")
     for index, raw in enumerate(dependencies):
         path, dep = f"dependencies[{index}]", _mapping(raw)
-        problems += _unemitted(dep, path, DEPENDENCY_KEYS)
+        problems += _unemitted(dep, path, _DEPENDENCY_KEYS)
         problems += required_text(dep, path, "name", "eventSourceName", "eventName")
         if dep.get("filters") is not None:
             problems += _filter_problems(_mapping(dep["filters"]), f"{path}.filters")
     return problems
 
 
-def _filter_problems(filters: Mapping[str, Any], path: str) -> Problems:
-    problems = _unemitted(filters, path, FILTER_KEYS)
+def _filter_problems(filters: Mapping[str, object], path: str) -> _Problems:
+    problems = _unemitted(filters, path, _FILTER_KEYS)
     operator = text(filters, "dataLogicalOperator")
-    if operator and operator not in LOGICAL_OPERATORS:
+    if operator and operator not in _LOGICAL_OPERATORS:
         problems.append(
             f"{path}.dataLogicalOperator: {operator!r} is not supported; allowed: 'and', 'or' or empty (and)"
         )
@@ -121,8 +123,8 @@ def _filter_problems(filters: Mapping[str, Any], path: str) -> Problems:
     return problems
 
 
-def _data_filter_problems(data: Mapping[str, Any], path: str) -> Problems:
-    problems = _unemitted(data, path, DATA_FILTER_KEYS) + required_text(data, path, "path", "type")
+def _data_filter_problems(data: Mapping[str, object], path: str) -> _Problems:
+    problems = _unemitted(data, path, _DATA_FILTER_KEYS) + required_text(data, path, "path", "type")
     values = _items(data.get("value"))
     if not values:
         problems.append(f"{path}.value: at least one value is required")
@@ -135,14 +137,14 @@ def _data_filter_problems(data: Mapping[str, Any], path: str) -> Problems:
 # --- Sensor: triggers (validateTriggers, validateTriggerTemplate, validateK8STrigger, validateHTTPTrigger) ---
 
 
-def _triggers_problems(triggers: list[Any], dependency_names: set[str]) -> Problems:
+def _triggers_problems(triggers: list[object], dependency_names: set[str]) -> _Problems:
     if not triggers:
         return ["triggers: at least one trigger is required"]
-    problems: Problems = []
+    problems: _Problems = []
     first_use: dict[str, int] = {}
     for index, raw in enumerate(triggers):
         path, trigger = f"triggers[{index}]", _mapping(raw)
-        problems += _unemitted(trigger, path, TRIGGER_KEYS)
+        problems += _unemitted(trigger, path, _TRIGGER_KEYS)
         if trigger.get("template") is None:
             problems.append(f"{path}.template: required")
             continue
@@ -158,8 +160,8 @@ def _triggers_problems(triggers: list[Any], dependency_names: set[str]) -> Probl
     return problems
 
 
-def _template_problems(template: Mapping[str, Any], path: str, dependency_names: set[str]) -> Problems:
-    problems = _unemitted(template, path, TEMPLATE_KEYS) + required_text(template, path, "name")
+def _template_problems(template: Mapping[str, object], path: str, dependency_names: set[str]) -> _Problems:
+    problems = _unemitted(template, path, _TEMPLATE_KEYS) + required_text(template, path, "name")
     if template.get("k8s") is not None:
         problems += _k8s_problems(_mapping(template["k8s"]), f"{path}.k8s", dependency_names)
     if template.get("http") is not None:
@@ -167,36 +169,36 @@ def _template_problems(template: Mapping[str, Any], path: str, dependency_names:
     return problems
 
 
-def _k8s_problems(trigger: Mapping[str, Any], path: str, dependency_names: set[str]) -> Problems:
-    problems = _unemitted(trigger, path, K8S_TRIGGER_KEYS)
+def _k8s_problems(trigger: Mapping[str, object], path: str, dependency_names: set[str]) -> _Problems:
+    problems = _unemitted(trigger, path, _K8S_TRIGGER_KEYS)
     if trigger.get("source") is None:
         problems.append(f"{path}.source: required")
     operation = text(trigger, "operation")
-    if operation and operation not in K8S_OPERATIONS:
+    if operation and operation not in _K8S_OPERATIONS:
         problems.append(
-            f"{path}.operation: {operation!r} is not supported; allowed: {', '.join(K8S_OPERATIONS)} or empty (create)"
+            f"{path}.operation: {operation!r} is not supported; allowed: {', '.join(_K8S_OPERATIONS)} or empty (create)"
         )
     return problems + _parameters_problems(trigger, "parameters", path, dependency_names)
 
 
-def _http_problems(trigger: Mapping[str, Any], path: str, dependency_names: set[str]) -> Problems:
-    problems = _unemitted(trigger, path, HTTP_TRIGGER_KEYS) + required_text(trigger, path, "url")
+def _http_problems(trigger: Mapping[str, object], path: str, dependency_names: set[str]) -> _Problems:
+    problems = _unemitted(trigger, path, _HTTP_TRIGGER_KEYS) + required_text(trigger, path, "url")
     method = text(trigger, "method")
-    if method and method not in HTTP_METHODS:
+    if method and method not in _HTTP_METHODS:
         problems.append(
-            f"{path}.method: {method!r} is not supported; allowed: {', '.join(HTTP_METHODS)} or empty (POST)"
+            f"{path}.method: {method!r} is not supported; allowed: {', '.join(_HTTP_METHODS)} or empty (POST)"
         )
     return problems + _parameters_problems(trigger, "payload", path, dependency_names, dest_required=False)
 
 
 def _parameters_problems(
-    owner: Mapping[str, Any], key: str, path: str, dependency_names: set[str], *, dest_required: bool = True
-) -> Problems:
+    owner: Mapping[str, object], key: str, path: str, dependency_names: set[str], *, dest_required: bool = True
+) -> _Problems:
     """validateTriggerParameter (or, for an HTTP payload, validateTriggerParameterForHTTP) on each item."""
-    problems: Problems = []
+    problems: _Problems = []
     for index, raw in enumerate(_items(owner.get(key))):
         item_path, parameter = f"{path}.{key}[{index}]", _mapping(raw)
-        problems += _unemitted(parameter, item_path, PARAMETER_KEYS)
+        problems += _unemitted(parameter, item_path, _PARAMETER_KEYS)
         if parameter.get("src") is None:
             problems.append(f"{item_path}.src: required (with the dependencyName the value comes from)")
         else:
@@ -206,7 +208,7 @@ def _parameters_problems(
     return problems
 
 
-def _source_dependency_problems(src: Mapping[str, Any], path: str, dependency_names: set[str]) -> Problems:
+def _source_dependency_problems(src: Mapping[str, object], path: str, dependency_names: set[str]) -> _Problems:
     dependency = text(src, "dependencyName")
     if not dependency:
         return [f"{path}.dependencyName: required (a non-empty string)"]
@@ -221,7 +223,7 @@ def _source_dependency_problems(src: Mapping[str, Any], path: str, dependency_na
 # --- Small helpers (the public ones also serve the source packages' EventSource rules) ---
 
 
-def _unemitted(owner: Mapping[str, Any], path: str, emitted: frozenset[str]) -> Problems:
+def _unemitted(owner: Mapping[str, object], path: str, emitted: frozenset[str]) -> _Problems:
     """One problem per key of ``owner`` this package never emits there (its rules are not modelled)."""
     return [
         f"{_child(path, str(key))}: not emitted by this package, so its controller rules are not checked here"
@@ -240,15 +242,7 @@ def is_go_int(digits: str) -> bool:
     return bool(_GO_INT.fullmatch(digits)) and -(2**63) <= int(digits) < 2**63
 
 
-def _mapping(value: Any) -> Mapping[str, Any]:
-    return value if isinstance(value, Mapping) else {}
-
-
-def _items(value: Any) -> list[Any]:
-    return list(value) if isinstance(value, list | tuple) else []
-
-
-def text(owner: Mapping[str, Any], key: str) -> str:
+def text(owner: Mapping[str, object], key: str) -> str:
     """The value at ``key`` as Go would see a string field: missing or null is empty."""
     value = owner.get(key)
     if value is None:
@@ -256,7 +250,8 @@ def text(owner: Mapping[str, Any], key: str) -> str:
     return value if isinstance(value, str) else json.dumps(value)
 
 
-def required_text(owner: Mapping[str, Any], path: str, *keys: str) -> Problems:
+def required_text(owner: Mapping[str, object], path: str, *keys: str) -> _Problems:
+    """One problem per key of ``keys`` whose text (``text``) is empty."""
     return [f"{path}.{key}: required (a non-empty string)" for key in keys if not text(owner, key)]
 
 

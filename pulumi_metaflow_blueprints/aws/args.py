@@ -8,6 +8,8 @@ from typing_extensions import NotRequired
 
 from pulumi_metaflow_blueprints.core.arguments import plain_because
 
+__all__ = ["AwsIdentity", "AwsIdentityMode", "QueueOptions", "S3Delivery"]
+
 
 class AwsIdentityMode(str, Enum):
     """How the EventSource pod gets AWS credentials to read its queue."""

@@ -15,18 +15,37 @@ import pulumi_aws as aws
 from typing_extensions import NotRequired
 
 from pulumi_metaflow_blueprints.aws import policies
+from pulumi_metaflow_blueprints.aws.account import caller_account, default_name
 from pulumi_metaflow_blueprints.aws.args import AwsIdentity, QueueOptions
-from pulumi_metaflow_blueprints.aws.sqs import caller_account, decrypt_key_arn, default_name
-from pulumi_metaflow_blueprints.aws.trigger import check_trigger, create_trigger_queue, publish_source_outputs
+from pulumi_metaflow_blueprints.aws.plan import plan_aws_source
+from pulumi_metaflow_blueprints.aws.sqs import create_sqs_source, decrypt_key_arn
 from pulumi_metaflow_blueprints.core.args import FieldFilter, KubernetesSettings, SensorOptions, Target
 from pulumi_metaflow_blueprints.core.arguments import blueprint_inputs, checked_when_known, when_known
+from pulumi_metaflow_blueprints.core.blueprint import publish_outputs, type_token
 from pulumi_metaflow_blueprints.core.fields import EventPath, FieldCatalog, PathSegment, SourceField
 from pulumi_metaflow_blueprints.core.filters import exact, string_filter
 from pulumi_metaflow_blueprints.core.plan import require
 from pulumi_metaflow_blueprints.core.sensor import create_sensor
 from pulumi_metaflow_blueprints.errors import BlueprintInputError
 
-TYPE_TOKEN = "metaflow-blueprints:index:DynamoDBTableTrigger"
+__all__ = [
+    "DYNAMODB_RECORD_FIELDS",
+    "EVENT_NAME",
+    "PIPE_NAME_MAX",
+    "PIPE_RETRIES",
+    "SCALAR_TYPES",
+    "SET_TYPES",
+    "STREAM_ARN",
+    "TYPE_FIX",
+    "DynamoDBChange",
+    "DynamoDBRecordFields",
+    "DynamoDBTableTrigger",
+    "DynamoDBTableTriggerArgs",
+    "check_changes",
+    "check_stream_arn",
+    "typed_attribute",
+]
+
 EVENT_NAME = "record"
 PIPE_NAME_MAX = 64
 PIPE_RETRIES = 10
@@ -201,23 +220,21 @@ class DynamoDBTableTrigger(pulumi.ComponentResource):
             changes = check_changes(args.get("changes"))
             fields = DYNAMODB_RECORD_FIELDS
             event_filter = string_filter(fields.resolve("event_name", "changes"), exact(changes))
-            trigger = check_trigger(
-                "DynamoDBTableTrigger", name, args, fields, event_name=EVENT_NAME, source_filters=[event_filter]
+            source_plan = plan_aws_source(
+                DynamoDBTableTrigger, name, args, fields, event_name=EVENT_NAME, source_filters=[event_filter]
             )
-            region = trigger.region
+            region = source_plan.region
             stream_arn = checked_when_known(
                 require(args, "stream_arn", "the table's stream ARN"), lambda arn: check_stream_arn(arn, region)
             )
             table = when_known(stream_arn, lambda arn: check_stream_arn(arn, region))
-        plan = trigger.plan
-        super().__init__(TYPE_TOKEN, name, None, opts)
+        plan = source_plan.plan
+        super().__init__(type_token(DynamoDBTableTrigger), name, None, opts)
 
-        source = create_trigger_queue(self, name, trigger, senders=lambda _: [])
+        source = create_sqs_source(self, name, source_plan, senders=lambda _: [])
         account_id, partition = caller_account(self)
         pipe_name = default_name(plan.base, PIPE_NAME_MAX)
-        pipe_arn = pulumi.Output.format(
-            "arn:{0}:pipes:{1}:{2}:pipe/{3}", partition, trigger.region, account_id, pipe_name
-        )
+        pipe_arn = pulumi.Output.format("arn:{0}:pipes:{1}:{2}:pipe/{3}", partition, region, account_id, pipe_name)
         child = pulumi.ResourceOptions(parent=self)
         role = aws.iam.Role(
             f"{name}-pipe-role",
@@ -227,7 +244,7 @@ class DynamoDBTableTrigger(pulumi.ComponentResource):
             description=when_known(
                 table, lambda t: f"EventBridge Pipe {pipe_name}: read the stream of table {t}, send to one queue"
             ),
-            permissions_boundary=trigger.identity.get("permissions_boundary_arn"),
+            permissions_boundary=source_plan.identity.get("permissions_boundary_arn"),
             opts=child,
         )
         queue_arns = [source.queue.arn, source.dead_letter_queue.arn]
@@ -236,7 +253,7 @@ class DynamoDBTableTrigger(pulumi.ComponentResource):
             role=role.id,
             policy=pulumi.Output.json_dumps(
                 when_known(
-                    decrypt_key_arn(trigger.queue_options.get("kms_master_key_id")),
+                    decrypt_key_arn(source_plan.queue_options.get("kms_master_key_id")),
                     lambda key: policies.stream_to_queues(stream_arn, queue_arns, key),
                 )
             ),
@@ -267,9 +284,9 @@ class DynamoDBTableTrigger(pulumi.ComponentResource):
                 ),
             ),
             desired_state="RUNNING",
-            region=trigger.region,
-            tags={"managed-by": "metaflow-blueprints", "metaflow-blueprints-instance": plan.base},
+            region=region,
+            tags=plan.cloud_tags,
             opts=pulumi.ResourceOptions(parent=self, depends_on=[access]),
         )
         create_sensor(self, name, plan, depends_on=[source.event_source])
-        publish_source_outputs(self, plan, source, pipe_arn=pipe.arn, pipe_role_arn=role.arn)
+        publish_outputs(self, plan, **source.outputs(), pipe_arn=pipe.arn, pipe_role_arn=role.arn)

@@ -13,6 +13,17 @@ from pulumi_metaflow_blueprints.aws.args import AwsIdentity, AwsIdentityMode
 from pulumi_metaflow_blueprints.core.arguments import checked_when_known, when_known
 from pulumi_metaflow_blueprints.errors import BlueprintInputError
 
+__all__ = [
+    "CLUSTER_NAME",
+    "OIDC_PROVIDER_ARN",
+    "POLICY_ARN",
+    "ROLE_ARN",
+    "QueueReader",
+    "check_boundary",
+    "check_identity",
+    "create_queue_reader",
+]
+
 ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/(?:[\w+=,.@-]+/)*([\w+=,.@-]{1,64})$", re.ASCII)
 OIDC_PROVIDER_ARN = re.compile(
     r"^arn:aws[a-z-]*:iam::\d{12}:oidc-provider/"

@@ -2,6 +2,22 @@
 
 from typing import Any
 
+__all__ = [
+    "LIST_STREAMS",
+    "QUEUE_CONSUMER_ACTIONS",
+    "STREAM_READ_ACTIONS",
+    "document",
+    "irsa_trust",
+    "pod_identity_trust",
+    "principals_may_send",
+    "queue_consumer",
+    "reader_may_read",
+    "service_may_send",
+    "service_trust",
+    "stream_to_queues",
+    "tls_only",
+]
+
 QUEUE_CONSUMER_ACTIONS = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl"]
 
 

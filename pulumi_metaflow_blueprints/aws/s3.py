@@ -8,24 +8,40 @@ import pulumi
 import pulumi_aws as aws
 from typing_extensions import NotRequired
 
+from pulumi_metaflow_blueprints.aws.account import caller_account
 from pulumi_metaflow_blueprints.aws.args import AwsIdentity, QueueOptions, S3Delivery
+from pulumi_metaflow_blueprints.aws.plan import AwsSourcePlan, plan_aws_source
 from pulumi_metaflow_blueprints.aws.s3_eventbridge import detail_types, eventbridge_fields, route_through_eventbridge
-from pulumi_metaflow_blueprints.aws.sqs import SqsSource, caller_account, service_senders
-from pulumi_metaflow_blueprints.aws.trigger import (
-    AwsTrigger,
-    check_trigger,
-    create_trigger_queue,
-    publish_source_outputs,
-)
+from pulumi_metaflow_blueprints.aws.sqs import SqsSource, create_sqs_source, service_senders
 from pulumi_metaflow_blueprints.core.args import FieldFilter, KubernetesSettings, SensorOptions, Target
 from pulumi_metaflow_blueprints.core.arguments import blueprint_inputs, checked_when_known
+from pulumi_metaflow_blueprints.core.blueprint import publish_outputs, type_token
 from pulumi_metaflow_blueprints.core.fields import FORM_URLENCODED, EventPath, FieldCatalog, SourceField
 from pulumi_metaflow_blueprints.core.filters import anchored, exact, string_filter
 from pulumi_metaflow_blueprints.core.plan import require
 from pulumi_metaflow_blueprints.core.sensor import create_sensor
 from pulumi_metaflow_blueprints.errors import BlueprintInputError
 
-TYPE_TOKEN = "metaflow-blueprints:index:S3ObjectTrigger"
+__all__ = [
+    "ACCOUNT_ID",
+    "BUCKET_NAME",
+    "DEFAULT_EVENTS",
+    "EVENT_NAME",
+    "EVENT_TYPE",
+    "S3_EVENTBRIDGE_FIELDS",
+    "S3_NOTIFICATION_FIELDS",
+    "TEST_EVENT_FILTER",
+    "S3ObjectTrigger",
+    "S3ObjectTriggerArgs",
+    "check_account_id",
+    "check_bucket_name",
+    "check_delivery",
+    "check_event_types",
+    "check_key_filter",
+    "event_name_pattern",
+    "notification_key_filter",
+]
+
 EVENT_NAME = "object"
 DEFAULT_EVENTS = ["s3:ObjectCreated:*"]
 TEST_EVENT_FILTER = 'body.Event != "s3:TestEvent"'
@@ -260,8 +276,8 @@ class S3ObjectTrigger(pulumi.ComponentResource):
                 types = detail_types(events)
                 fields, event_names = S3_EVENTBRIDGE_FIELDS, exact(types)
             event_filter = string_filter(fields.resolve("event_name", "events"), event_names)
-            trigger = check_trigger(
-                "S3ObjectTrigger",
+            source_plan = plan_aws_source(
+                S3ObjectTrigger,
                 name,
                 args,
                 fields,
@@ -269,28 +285,28 @@ class S3ObjectTrigger(pulumi.ComponentResource):
                 source_filters=[event_filter],
                 filter_expression=TEST_EVENT_FILTER if delivery is S3Delivery.NOTIFICATION else None,
             )
-        super().__init__(TYPE_TOKEN, name, None, opts)
+        super().__init__(type_token(S3ObjectTrigger), name, None, opts)
 
         if delivery is S3Delivery.NOTIFICATION:
-            source = self._notify(name, trigger, owner, bucket=bucket, events=events, prefix=prefix, suffix=suffix)
+            source = self._notify(name, source_plan, owner, bucket=bucket, events=events, prefix=prefix, suffix=suffix)
         else:
             source = route_through_eventbridge(
                 self,
                 name,
-                trigger,
+                source_plan,
                 bucket=bucket,
                 prefix=prefix,
                 suffix=suffix,
                 types=types,
                 manage_bucket_eventbridge=bool(args.get("manage_bucket_eventbridge", True)),
             )
-        create_sensor(self, name, trigger.plan, depends_on=[source.event_source])
-        publish_source_outputs(self, trigger.plan, source)
+        create_sensor(self, name, source_plan.plan, depends_on=[source.event_source])
+        publish_outputs(self, source_plan.plan, **source.outputs())
 
     def _notify(
         self,
         name: str,
-        trigger: AwsTrigger,
+        source_plan: AwsSourcePlan,
         bucket_account_id: pulumi.Input[str] | None,
         *,
         bucket: pulumi.Input[str],
@@ -303,20 +319,20 @@ class S3ObjectTrigger(pulumi.ComponentResource):
         bucket_arn = pulumi.Output.concat("arn:", partition, ":s3:::", bucket)
         owner = bucket_account_id or account_id
         senders = service_senders("S3MaySendForOneBucket", "s3.amazonaws.com", bucket_arn, owner)
-        source = create_trigger_queue(self, name, trigger, senders=senders)
+        source = create_sqs_source(self, name, source_plan, senders=senders)
         aws.s3.BucketNotification(
             f"{name}-notification",
             bucket=bucket,
             queues=[
                 aws.s3.BucketNotificationQueueArgs(
-                    id=f"metaflow-blueprints-{trigger.plan.base}",
+                    id=f"metaflow-blueprints-{source_plan.plan.base}",
                     queue_arn=source.queue.arn,
                     events=events,
                     filter_prefix=prefix,
                     filter_suffix=suffix,
                 )
             ],
-            region=trigger.region,
+            region=source_plan.region,
             opts=pulumi.ResourceOptions(parent=self, depends_on=[source.queue_policy]),
         )
         return source

@@ -10,10 +10,22 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from pulumi_metaflow_blueprints.aws.sqs import SqsSource, caller_account, default_name, service_senders
-from pulumi_metaflow_blueprints.aws.trigger import AwsTrigger, create_trigger_queue
+from pulumi_metaflow_blueprints.aws.account import caller_account, default_name
+from pulumi_metaflow_blueprints.aws.plan import AwsSourcePlan
+from pulumi_metaflow_blueprints.aws.sqs import SqsSource, create_sqs_source, service_senders
 from pulumi_metaflow_blueprints.core.fields import EventPath, FieldCatalog, SourceField
 from pulumi_metaflow_blueprints.errors import BlueprintInputError
+
+__all__ = [
+    "DETAIL_TYPES",
+    "NOT_SENT",
+    "RULE_NAME_MAX",
+    "EventBridgeFields",
+    "detail_types",
+    "event_pattern",
+    "eventbridge_fields",
+    "route_through_eventbridge",
+]
 
 RULE_NAME_MAX = 64
 _DETAIL = EventPath(("body", "detail"))
@@ -114,7 +126,7 @@ def event_pattern(
 def route_through_eventbridge(
     parent: pulumi.Resource,
     name: str,
-    trigger: AwsTrigger,
+    source_plan: AwsSourcePlan,
     *,
     bucket: pulumi.Input[str],
     prefix: str | None,
@@ -124,7 +136,7 @@ def route_through_eventbridge(
 ) -> SqsSource:
     """The rule, the queue (admitting only that rule), the rule's target, and the bucket's EventBridge switch."""
     child = pulumi.ResourceOptions(parent=parent)
-    plan = trigger.plan
+    plan = source_plan.plan
     rule = aws.cloudwatch.EventRule(
         f"{name}-rule",
         name=default_name(plan.base, RULE_NAME_MAX),
@@ -133,23 +145,23 @@ def route_through_eventbridge(
         ),
         event_pattern=pulumi.Output.json_dumps(event_pattern(bucket, prefix, suffix, types)),
         state="ENABLED",
-        region=trigger.region,
-        tags={"managed-by": "metaflow-blueprints", "metaflow-blueprints-instance": plan.base},
+        region=source_plan.region,
+        tags=plan.cloud_tags,
         opts=child,
     )
     account_id, _ = caller_account(parent)
     senders = service_senders("EventBridgeMaySendForOneRule", "events.amazonaws.com", rule.arn, account_id)
-    source = create_trigger_queue(parent, name, trigger, senders=senders)
+    source = create_sqs_source(parent, name, source_plan, senders=senders)
     aws.cloudwatch.EventTarget(
         f"{name}-rule-target",
         rule=rule.name,
         target_id="argo-events-queue",
         arn=source.queue.arn,
-        region=trigger.region,
+        region=source_plan.region,
         opts=pulumi.ResourceOptions(parent=parent, depends_on=[source.queue_policy]),
     )
     if manage_bucket_eventbridge:
         aws.s3.BucketNotification(
-            f"{name}-bucket-eventbridge", bucket=bucket, eventbridge=True, region=trigger.region, opts=child
+            f"{name}-bucket-eventbridge", bucket=bucket, eventbridge=True, region=source_plan.region, opts=child
         )
     return source

@@ -8,15 +8,24 @@ import pulumi_aws as aws
 from typing_extensions import NotRequired
 
 from pulumi_metaflow_blueprints.aws.args import AwsIdentity, QueueOptions
-from pulumi_metaflow_blueprints.aws.sqs import message_fields, service_senders
-from pulumi_metaflow_blueprints.aws.trigger import check_trigger, create_trigger_queue, publish_source_outputs
+from pulumi_metaflow_blueprints.aws.plan import plan_aws_source
+from pulumi_metaflow_blueprints.aws.sqs import create_sqs_source, message_fields, service_senders
 from pulumi_metaflow_blueprints.core.args import FieldFilter, KubernetesSettings, SensorOptions, Target
 from pulumi_metaflow_blueprints.core.arguments import blueprint_inputs, checked_when_known, when_known
+from pulumi_metaflow_blueprints.core.blueprint import publish_outputs, type_token
 from pulumi_metaflow_blueprints.core.plan import require
 from pulumi_metaflow_blueprints.core.sensor import create_sensor
 from pulumi_metaflow_blueprints.errors import BlueprintInputError
 
-TYPE_TOKEN = "metaflow-blueprints:index:SnsTopicTrigger"
+__all__ = [
+    "EVENT_NAME",
+    "SNS_MESSAGE_FIELDS",
+    "TOPIC_ARN",
+    "SnsTopicTrigger",
+    "SnsTopicTriggerArgs",
+    "check_topic_arn",
+]
+
 EVENT_NAME = "message"
 SNS_MESSAGE_FIELDS = message_fields("SNS message")
 """With raw message delivery the queue holds the published message itself, so the fields are an SQS message's."""
@@ -84,14 +93,14 @@ class SnsTopicTrigger(pulumi.ComponentResource):
             topic_arn = checked_when_known(require(args, "topic_arn", "the topic's ARN"), check_topic_arn)
             topic_region = when_known(topic_arn, lambda arn: check_topic_arn(arn)[0])
             topic_account = when_known(topic_arn, lambda arn: check_topic_arn(arn)[1])
-            trigger = check_trigger(
-                "SnsTopicTrigger", name, args, SNS_MESSAGE_FIELDS, event_name=EVENT_NAME, keep_unreadable=True
+            source_plan = plan_aws_source(
+                SnsTopicTrigger, name, args, SNS_MESSAGE_FIELDS, event_name=EVENT_NAME, keep_unreadable=True
             )
-        plan = trigger.plan
-        super().__init__(TYPE_TOKEN, name, None, opts)
+        plan = source_plan.plan
+        super().__init__(type_token(SnsTopicTrigger), name, None, opts)
 
         senders = service_senders("SnsMaySendForOneTopic", "sns.amazonaws.com", topic_arn, topic_account)
-        source = create_trigger_queue(self, name, trigger, senders=senders)
+        source = create_sqs_source(self, name, source_plan, senders=senders)
         subscription = aws.sns.TopicSubscription(
             f"{name}-subscription",
             topic=topic_arn,
@@ -102,4 +111,4 @@ class SnsTopicTrigger(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self, depends_on=[source.queue_policy]),
         )
         create_sensor(self, name, plan, depends_on=[source.event_source])
-        publish_source_outputs(self, plan, source, subscription_arn=subscription.arn)
+        publish_outputs(self, plan, **source.outputs(), subscription_arn=subscription.arn)

@@ -7,16 +7,36 @@ from typing import TypedDict
 import pulumi
 from typing_extensions import NotRequired
 
+from pulumi_metaflow_blueprints.aws.account import caller_account
 from pulumi_metaflow_blueprints.aws.args import AwsIdentity, QueueOptions
+from pulumi_metaflow_blueprints.aws.plan import plan_aws_source
 from pulumi_metaflow_blueprints.aws.policies import reader_may_read
-from pulumi_metaflow_blueprints.aws.sqs import caller_account, create_queue_consumer, message_fields, principal_senders
-from pulumi_metaflow_blueprints.aws.trigger import check_trigger, create_trigger_queue, publish_outputs
+from pulumi_metaflow_blueprints.aws.sqs import (
+    create_queue_consumer,
+    create_sqs_source,
+    message_fields,
+    principal_senders,
+)
 from pulumi_metaflow_blueprints.core.args import FieldFilter, KubernetesSettings, SensorOptions, Target
 from pulumi_metaflow_blueprints.core.arguments import blueprint_inputs, checked_when_known, plain_because
+from pulumi_metaflow_blueprints.core.blueprint import publish_outputs, type_token
 from pulumi_metaflow_blueprints.core.sensor import create_sensor
 from pulumi_metaflow_blueprints.errors import BlueprintInputError
 
-TYPE_TOKEN = "metaflow-blueprints:index:SqsQueueTrigger"
+__all__ = [
+    "EVENT_NAME",
+    "KMS_KEY_ARN",
+    "PRINCIPAL",
+    "QUEUE_ARN",
+    "QUEUE_URL",
+    "SQS_MESSAGE_FIELDS",
+    "ExistingQueue",
+    "SqsQueueTrigger",
+    "SqsQueueTriggerArgs",
+    "check_kms_key_arn",
+    "parse_existing_queue",
+]
+
 EVENT_NAME = "message"
 SQS_MESSAGE_FIELDS = message_fields("SQS message")
 
@@ -161,8 +181,8 @@ class SqsQueueTrigger(pulumi.ComponentResource):
             existing = _check_choice(args)
             kms_key = args.get("existing_queue_kms_key_arn")
             kms_key_arn = None if kms_key is None else checked_when_known(kms_key, check_kms_key_arn)
-            trigger = check_trigger(
-                "SqsQueueTrigger",
+            source_plan = plan_aws_source(
+                SqsQueueTrigger,
                 name,
                 args,
                 SQS_MESSAGE_FIELDS,
@@ -171,29 +191,20 @@ class SqsQueueTrigger(pulumi.ComponentResource):
                 existing_queue=(existing.name, existing.account_id) if existing else None,
                 keep_unreadable=True,
             )
-        plan = trigger.plan
-        super().__init__(TYPE_TOKEN, name, None, opts)
+        plan = source_plan.plan
+        super().__init__(type_token(SqsQueueTrigger), name, None, opts)
 
         queue_url: pulumi.Input[str]
         queue_arn: pulumi.Input[str]
         dead_letter_queue_arn: pulumi.Input[str] = ""
         if existing is not None:
-            consumer = create_queue_consumer(
-                self,
-                name,
-                plan,
-                event_source_spec=trigger.event_source_spec,
-                region=trigger.region,
-                queue_arn=existing.arn,
-                identity=trigger.identity,
-                kms_key_arn=kms_key_arn,
-            )
+            consumer = create_queue_consumer(self, name, source_plan, queue_arn=existing.arn, kms_key_arn=kms_key_arn)
             event_source, reader = consumer.event_source, consumer.reader
             queue_url, queue_arn = existing.url, existing.arn
             statement = _statement_for_owner(self, existing, reader.role_arn)
         else:
             may_send = principal_senders(list(args.get("senders") or []))
-            source = create_trigger_queue(self, name, trigger, senders=may_send)
+            source = create_sqs_source(self, name, source_plan, senders=may_send)
             event_source, reader = source.event_source, source.reader
             queue_url, queue_arn, dead_letter_queue_arn = (
                 source.queue.url,

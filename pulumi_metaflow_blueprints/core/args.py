@@ -10,6 +10,16 @@ from typing import TypedDict
 
 from typing_extensions import NotRequired
 
+__all__ = [
+    "FieldFilter",
+    "FlowTarget",
+    "KubernetesSettings",
+    "MetaflowEventTarget",
+    "RateLimitUnit",
+    "SensorOptions",
+    "Target",
+]
+
 
 class KubernetesSettings(TypedDict):
     """Where the Argo Events objects live and which EventBus they use."""

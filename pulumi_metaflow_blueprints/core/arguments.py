@@ -16,6 +16,7 @@ deployment). `when_known` derives a value from such a field the same way.
 import collections.abc
 import difflib
 import enum
+import functools
 import inspect
 import math
 import typing
@@ -106,6 +107,8 @@ def check_shape(value: Any, hint: Any, path: str) -> Any:
     """``value`` checked against type ``hint`` and normalised; ``path`` names it in errors ("" for the args)."""
     if _is_output(value) and not _accepts_output(hint):
         raise _output_refused(path or "args", PLAN_TIME)
+    if hint in _SCALARS:  # the most common hints, first
+        return _SCALARS[hint](value, path)
     if _accepts_output(hint):
         return value if _is_output(value) else check_shape(value, _input_inner(hint), path)
     if typing.is_typeddict(hint):
@@ -117,8 +120,6 @@ def check_shape(value: Any, hint: Any, path: str) -> Any:
         return _check_map(value, typing.get_args(hint)[1], path)
     if inspect.isclass(hint) and issubclass(hint, enum.Enum):
         return _check_enum(value, hint, path)
-    if hint in _SCALARS:
-        return _SCALARS[hint](value, path)
     if hint is Any:
         return value
     raise TypeError(f"no shape check for {hint!r} at {path!r}")
@@ -155,6 +156,7 @@ def _output_refused(path: str, why: str) -> BlueprintInputError:
     )
 
 
+@functools.cache
 def _fields(hint: type) -> dict[str, tuple[Any, bool]]:
     """Field -> (type, required), reading NotRequired/Required wrappers (total TypedDicts)."""
     fields: dict[str, tuple[Any, bool]] = {}
@@ -260,9 +262,16 @@ def _join(path: str, key: str) -> str:
 
 
 def _is_output(value: Any) -> bool:
+    if type(value) in _PLAIN_TYPES:
+        return False
     return isinstance(value, pulumi.Output) or inspect.isawaitable(value)
 
 
+_PLAIN_TYPES = frozenset({str, int, float, bool, dict, list, tuple, type(None)})
+"""Types of most argument values, which are neither Outputs nor awaitable (`_is_output` answers them first)."""
+
+
+@functools.cache
 def _accepts_output(hint: Any) -> bool:
     """Whether ``hint`` is `pulumi.Input[T]` (a Union of T, Awaitable[T] and Output[T])."""
     return typing.get_origin(hint) is typing.Union and any(

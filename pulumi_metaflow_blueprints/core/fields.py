@@ -4,6 +4,7 @@ import difflib
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 from pulumi_metaflow_blueprints.argo.semantics.gjson import escape_gjson_key
 from pulumi_metaflow_blueprints.errors import BlueprintInputError
@@ -58,9 +59,9 @@ class EventPath:
         """This path, its value sent encoded as ``decode`` says (targets get the decoded value)."""
         return EventPath(self.segments, decode)
 
-    @property
+    @cached_property
     def gjson(self) -> str:
-        """The path in gjson syntax, as Argo's `dataKey` and data filters' `path` expect."""
+        """The path in gjson syntax, as Argo's `dataKey` and data filters' `path` expect (computed once per path)."""
         return ".".join(escape_gjson_key(str(segment)) for segment in self.segments)
 
     def lookup(self, data: object) -> tuple[bool, object]:

@@ -15,8 +15,7 @@ from pulumi_metaflow_blueprints.core.args import (
 )
 from pulumi_metaflow_blueprints.core.fields import FieldCatalog
 from pulumi_metaflow_blueprints.core.filters import user_filters
-from pulumi_metaflow_blueprints.core.kube import STANDARD_LABEL_KEYS, standard_labels
-from pulumi_metaflow_blueprints.core.target import DEPENDENCY, MAPPING_ANNOTATION, ResolvedTarget, resolve_targets
+from pulumi_metaflow_blueprints.core.target import DEPENDENCY, MANAGED_BY, MAPPING_ANNOTATION, TargetPlan, plan_targets
 from pulumi_metaflow_blueprints.errors import BlueprintInputError
 from pulumi_metaflow_blueprints.naming import (
     BASE_MAX,
@@ -28,6 +27,18 @@ from pulumi_metaflow_blueprints.naming import (
     validate_dns_subdomain,
 )
 
+__all__ = [
+    "STANDARD_LABEL_KEYS",
+    "BlueprintPlan",
+    "plan_blueprint",
+    "rate_limit",
+    "require",
+    "retry_strategy",
+    "sensor_annotations",
+    "sensor_spec",
+    "standard_labels",
+]
+
 DEFAULT_RETRY_STEPS = 3
 MAX_RETRY_STEPS = 100
 DEFAULT_RETRY_DELAY = "10s"
@@ -37,8 +48,30 @@ RETRY_JITTER = 0.2
 INT32_MAX = 2**31 - 1
 
 
+STANDARD_LABEL_KEYS = frozenset(
+    {
+        "app.kubernetes.io/managed-by",
+        "app.kubernetes.io/part-of",
+        "metaflow-blueprints/blueprint",
+        "metaflow-blueprints/instance",
+    }
+)
+"""Labels every blueprint sets on its objects; users may not override them."""
+
+
+def standard_labels(blueprint: str, base: str, extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Labels that let `kubectl get -l` find everything one blueprint instance made."""
+    return {
+        **(extra or {}),
+        "app.kubernetes.io/managed-by": MANAGED_BY,
+        "app.kubernetes.io/part-of": "metaflow",
+        "metaflow-blueprints/blueprint": blueprint,
+        "metaflow-blueprints/instance": base,
+    }
+
+
 @dataclass(frozen=True)
-class TriggerPlan:
+class BlueprintPlan:
     """Names, labels, targets and filters of one blueprint instance."""
 
     blueprint: str
@@ -52,14 +85,14 @@ class TriggerPlan:
     sensor_name: str
     sensor_service_account: str
     create_sensor_service_account: bool
-    targets: list[ResolvedTarget]
+    targets: list[TargetPlan]
     filters: list[dict[str, Any]]
     event_name: str
     """The EventSource event the Sensor depends on."""
     retry: dict[str, Any]
-    """Every trigger's `retryStrategy`."""
+    """Every Argo trigger's `retryStrategy`."""
     rate_limit: dict[str, Any] | None = None
-    """Every trigger's `rateLimit`, when limited."""
+    """Every Argo trigger's `rateLimit`, when limited."""
 
     @property
     def workflow_templates(self) -> list[str]:
@@ -68,8 +101,13 @@ class TriggerPlan:
 
     @property
     def needs_workflow_rbac(self) -> bool:
-        """Whether any trigger creates Workflows (and so the Sensor needs RBAC for that)."""
+        """Whether any Argo trigger creates Workflows (and so the Sensor needs RBAC for that)."""
         return any(t.kind == "flow" for t in self.targets)
+
+    @property
+    def cloud_tags(self) -> dict[str, str]:
+        """Tags (AWS) or labels (Google Cloud) on every cloud resource the blueprint creates."""
+        return {"managed-by": MANAGED_BY, "metaflow-blueprints-instance": self.base}
 
 
 def require(args: Mapping[str, Any], key: str, what: str) -> Any:
@@ -80,20 +118,22 @@ def require(args: Mapping[str, Any], key: str, what: str) -> Any:
     return value
 
 
-def plan_trigger(
-    blueprint: str,
+def plan_blueprint(
+    blueprint: type,
     name: str,
+    args: Mapping[str, Any],
+    catalog: FieldCatalog,
     *,
     event_name: str,
-    kubernetes: KubernetesSettings,
-    targets: Sequence[Target],
-    catalog: FieldCatalog,
-    filters: Sequence[FieldFilter] | None = None,
     source_filters: Sequence[dict[str, Any]] = (),
-    options: SensorOptions | None = None,
-) -> TriggerPlan:
-    """Check the arguments shared by every blueprint, decide the names of what it will create, and render its
-    Sensor spec, checked against the Argo Events controller's rules: all before anything is registered."""
+) -> BlueprintPlan:
+    """Check the four arguments every blueprint declares (`kubernetes`, `targets`, `filters`, `sensor`), decide the
+    names of what ``blueprint`` will create, and render its Sensor spec, checked against the Argo Events controller's
+    rules: all before anything is registered."""
+    kubernetes: KubernetesSettings = require(args, "kubernetes", "`{'namespace': ...}`")
+    targets: Sequence[Target] = require(args, "targets", "at least one target")
+    filters: Sequence[FieldFilter] | None = args.get("filters")
+    options: SensorOptions = args.get("sensor") or SensorOptions()
     if not isinstance(kubernetes, Mapping):
         raise BlueprintInputError("kubernetes", "is required", "give `{'namespace': '<argo events namespace>'}`")
     namespace = validate_dns_label(kubernetes.get("namespace", ""), "kubernetes.namespace")
@@ -103,15 +143,15 @@ def plan_trigger(
     event_bus = validate_dns_subdomain(kubernetes.get("event_bus_name") or "default", "kubernetes.event_bus_name")
     extra_labels = check_labels(kubernetes.get("labels") or {}, "kubernetes.labels", reserved=STANDARD_LABEL_KEYS)
     base = to_dns_label(name, BASE_MAX)
-    labels = standard_labels(blueprint, base, extra_labels)
+    labels = standard_labels(blueprint.__name__, base, extra_labels)
     given_sa = kubernetes.get("sensor_service_account_name")
     if given_sa is not None:
         validate_dns_subdomain(given_sa, "kubernetes.sensor_service_account_name")
-    resolved = resolve_targets(
+    planned = plan_targets(
         targets, catalog, namespace=namespace, workflow_namespace=workflow_namespace, labels=extra_labels
     )
-    plan = TriggerPlan(
-        blueprint=blueprint,
+    plan = BlueprintPlan(
+        blueprint=blueprint.__name__,
         base=base,
         namespace=namespace,
         workflow_namespace=workflow_namespace,
@@ -122,41 +162,18 @@ def plan_trigger(
         sensor_name=child_name(base, "sensor"),
         sensor_service_account=given_sa or child_name(base, "sensor"),
         create_sensor_service_account=given_sa is None,
-        targets=resolved,
+        targets=planned,
         filters=[*source_filters, *user_filters(filters, catalog, "filters")],
         event_name=event_name,
-        retry=retry_strategy(options or SensorOptions()),
-        rate_limit=rate_limit(options or SensorOptions()),
+        retry=retry_strategy(options),
+        rate_limit=rate_limit(options),
     )
     check_sensor(plan.sensor_name, sensor_spec(plan))
     return plan
 
 
-def plan_from_args(
-    blueprint: str,
-    name: str,
-    args: Mapping[str, Any],
-    catalog: FieldCatalog,
-    *,
-    event_name: str,
-    source_filters: Sequence[dict[str, Any]] = (),
-) -> TriggerPlan:
-    """`plan_trigger` over the four arguments every blueprint declares: `kubernetes`, `targets`, `filters`, `sensor`."""
-    return plan_trigger(
-        blueprint,
-        name,
-        event_name=event_name,
-        kubernetes=require(args, "kubernetes", "`{'namespace': ...}`"),
-        targets=require(args, "targets", "at least one target"),
-        catalog=catalog,
-        filters=args.get("filters"),
-        source_filters=source_filters,
-        options=args.get("sensor"),
-    )
-
-
 def retry_strategy(options: SensorOptions) -> dict[str, Any]:
-    """The Argo `retryStrategy` of every trigger: the user's steps, first delay and factor, checked, with defaults."""
+    """Every Argo trigger's `retryStrategy`: the user's steps, first delay and factor, checked, with defaults."""
     steps = options.get("retry_steps", DEFAULT_RETRY_STEPS)
     if not 0 <= steps <= MAX_RETRY_STEPS:
         fix = f"use a whole number 0..{MAX_RETRY_STEPS}"
@@ -171,7 +188,7 @@ def retry_strategy(options: SensorOptions) -> dict[str, Any]:
 
 
 def rate_limit(options: SensorOptions) -> dict[str, Any] | None:
-    """The Argo `rateLimit` of every trigger, or None when unlimited."""
+    """Every Argo trigger's `rateLimit`, or None when unlimited."""
     unit = options.get("rate_limit_unit")
     rate = options.get("rate_limit")
     if rate is None:
@@ -183,7 +200,7 @@ def rate_limit(options: SensorOptions) -> dict[str, Any] | None:
     return {"unit": RateLimitUnit(unit or RateLimitUnit.SECOND).value, "requestsPerUnit": int(rate)}
 
 
-def sensor_spec(plan: TriggerPlan) -> dict[str, Any]:
+def sensor_spec(plan: BlueprintPlan) -> dict[str, Any]:
     """The Sensor spec joining the plan's EventSource event to its targets."""
     dependency: dict[str, Any] = {
         "name": DEPENDENCY,
@@ -208,8 +225,8 @@ def sensor_spec(plan: TriggerPlan) -> dict[str, Any]:
     return spec
 
 
-def sensor_annotations(plan: TriggerPlan) -> dict[str, str]:
-    """The Sensor's annotations: per trigger, what each flow parameter or payload key is taken from (`simulate` reads
-    it; see ``MAPPING_ANNOTATION``)."""
+def sensor_annotations(plan: BlueprintPlan) -> dict[str, str]:
+    """The Sensor's annotations: per Argo trigger, what each flow parameter or payload key is taken from (`simulate`
+    reads it; see ``MAPPING_ANNOTATION``)."""
     mapping = {target.name: target.mapped for target in plan.targets}
     return {MAPPING_ANNOTATION: json.dumps(mapping, separators=(",", ":"))}

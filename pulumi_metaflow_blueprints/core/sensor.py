@@ -6,7 +6,9 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from pulumi_metaflow_blueprints.core import kube
-from pulumi_metaflow_blueprints.core.plan import TriggerPlan, sensor_annotations, sensor_spec
+from pulumi_metaflow_blueprints.core.plan import BlueprintPlan, sensor_annotations, sensor_spec
+
+__all__ = ["SensorResources", "create_sensor"]
 
 
 @dataclass(frozen=True)
@@ -19,51 +21,31 @@ class SensorResources:
 
 
 def create_sensor(
-    parent: pulumi.Resource, name: str, plan: TriggerPlan, depends_on: list[pulumi.Resource]
+    parent: pulumi.Resource, name: str, plan: BlueprintPlan, depends_on: list[pulumi.Resource]
 ) -> SensorResources:
     """Register the Sensor (and its service account and Role when it starts flows) under ``parent``."""
     child = pulumi.ResourceOptions(parent=parent)
     account = None
     if plan.create_sensor_service_account:
-        account = kube.service_account(
-            f"{name}-sensor-sa",
-            name=plan.sensor_service_account,
-            namespace=plan.namespace,
-            labels=plan.labels,
-            opts=child,
-        )
+        account = kube.service_account(f"{name}-sensor-sa", plan, plan.sensor_service_account, child)
     role = None
     waits: list[pulumi.Resource] = [*depends_on, *([account] if account else [])]
     if plan.needs_workflow_rbac:
         role = k8s.rbac.v1.Role(
             f"{name}-sensor-role",
-            metadata=k8s.meta.v1.ObjectMetaArgs(
-                name=plan.sensor_name, namespace=plan.workflow_namespace, labels=plan.labels
-            ),
-            rules=[k8s.rbac.v1.PolicyRuleArgs(api_groups=["argoproj.io"], resources=["workflows"], verbs=["create"])],
+            metadata=kube.metadata(plan.sensor_name, plan.workflow_namespace, plan.labels),
+            rules=[{"api_groups": ["argoproj.io"], "resources": ["workflows"], "verbs": ["create"]}],
             opts=child,
         )
         binding = k8s.rbac.v1.RoleBinding(
             f"{name}-sensor-binding",
-            metadata=k8s.meta.v1.ObjectMetaArgs(
-                name=plan.sensor_name, namespace=plan.workflow_namespace, labels=plan.labels
-            ),
-            role_ref=k8s.rbac.v1.RoleRefArgs(api_group="rbac.authorization.k8s.io", kind="Role", name=plan.sensor_name),
-            subjects=[
-                k8s.rbac.v1.SubjectArgs(
-                    kind="ServiceAccount", name=plan.sensor_service_account, namespace=plan.namespace
-                )
-            ],
+            metadata=kube.metadata(plan.sensor_name, plan.workflow_namespace, plan.labels),
+            role_ref={"api_group": "rbac.authorization.k8s.io", "kind": "Role", "name": plan.sensor_name},
+            subjects=[{"kind": "ServiceAccount", "name": plan.sensor_service_account, "namespace": plan.namespace}],
             opts=pulumi.ResourceOptions(parent=parent, depends_on=[role]),
         )
         waits.append(binding)
-    sensor = kube.sensor(
-        f"{name}-sensor",
-        name=plan.sensor_name,
-        namespace=plan.namespace,
-        labels=plan.labels,
-        spec=sensor_spec(plan),
-        annotations=sensor_annotations(plan),
-        opts=pulumi.ResourceOptions(parent=parent, depends_on=waits),
-    )
+    after = pulumi.ResourceOptions(parent=parent, depends_on=waits)
+    spec, annotations = sensor_spec(plan), sensor_annotations(plan)
+    sensor = kube.argo_resource("Sensor", f"{name}-sensor", plan, plan.sensor_name, spec, after, annotations)
     return SensorResources(sensor=sensor, service_account=account, role=role)

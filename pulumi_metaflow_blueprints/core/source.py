@@ -7,13 +7,15 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from pulumi_metaflow_blueprints.core import kube
-from pulumi_metaflow_blueprints.core.plan import TriggerPlan
+from pulumi_metaflow_blueprints.core.plan import BlueprintPlan
+
+__all__ = ["create_event_source"]
 
 
 def create_event_source(
     parent: pulumi.Resource,
     name: str,
-    plan: TriggerPlan,
+    plan: BlueprintPlan,
     spec: dict[str, Any],
     *,
     annotations: Mapping[str, pulumi.Input[str]],
@@ -21,20 +23,10 @@ def create_event_source(
 ) -> tuple[k8s.core.v1.ServiceAccount, k8s.apiextensions.CustomResource]:
     """The plan's EventSource service account (with the cloud identity's annotations) and the EventSource,
     which waits for it and for ``depends_on`` (the grants that let it read)."""
+    child = pulumi.ResourceOptions(parent=parent)
     account = kube.service_account(
-        f"{name}-eventsource-sa",
-        name=plan.event_source_service_account,
-        namespace=plan.namespace,
-        labels=plan.labels,
-        annotations=annotations,
-        opts=pulumi.ResourceOptions(parent=parent),
+        f"{name}-eventsource-sa", plan, plan.event_source_service_account, child, annotations
     )
-    source = kube.event_source(
-        f"{name}-eventsource",
-        name=plan.event_source_name,
-        namespace=plan.namespace,
-        labels=plan.labels,
-        spec=spec,
-        opts=pulumi.ResourceOptions(parent=parent, depends_on=[account, *depends_on]),
-    )
+    waits = pulumi.ResourceOptions(parent=parent, depends_on=[account, *depends_on])
+    source = kube.argo_resource("EventSource", f"{name}-eventsource", plan, plan.event_source_name, spec, waits)
     return account, source

@@ -1,9 +1,10 @@
-"""Targets: what a Sensor trigger starts (a flow's Workflow, or a Metaflow event), as Argo trigger templates."""
+"""Targets: what the Sensor starts (a flow's Workflow, or a Metaflow event), each planned as one Argo trigger."""
 
 import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -14,6 +15,18 @@ from pulumi_metaflow_blueprints.core.fields import EventPath, FieldCatalog, go_s
 from pulumi_metaflow_blueprints.errors import BlueprintInputError
 from pulumi_metaflow_blueprints.naming import SUBDOMAIN_MAX, validate_dns_subdomain
 
+__all__ = [
+    "DEPENDENCY",
+    "MANAGED_BY",
+    "MAPPING_ANNOTATION",
+    "SECRET_KEY",
+    "TargetPlan",
+    "argument_dest",
+    "event_body_template",
+    "plan_targets",
+    "value_template",
+]
+
 DEPENDENCY = "source-event"
 """Name of the one Sensor dependency every blueprint declares."""
 MANAGED_BY = "metaflow-blueprints"
@@ -23,8 +36,8 @@ target's ``mapped``; what `simulate` reports a mapped value is taken from (and w
 
 
 @dataclass(frozen=True)
-class ResolvedTarget:
-    """A validated target: its trigger name, kind, and the Argo trigger template it renders to."""
+class TargetPlan:
+    """A checked target: its Argo trigger's name, its kind, and the Argo trigger template it renders to."""
 
     name: str
     kind: str
@@ -40,12 +53,13 @@ def argument_dest(name: str) -> str:
 
     Argo Events 1.9 applies a ``dest`` with ``sjson.SetBytes`` (v1.2.4/v1.2.5); a path with ``#`` is "complex", so
     sjson asks gjson where ``#(name=="x")`` points and replaces the value found there (nothing, without an error,
-    when no argument has that name: ``resolve_targets`` declares every mapped name). tests/test_trigger_mapping.py
+    when no argument has that name: ``plan_targets`` declares every mapped name). tests/test_trigger_mapping.py
     checks each dest against the Go oracle's gjson.
     """
     return f"spec.arguments.parameters.#(name=={json.dumps(name)}).value"
 
 
+@lru_cache(maxsize=1024)  # pure; blueprints of one source map the same few paths
 def value_template(path: EventPath, *, payload: bool = False) -> str:
     """A Go template that renders the value at ``path`` for a flow parameter (or, with ``payload``, as JSON).
 
@@ -97,7 +111,7 @@ def _walk(path: EventPath) -> str:
     return "".join(steps)
 
 
-def resolve_targets(
+def plan_targets(
     targets: Sequence[Target],
     catalog: FieldCatalog,
     *,
@@ -105,13 +119,13 @@ def resolve_targets(
     workflow_namespace: str,
     labels: Mapping[str, str],
     argument: str = "targets",
-) -> list[ResolvedTarget]:
-    """Validate every target and render its trigger template; trigger names must be unique."""
+) -> list[TargetPlan]:
+    """Check every target and render its Argo trigger template; trigger names must be unique."""
     if not isinstance(targets, Sequence) or isinstance(targets, str) or not targets:
         raise BlueprintInputError(
             argument, "needs at least one target", "add `{'flow': {...}}` or `{'metaflow_event': {...}}`"
         )
-    resolved: list[ResolvedTarget] = []
+    planned: list[TargetPlan] = []
     for index, target in enumerate(targets):
         where = f"{argument}[{index}]"
         flow, event = target.get("flow"), target.get("metaflow_event")
@@ -122,20 +136,36 @@ def resolve_targets(
         else:
             assert event is not None
             item = _event_target(event, target.get("name"), catalog, namespace, f"{where}.metaflow_event")
-        if any(other.name == item.name for other in resolved):
+        if any(other.name == item.name for other in planned):
             raise BlueprintInputError(
                 f"{where}.name", f"trigger name {item.name!r} is used twice", "give each target a distinct `name`"
             )
-        resolved.append(item)
-    return resolved
+        planned.append(item)
+    return planned
 
 
-def _trigger_name(given: str | None, default: str, argument: str) -> str:
-    if given is None:
-        return default
-    if not isinstance(given, str) or not given.strip():
-        raise BlueprintInputError(argument, "must be a non-empty string", "give a short trigger name")
-    return given
+def _target_plan(
+    key: str,
+    body: dict[str, Any],
+    mapped: Mapping[str, EventPath],
+    given: str | None,
+    default: str,
+    argument: str,
+    workflow_template: str | None = None,
+) -> TargetPlan:
+    """A target's plan: its Argo trigger, named ``given`` (else ``default``), doing ``body`` (``key``: `k8s` starts a
+    flow, `http` posts a Metaflow event)."""
+    name = default if given is None else given
+    if not isinstance(name, str) or not name.strip():
+        fix = "give a short trigger name"
+        raise BlueprintInputError(argument.rsplit(".", 1)[0] + ".name", "must be a non-empty string", fix)
+    return TargetPlan(
+        name=name,
+        kind="flow" if key == "k8s" else "metaflow_event",
+        template={"name": name, key: body},
+        mapped={parameter: path.gjson for parameter, path in mapped.items()},
+        workflow_template=workflow_template,
+    )
 
 
 def _check_keys(mapping: Mapping[str, str] | None, argument: str, kind: str) -> dict[str, str]:
@@ -156,7 +186,7 @@ def _flow_target(
     workflow_namespace: str,
     labels: Mapping[str, str],
     argument: str,
-) -> ResolvedTarget:
+) -> TargetPlan:
     metaflow.validate_flow_name(flow.get("flow", ""), f"{argument}.flow")
     explicit = flow.get("template_name")
     if explicit is not None:
@@ -207,14 +237,7 @@ def _flow_target(
     k8s: dict[str, Any] = {"operation": "create", "source": {"resource": workflow}}
     if parameters:
         k8s["parameters"] = parameters
-    trigger_name = _trigger_name(name, template_name, argument.rsplit(".", 1)[0] + ".name")
-    return ResolvedTarget(
-        name=trigger_name,
-        kind="flow",
-        template={"name": trigger_name, "k8s": k8s},
-        mapped={key: path.gjson for key, path in mapped.items()},
-        workflow_template=template_name,
-    )
+    return _target_plan("k8s", k8s, mapped, name, template_name, argument, workflow_template=template_name)
 
 
 def _event_target(
@@ -223,7 +246,7 @@ def _event_target(
     catalog: FieldCatalog,
     namespace: str,
     argument: str,
-) -> ResolvedTarget:
+) -> TargetPlan:
     event_name = metaflow.validate_event_name(event.get("event", ""), f"{argument}.event")
     mapped_args = _check_keys(event.get("payload"), f"{argument}.payload", "payload key")
     static_args = _check_keys(event.get("static_payload"), f"{argument}.static_payload", "payload key")
@@ -258,13 +281,7 @@ def _event_target(
     secret = _authorization_secret(event, argument)
     if secret:
         http["secureHeaders"] = [{"name": "Authorization", "valueFrom": {"secretKeyRef": secret}}]
-    trigger_name = _trigger_name(name, event_name, argument.rsplit(".", 1)[0] + ".name")
-    return ResolvedTarget(
-        name=trigger_name,
-        kind="metaflow_event",
-        template={"name": trigger_name, "http": http},
-        mapped={key: path.gjson for key, path in mapped.items()},
-    )
+    return _target_plan("http", http, mapped, name, event_name, argument)
 
 
 def _check_webhook_url(url: str, argument: str) -> str:

@@ -6,6 +6,8 @@ from typing import TypedDict
 import pulumi
 from typing_extensions import NotRequired
 
+__all__ = ["GcpIdentity", "GcpIdentityMode", "PubSubSubscription", "PubSubTopic"]
+
 
 class GcpIdentityMode(str, Enum):
     """How the EventSource pod (on GKE with Workload Identity Federation) is allowed to pull its subscription."""

@@ -21,9 +21,22 @@ SUBSCRIBER = "roles/pubsub.subscriber"
 WORKLOAD_IDENTITY_USER = "roles/iam.workloadIdentityUser"
 GKE_ANNOTATION = "iam.gke.io/gcp-service-account"
 
+__all__ = [
+    "GKE_ANNOTATION",
+    "SUBSCRIBER",
+    "WORKLOAD_IDENTITY_USER",
+    "GcpIdentityPlan",
+    "ProjectNumbers",
+    "SubscriptionReader",
+    "create_subscription_reader",
+    "plan_gcp_identity",
+    "workload_identity_member",
+    "workload_identity_principal",
+]
+
 
 @dataclass(frozen=True)
-class ResolvedGcpIdentity:
+class GcpIdentityPlan:
     """A checked identity choice, every name decided."""
 
     mode: GcpIdentityMode
@@ -33,8 +46,8 @@ class ResolvedGcpIdentity:
     """The Google service account's id (`google-service-account` mode only)."""
 
 
-def check_identity(identity: GcpIdentity | None, project: str, base: str) -> ResolvedGcpIdentity:
-    """Validate the identity choice before anything is created."""
+def plan_gcp_identity(identity: GcpIdentity | None, project: str, base: str) -> GcpIdentityPlan:
+    """Check the identity choice and decide its names, before anything is created."""
     modes = ", ".join(m.value for m in GcpIdentityMode)
     if not isinstance(identity, Mapping) or not identity.get("mode"):
         raise BlueprintInputError("identity", "is required", f"set `identity.mode` to one of {modes}")
@@ -59,7 +72,7 @@ def check_identity(identity: GcpIdentity | None, project: str, base: str) -> Res
             f"is only used with mode {GcpIdentityMode.GOOGLE_SERVICE_ACCOUNT.value!r}",
             "remove it, or switch the mode",
         )
-    return ResolvedGcpIdentity(mode, cluster_project, number, account_id)
+    return GcpIdentityPlan(mode, cluster_project, number, account_id)
 
 
 def workload_identity_member(cluster_project: str, namespace: str, service_account: str) -> str:
@@ -111,7 +124,7 @@ class SubscriptionReader:
 def create_subscription_reader(
     parent: pulumi.Resource,
     name: str,
-    identity: ResolvedGcpIdentity,
+    identity: GcpIdentityPlan,
     *,
     project: str,
     subscription: pulumi.Input[str],

@@ -7,6 +7,29 @@ import pulumi
 from pulumi_metaflow_blueprints.errors import BlueprintInputError
 from pulumi_metaflow_blueprints.naming import stable_hash
 
+__all__ = [
+    "ACCOUNT_ID",
+    "BUCKET",
+    "DEAD_LETTER_SUFFIX",
+    "KMS_KEY",
+    "PROJECT_ID",
+    "PROJECT_NUMBER",
+    "PUBSUB_NAME",
+    "PUBSUB_NAME_MAX",
+    "TOPIC_ID",
+    "check_account_id",
+    "check_bucket_name",
+    "check_kms_key",
+    "check_project_id",
+    "check_project_number",
+    "check_pubsub_name",
+    "check_topic_id",
+    "dead_letter_name",
+    "default_account_id",
+    "resolve_project",
+    "stack_stem",
+]
+
 PROJECT_ID = re.compile(r"^[a-z][a-z0-9-]{4,28}[a-z0-9]$")
 PROJECT_NUMBER = re.compile(r"^[1-9][0-9]{0,18}$")
 PUBSUB_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9._~+%-]{2,254}$")
@@ -18,15 +41,17 @@ DEAD_LETTER_SUFFIX = "-dead-letter"
 PUBSUB_NAME_MAX = 255 - len(DEAD_LETTER_SUFFIX)
 
 
+def _matching(value: object, pattern: re.Pattern[str], argument: str, what: str, fix: str) -> str:
+    """``value`` when ``pattern`` matches all of it, else the error saying it is not ``what``."""
+    if not isinstance(value, str) or not pattern.fullmatch(value):
+        raise BlueprintInputError(argument, f"{value!r} is not {what}", fix)
+    return value
+
+
 def check_project_id(value: object, argument: str) -> str:
     """A project id: 6-30 lower-case letters, digits and hyphens, starting with a letter, not ending with '-'."""
-    if not isinstance(value, str) or not PROJECT_ID.fullmatch(value):
-        raise BlueprintInputError(
-            argument,
-            f"{value!r} is not a Google Cloud project id",
-            "use the project id (6-30 of a-z 0-9 '-', starting with a letter), not its name or number",
-        )
-    return value
+    fix = "use the project id (6-30 of a-z 0-9 '-', starting with a letter), not its name or number"
+    return _matching(value, PROJECT_ID, argument, "a Google Cloud project id", fix)
 
 
 def resolve_project(value: str | None) -> str:
@@ -70,24 +95,14 @@ def check_topic_id(value: object, argument: str = "topic") -> tuple[str, str]:
 
 def check_kms_key(value: object, argument: str) -> str:
     """A Cloud KMS crypto key resource name."""
-    if not isinstance(value, str) or not KMS_KEY.fullmatch(value):
-        raise BlueprintInputError(
-            argument,
-            f"{value!r} is not a Cloud KMS key name",
-            "give projects/<p>/locations/<l>/keyRings/<r>/cryptoKeys/<k>",
-        )
-    return value
+    fix = "give projects/<p>/locations/<l>/keyRings/<r>/cryptoKeys/<k>"
+    return _matching(value, KMS_KEY, argument, "a Cloud KMS key name", fix)
 
 
 def check_account_id(value: object, argument: str) -> str:
     """A service account id: 6-30 lower-case letters, digits and '-', starting with a letter."""
-    if not isinstance(value, str) or not ACCOUNT_ID.fullmatch(value):
-        raise BlueprintInputError(
-            argument,
-            f"{value!r} is not a service account id",
-            "use 6-30 of a-z 0-9 '-', starting with a letter and ending with a letter or digit",
-        )
-    return value
+    fix = "use 6-30 of a-z 0-9 '-', starting with a letter and ending with a letter or digit"
+    return _matching(value, ACCOUNT_ID, argument, "a service account id", fix)
 
 
 def check_bucket_name(value: object, argument: str = "bucket") -> str:

@@ -7,23 +7,18 @@ from typing_extensions import NotRequired
 
 from pulumi_metaflow_blueprints.core.args import FieldFilter, KubernetesSettings, SensorOptions, Target
 from pulumi_metaflow_blueprints.core.arguments import blueprint_inputs, checked_when_known
+from pulumi_metaflow_blueprints.core.blueprint import publish_outputs, type_token
 from pulumi_metaflow_blueprints.core.fields import EventPath, FieldCatalog, SourceField
-from pulumi_metaflow_blueprints.core.outputs import publish_outputs
-from pulumi_metaflow_blueprints.core.plan import plan_from_args
 from pulumi_metaflow_blueprints.core.sensor import create_sensor
 from pulumi_metaflow_blueprints.errors import BlueprintInputError
 from pulumi_metaflow_blueprints.gcp.args import GcpIdentity, PubSubSubscription, PubSubTopic
-from pulumi_metaflow_blueprints.gcp.identity import ProjectNumbers, check_identity
+from pulumi_metaflow_blueprints.gcp.identity import ProjectNumbers
 from pulumi_metaflow_blueprints.gcp.names import check_topic_id, resolve_project
-from pulumi_metaflow_blueprints.gcp.pubsub_source import (
-    check_subscription_options,
-    check_topic_options,
-    create_pubsub_source,
-    create_topic,
-    pubsub_event_source_spec,
-)
+from pulumi_metaflow_blueprints.gcp.plan import plan_gcp_source
+from pulumi_metaflow_blueprints.gcp.pubsub_source import create_pubsub_source, create_topic
 
-TYPE_TOKEN = "metaflow-blueprints:index:PubSubTrigger"
+__all__ = ["EVENT_NAME", "PubSubTrigger", "PubSubTriggerArgs", "pubsub_message_fields"]
+
 EVENT_NAME = "message"
 
 
@@ -113,28 +108,24 @@ class PubSubTrigger(pulumi.ComponentResource):
             if existing is not None:
                 existing = checked_when_known(existing, check_topic_id)
             json_body = args.get("json_body", True)
-            plan = plan_from_args("PubSubTrigger", name, args, pubsub_message_fields(json_body), event_name=EVENT_NAME)
-            settings = check_subscription_options(args.get("subscription"), plan.base)
-            topic_settings = check_topic_options(new_topic, plan.base, "new_topic") if new_topic is not None else None
-            identity = check_identity(args.get("identity"), project, plan.base)
-            spec = pubsub_event_source_spec(plan, project=project, settings=settings, json_body=json_body)
-        super().__init__(TYPE_TOKEN, name, None, opts)
+            source_plan = plan_gcp_source(
+                PubSubTrigger,
+                name,
+                args,
+                pubsub_message_fields(json_body),
+                project=project,
+                event_name=EVENT_NAME,
+                json_body=json_body,
+                new_topic="new_topic" if new_topic is not None else None,
+            )
+        plan = source_plan.plan
+        super().__init__(type_token(PubSubTrigger), name, None, opts)
 
         numbers = ProjectNumbers(self)
         topic_id: pulumi.Output[str] = pulumi.Output.from_input(existing or "")
-        if topic_settings is not None:
-            topic_id = create_topic(self, f"{name}-topic", topic_settings, project, plan).id
-        source = create_pubsub_source(
-            self,
-            name,
-            plan,
-            event_source_spec=spec,
-            project=project,
-            topic=topic_id,
-            settings=settings,
-            identity=identity,
-            numbers=numbers,
-        )
+        if source_plan.topic is not None:
+            topic_id = create_topic(self, name, source_plan).id
+        source = create_pubsub_source(self, name, source_plan, topic=topic_id, numbers=numbers)
         create_sensor(self, name, plan, depends_on=[source.event_source])
 
         publish_outputs(
@@ -142,7 +133,7 @@ class PubSubTrigger(pulumi.ComponentResource):
             plan,
             topic_id=topic_id,
             subscription_id=source.subscription.id,
-            subscription_name=settings.name,
+            subscription_name=source_plan.subscription.name,
             dead_letter_topic_id=source.dead_letter_topic.id,
             reader_member=source.reader.member,
         )

@@ -11,25 +11,30 @@ from typing_extensions import NotRequired
 
 from pulumi_metaflow_blueprints.core.args import FieldFilter, KubernetesSettings, SensorOptions, Target
 from pulumi_metaflow_blueprints.core.arguments import blueprint_inputs, checked_when_known
+from pulumi_metaflow_blueprints.core.blueprint import publish_outputs, type_token
 from pulumi_metaflow_blueprints.core.fields import EventPath, FieldCatalog, SourceField
 from pulumi_metaflow_blueprints.core.filters import anchored, string_filter
-from pulumi_metaflow_blueprints.core.outputs import publish_outputs
-from pulumi_metaflow_blueprints.core.plan import plan_from_args, require
+from pulumi_metaflow_blueprints.core.plan import require
 from pulumi_metaflow_blueprints.core.sensor import create_sensor
 from pulumi_metaflow_blueprints.errors import BlueprintInputError
 from pulumi_metaflow_blueprints.gcp.args import GcpIdentity, PubSubSubscription, PubSubTopic
-from pulumi_metaflow_blueprints.gcp.identity import ProjectNumbers, check_identity
+from pulumi_metaflow_blueprints.gcp.identity import ProjectNumbers
 from pulumi_metaflow_blueprints.gcp.names import check_bucket_name, check_project_id, resolve_project
-from pulumi_metaflow_blueprints.gcp.pubsub_source import (
-    PUBLISHER,
-    check_subscription_options,
-    check_topic_options,
-    create_pubsub_source,
-    create_topic,
-    pubsub_event_source_spec,
-)
+from pulumi_metaflow_blueprints.gcp.plan import plan_gcp_source
+from pulumi_metaflow_blueprints.gcp.pubsub_source import PUBLISHER, create_pubsub_source, create_topic
 
-TYPE_TOKEN = "metaflow-blueprints:index:StorageObjectTrigger"
+__all__ = [
+    "EVENT_NAME",
+    "OBJECT_NAME_MAX",
+    "PAYLOAD_FORMAT",
+    "STORAGE_OBJECT_FIELDS",
+    "StorageEventType",
+    "StorageObjectTrigger",
+    "StorageObjectTriggerArgs",
+    "check_event_types",
+    "check_name_filter",
+]
+
 EVENT_NAME = "object"
 PAYLOAD_FORMAT = "JSON_API_V1"
 OBJECT_NAME_MAX = 1024
@@ -178,16 +183,20 @@ class StorageObjectTrigger(pulumi.ComponentResource):
             suffix_filters = (
                 [string_filter(fields.resolve("key", "suffix"), anchored(".*" + re.escape(suffix)))] if suffix else []
             )
-            plan = plan_from_args(
-                "StorageObjectTrigger", name, args, fields, event_name=EVENT_NAME, source_filters=suffix_filters
+            source_plan = plan_gcp_source(
+                StorageObjectTrigger,
+                name,
+                args,
+                fields,
+                project=project,
+                event_name=EVENT_NAME,
+                source_filters=suffix_filters,
+                new_topic="topic",
             )
-            settings = check_subscription_options(args.get("subscription"), plan.base)
-            topic_settings = check_topic_options(args.get("topic"), plan.base, "topic")
-            identity = check_identity(args.get("identity"), project, plan.base)
-            spec = pubsub_event_source_spec(plan, project=project, settings=settings, json_body=True)
-        super().__init__(TYPE_TOKEN, name, None, opts)
+        plan = source_plan.plan
+        super().__init__(type_token(StorageObjectTrigger), name, None, opts)
 
-        topic = create_topic(self, f"{name}-topic", topic_settings, project, plan)
+        topic = create_topic(self, name, source_plan)
         invoke = pulumi.InvokeOutputOptions(parent=self)
         storage_agent = gcp.storage.get_project_service_account_output(project=bucket_project, opts=invoke)
         may_publish = gcp.pubsub.TopicIAMMember(
@@ -198,17 +207,7 @@ class StorageObjectTrigger(pulumi.ComponentResource):
             member=pulumi.Output.concat("serviceAccount:", storage_agent.email_address),
             opts=pulumi.ResourceOptions(parent=self),
         )
-        source = create_pubsub_source(
-            self,
-            name,
-            plan,
-            event_source_spec=spec,
-            project=project,
-            topic=topic.id,
-            settings=settings,
-            identity=identity,
-            numbers=ProjectNumbers(self),
-        )
+        source = create_pubsub_source(self, name, source_plan, topic=topic.id, numbers=ProjectNumbers(self))
         notification = gcp.storage.Notification(
             f"{name}-notification",
             bucket=bucket,
@@ -226,7 +225,7 @@ class StorageObjectTrigger(pulumi.ComponentResource):
             topic_id=topic.id,
             notification_id=notification.notification_id,
             subscription_id=source.subscription.id,
-            subscription_name=settings.name,
+            subscription_name=source_plan.subscription.name,
             dead_letter_topic_id=source.dead_letter_topic.id,
             reader_member=source.reader.member,
         )

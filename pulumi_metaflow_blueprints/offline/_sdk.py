@@ -7,7 +7,8 @@ The runner drives a program through the SDK's public unit-testing API (`pulumi.r
 - `RecordingMonitor`: the mock monitor, subclassed to see each registration's parent and inputs as sent;
 - `wire_value`: those inputs decoded with each secret left at its leaf;
 - `runtime_loop`: the event loop the SDK runs on, to cancel what a failed program left in flight;
-- `_close_at_exit`: the mock monitor's per-thread loops, closed when the process exits.
+- `_close_at_exit`: the mock monitor's per-thread loops, closed when the process exits;
+- `without_stack_traces`: no call-stack capture per registration, which no mock reads.
 
 tests/test_sdk_contract.py pins each one, so an SDK release that breaks a hook fails a named test; CI runs it with
 the oldest and the newest pulumi that pyproject.toml allows.
@@ -15,14 +16,25 @@ the oldest and the newest pulumi that pyproject.toml allows.
 
 import asyncio
 import atexit
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from google.protobuf import struct_pb2
 from pulumi.runtime import Mocks, rpc
+from pulumi.runtime import resource as sdk_resource
 from pulumi.runtime.mocks import MockMonitor
+from pulumi.runtime.proto import source_pb2
 
-__all__ = ["SECRET_KEY", "SECRET_SIG", "Recorder", "RecordingMonitor", "runtime_loop", "wire_value"]
+__all__ = [
+    "SECRET_KEY",
+    "SECRET_SIG",
+    "Recorder",
+    "RecordingMonitor",
+    "runtime_loop",
+    "wire_value",
+    "without_stack_traces",
+]
 
 SECRET_KEY = "4dabf18193072939515e22adb298388d"
 """The key that marks a special value (secret, asset, resource reference...) in a wire-form object.
@@ -123,3 +135,26 @@ def runtime_loop() -> asyncio.AbstractEventLoop:
         loop = asyncio.new_event_loop()
         asyncio.set_event_loop(loop)
         return loop
+
+
+@contextmanager
+def without_stack_traces() -> Iterator[None]:
+    """While a program runs offline, register each resource without capturing the Python call stack (restored after).
+
+    Relies on: `pulumi.runtime.resource._get_stack_trace` (private), which the SDK calls by that module-global name
+    for every registration and read, to send the engine the program's call stack and source position for its
+    diagnostics. The mock monitor reads neither; the capture walks the whole stack each time, making a URI of every
+    frame's file: 12-14% of the Python calls of an offline run of the benchmark programs (benchmarks/README.md),
+    more the deeper the calls that create the resource.
+    """
+    capture = sdk_resource._get_stack_trace
+    sdk_resource._get_stack_trace = _no_stack_trace
+    try:
+        yield
+    finally:
+        sdk_resource._get_stack_trace = capture
+
+
+def _no_stack_trace() -> source_pb2.StackTrace:
+    """An empty stack trace: the request then carries no source position either."""
+    return source_pb2.StackTrace()

@@ -23,7 +23,13 @@ from pulumi.runtime import MockCallArgs, MockResourceArgs, Mocks
 
 from pulumi_metaflow_blueprints.errors import ArgoSpecError, BlueprintInputError
 from pulumi_metaflow_blueprints.offline import placeholders
-from pulumi_metaflow_blueprints.offline._sdk import SECRET_KEY, SECRET_SIG, RecordingMonitor, runtime_loop
+from pulumi_metaflow_blueprints.offline._sdk import (
+    SECRET_KEY,
+    SECRET_SIG,
+    RecordingMonitor,
+    runtime_loop,
+    without_stack_traces,
+)
 
 
 def is_secret(value: Any) -> bool:
@@ -181,7 +187,7 @@ def run_program(
     def record(urn: str, type_: str, name: str, parent: str, custom: bool, inputs: dict[str, Any]) -> None:
         run.registrations.append(Registration(urn, type_, name, parent, custom, inputs))
 
-    with fewer_collections(), cancelled_on_failure():
+    with fewer_collections(), without_stack_traces(), cancelled_on_failure():
         pulumi.runtime.reset_options(project=project, stack=stack, preview=True)  # a new root stack, no RPCs pending
         pulumi.runtime.set_all_config(dict(config or {}))
         monitor = RecordingMonitor(recorder, record)

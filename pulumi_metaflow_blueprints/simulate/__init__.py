@@ -1,3 +1,4 @@
+# pyright: strict
 """`metaflow-blueprints simulate`: what a sample event does to a program's Sensors, offline.
 
 Runs nothing in a cluster: the program runs under the offline mocks (like `preview`), the sample is wrapped the way

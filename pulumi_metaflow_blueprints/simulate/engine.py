@@ -1,3 +1,4 @@
+# pyright: strict
 """Deliver one sample event to each Sensor of a program run and decide what happens."""
 
 from collections.abc import Mapping
@@ -6,6 +7,7 @@ from typing import Any
 
 from pulumi_metaflow_blueprints.argo.expr_lang import evaluate_event_source_filter
 from pulumi_metaflow_blueprints.argo.semantics import FiltersResult, evaluate_dependency
+from pulumi_metaflow_blueprints.argo.spec import items, mapping
 from pulumi_metaflow_blueprints.offline import ProgramRun
 from pulumi_metaflow_blueprints.simulate.events import SampleEvent, argo_event
 from pulumi_metaflow_blueprints.simulate.model import (
@@ -24,7 +26,9 @@ from pulumi_metaflow_blueprints.simulate.program import (
     find_event_source,
     sensors,
 )
-from pulumi_metaflow_blueprints.simulate.triggers import check_trigger, declared_mappings
+from pulumi_metaflow_blueprints.simulate.triggers import declared_mappings, simulate_argo_trigger
+
+__all__ = ["simulate", "simulate_sensor"]
 
 
 def simulate(
@@ -43,7 +47,7 @@ def simulate_sensor(
     target: SensorTarget, sources: list[EventSourceEvent], sample: SampleEvent, *, now: datetime | None = None
 ) -> SensorSimulation:
     """One Sensor: its EventSource filter, its dependency filters, then its triggers."""
-    dependencies = list(target.spec.get("dependencies") or [])
+    dependencies = items(target.spec.get("dependencies"))
 
     def result(verdict: Verdict, reason: str, source: EventSourceEvent | None = None, **rest: Any) -> SensorSimulation:
         return SensorSimulation(
@@ -62,7 +66,7 @@ def simulate_sensor(
 
     if len(dependencies) != 1:
         return result("unsupported", f"the Sensor has {len(dependencies)} dependencies: only one is simulated")
-    dependency = dependencies[0]
+    dependency = mapping(dependencies[0])
     source = find_event_source(
         sources, target.namespace, str(dependency.get("eventSourceName")), str(dependency.get("eventName"))
     )
@@ -92,7 +96,8 @@ def simulate_sensor(
         )
     mappings = declared_mappings(target.annotations)
     triggers = tuple(
-        check_trigger(t, {checked.name: event}, now=now, mappings=mappings) for t in target.spec.get("triggers") or []
+        simulate_argo_trigger(mapping(t), {checked.name: event}, now=now, mappings=mappings)
+        for t in items(target.spec.get("triggers"))
     )
     common["triggers"] = triggers
     if checked.outcome == "unsupported":
@@ -101,19 +106,19 @@ def simulate_sensor(
     return result(verdict, _trigger_summary(verdict, triggers), source, **common)
 
 
-def _source_filter(source: EventSourceEvent, event: Mapping[str, Any]) -> FilterCheck | None:
-    expression = (source.config.get("filter") or {}).get("expression")
+def _source_filter(source: EventSourceEvent, event: Mapping[str, object]) -> FilterCheck | None:
+    expression = mapping(source.config.get("filter")).get("expression")
     if not expression:
         return None
     checked = evaluate_event_source_filter(str(expression), event.get("data"))
     return FilterCheck("eventsource", 0, checked.outcome, checked.reason, str(expression), checked.seen)
 
 
-def _dependency(dependency: Mapping[str, Any], event: Mapping[str, Any]) -> DependencyCheck:
+def _dependency(dependency: Mapping[str, object], event: Mapping[str, object]) -> DependencyCheck:
     verdict: FiltersResult = evaluate_dependency(dependency, event)
-    specs = (dependency.get("filters") or {}).get("data") or []
+    specs = items(mapping(dependency.get("filters")).get("data"))
     checks = [
-        FilterCheck("data", i.index, i.outcome, i.reason, specs[i.index].get("path"), i.value, i.notes)
+        FilterCheck("data", i.index, i.outcome, i.reason, _path(mapping(specs[i.index])), i.value, i.notes)
         for i in verdict.data
     ]
     failed = next((c for c in checks if c.outcome in ("fail", "error")), None)
@@ -131,13 +136,18 @@ def _dependency(dependency: Mapping[str, Any], event: Mapping[str, Any]) -> Depe
     )
 
 
+def _path(spec: Mapping[str, object]) -> str | None:
+    path = spec.get("path")
+    return None if path is None else str(path)
+
+
 def _trigger_summary(verdict: Verdict, triggers: tuple[TriggerCheck, ...]) -> str:
     if not triggers:
         return "the Sensor has no trigger"
     if verdict == "triggered":
         return f"{len(triggers)} trigger(s) fire, every mapped value taken from the event"
     bad = [t for t in triggers if t.verdict == verdict]
-    details = []
+    details: list[str] = []
     for trigger in bad:
         params = [p for p in trigger.parameters if p.status in ("fallback", "failed", "skipped", "unsupported")]
         named = ", ".join(f"{p.name} ({p.status}: {p.reason})" for p in params)

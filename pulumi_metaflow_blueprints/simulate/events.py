@@ -1,3 +1,4 @@
+# pyright: strict
 """Turn a sample payload into the Argo event a Sensor receives from a given EventSource.
 
 ``raw``: the source's own payload, wrapped the way its EventSource kind wraps it (each kind's source package says how:
@@ -11,15 +12,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 from pulumi_metaflow_blueprints.argo.semantics import go_json_loads, make_event
+from pulumi_metaflow_blueprints.argo.spec import ArgoEvent, is_mapping
 from pulumi_metaflow_blueprints.registry import event_source_kinds
 from pulumi_metaflow_blueprints.simulate.model import SimulationInputError
 from pulumi_metaflow_blueprints.simulate.program import EventSourceEvent
 
+__all__ = ["SampleEvent", "SourceFormat", "WrappedEvent", "argo_event", "load_sample"]
+
 SourceFormat = Literal["raw", "argo"]
-EVENT_ID = "6d3e1f4c000040008000000000000000"
+_EVENT_ID = "6d3e1f4c000040008000000000000000"
 """Argo's event ids are a random UUID in hex (``%x``): this one is fixed so runs compare."""
 
 
@@ -27,11 +31,11 @@ EVENT_ID = "6d3e1f4c000040008000000000000000"
 class SampleEvent:
     """The sample as given: parsed JSON, its text, the format, and extra headers/attributes for raw wrapping."""
 
-    payload: Any
+    payload: object
     text: str
     source_format: SourceFormat = "raw"
-    headers: Mapping[str, str] = field(default_factory=dict)
-    attributes: Mapping[str, str] = field(default_factory=dict)
+    headers: Mapping[str, str] = field(default_factory=dict[str, str])
+    attributes: Mapping[str, str] = field(default_factory=dict[str, str])
 
 
 def load_sample(
@@ -60,7 +64,7 @@ def load_sample(
 class WrappedEvent:
     """The Argo event (None when the sample cannot be wrapped for this source: see ``unsupported``)."""
 
-    event: dict[str, Any] | None
+    event: Mapping[str, object] | None
     notes: tuple[str, ...] = ()
     unsupported: str | None = None
 
@@ -69,14 +73,14 @@ def argo_event(source: EventSourceEvent, sample: SampleEvent, *, now: datetime |
     """The event a Sensor receives when ``sample`` arrives at ``source``."""
     time = _rfc3339(now or datetime.now(timezone.utc))
 
-    def wrap(data: Any) -> dict[str, Any]:
+    def wrap(data: object) -> ArgoEvent:
         return make_event(
-            data, source=source.name, type_=source.event_type, subject=source.event_name, id_=EVENT_ID, time=time
+            data, source=source.name, type_=source.event_type, subject=source.event_name, id_=_EVENT_ID, time=time
         )
 
     if sample.source_format == "argo":
         payload = sample.payload
-        if isinstance(payload, Mapping) and isinstance(payload.get("context"), Mapping) and "data" in payload:
+        if is_mapping(payload) and is_mapping(payload.get("context")) and "data" in payload:
             return WrappedEvent(dict(payload), ("the event context is taken from the file as given",))
         return WrappedEvent(wrap(payload))
     kind = event_source_kinds().get(source.type_key)

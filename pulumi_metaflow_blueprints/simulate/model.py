@@ -1,7 +1,23 @@
+# pyright: strict
 """What a simulation reports: per Sensor, the EventSource filter, each dependency, each trigger; and exit codes."""
 
 from dataclasses import asdict, dataclass, field
-from typing import Any, Literal
+from typing import Literal, TypedDict
+
+__all__ = [
+    "EXIT_CODES",
+    "DependencyCheck",
+    "FilterCheck",
+    "HttpRequest",
+    "ParameterCheck",
+    "ParameterStatus",
+    "SensorSimulation",
+    "Simulation",
+    "SimulationInputError",
+    "TriggerCheck",
+    "Verdict",
+    "worst",
+]
 
 Verdict = Literal["triggered", "not-triggered", "mis-wired", "unsupported"]
 """triggered: every trigger fires with every mapped value from the event; not-triggered: a filter drops the event;
@@ -35,7 +51,7 @@ class FilterCheck:
     outcome: str
     reason: str
     path: str | None = None
-    value: Any = None
+    value: object = None
     notes: tuple[str, ...] = ()
 
 
@@ -69,6 +85,16 @@ class ParameterCheck:
     notes: tuple[str, ...] = ()
 
 
+class HttpRequest(TypedDict):
+    """What an HTTP trigger sends, secrets masked: ``body`` as sent and ``json`` (it parsed, None if not JSON)."""
+
+    method: str
+    url: str
+    headers: dict[str, str]
+    body: str
+    json: object
+
+
 @dataclass(frozen=True)
 class TriggerCheck:
     """What one trigger would do: the Workflow it creates or the HTTP request it sends."""
@@ -79,12 +105,12 @@ class TriggerCheck:
     message: str
     parameters: tuple[ParameterCheck, ...] = ()
     workflow_template: str | None = None
-    workflow: Any = None
+    workflow: object = None
     """The k8s resource after the parameters are applied (None when the trigger fails)."""
     arguments: tuple[tuple[str, str, str], ...] = ()
     """The Workflow's arguments: (name, value, where it came from)."""
-    request: dict[str, Any] | None = None
-    """HTTP: ``{method, url, headers, body, json}`` with secrets masked."""
+    request: HttpRequest | None = None
+    """What an HTTP trigger sends."""
     notes: tuple[str, ...] = ()
 
     @property
@@ -108,7 +134,7 @@ class SensorSimulation:
     event_source: str
     event_name: str
     event_type: str
-    event: Any
+    event: object
     verdict: Verdict
     reason: str
     source_filter: FilterCheck | None = None
@@ -133,9 +159,9 @@ class Simulation:
         """0, or the code of the worst verdict."""
         return EXIT_CODES[self.verdict]
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, object]:
         """A JSON-ready dict (for `--json`)."""
-        sensors = []
+        sensors: list[dict[str, object]] = []
         for sensor in self.sensors:
             item = asdict(sensor)
             for trigger, data in zip(sensor.triggers, item["triggers"], strict=True):

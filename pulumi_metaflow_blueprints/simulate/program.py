@@ -1,12 +1,15 @@
+# pyright: strict
 """Find the Sensors of an offline program run, the blueprint each belongs to, and the EventSources they listen to."""
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
+from pulumi_metaflow_blueprints.argo.spec import is_mapping, mapping
 from pulumi_metaflow_blueprints.offline import ProgramRun
 from pulumi_metaflow_blueprints.registry import event_source_kinds
 from pulumi_metaflow_blueprints.simulate.model import SimulationInputError
+
+__all__ = ["EventSourceEvent", "SensorTarget", "event_sources", "find_event_source", "sensors"]
 
 _NOT_EVENT_TYPES = frozenset({"eventBusName", "template", "service", "replicas"})
 
@@ -19,7 +22,7 @@ class EventSourceEvent:
     namespace: str
     type_key: str
     event_name: str
-    config: Mapping[str, Any]
+    config: Mapping[str, object]
 
     @property
     def event_type(self) -> str:
@@ -36,8 +39,8 @@ class SensorTarget:
     blueprint_type: str
     name: str
     namespace: str
-    spec: Mapping[str, Any]
-    annotations: Mapping[str, Any] = field(default_factory=dict[str, Any])
+    spec: Mapping[str, object]
+    annotations: Mapping[str, object] = field(default_factory=dict[str, object])
     """The Sensor's ``metadata.annotations``."""
 
 
@@ -51,7 +54,7 @@ def sensors(run: ProgramRun, blueprint: str | None = None) -> list[SensorTarget]
     found: list[SensorTarget] = []
     for registration in run.custom_resources("Sensor"):
         inputs = registration.plain_inputs
-        metadata = inputs.get("metadata") or {}
+        metadata = mapping(inputs.get("metadata"))
         parent = by_urn.get(registration.parent)
         owner = parent if parent is not None and not parent.custom else registration
         found.append(
@@ -60,8 +63,8 @@ def sensors(run: ProgramRun, blueprint: str | None = None) -> list[SensorTarget]
                 blueprint_type=owner.type.rsplit(":", 1)[-1],
                 name=str(metadata.get("name", registration.name)),
                 namespace=str(metadata.get("namespace", "")),
-                spec=inputs.get("spec") or {},
-                annotations=metadata.get("annotations") or {},
+                spec=mapping(inputs.get("spec")),
+                annotations=mapping(metadata.get("annotations")),
             )
         )
     if not found:
@@ -80,12 +83,12 @@ def event_sources(run: ProgramRun) -> list[EventSourceEvent]:
     found: list[EventSourceEvent] = []
     for registration in run.custom_resources("EventSource"):
         inputs = registration.plain_inputs
-        metadata = inputs.get("metadata") or {}
-        for type_key, events in (inputs.get("spec") or {}).items():
-            if type_key in _NOT_EVENT_TYPES or not isinstance(events, Mapping):
+        metadata = mapping(inputs.get("metadata"))
+        for type_key, events in mapping(inputs.get("spec")).items():
+            if type_key in _NOT_EVENT_TYPES or not is_mapping(events):
                 continue
             for event_name, config in events.items():
-                if isinstance(config, Mapping):
+                if is_mapping(config):
                     found.append(
                         EventSourceEvent(
                             name=str(metadata.get("name", registration.name)),

@@ -1,10 +1,11 @@
+# pyright: strict
 """Print a simulation for people (text) or machines (JSON)."""
 
 import json
-from typing import Any
 
 import yaml
 
+from pulumi_metaflow_blueprints.argo.spec import is_dict
 from pulumi_metaflow_blueprints.simulate.model import (
     EXIT_CODES,
     FilterCheck,
@@ -12,6 +13,8 @@ from pulumi_metaflow_blueprints.simulate.model import (
     Simulation,
     TriggerCheck,
 )
+
+__all__ = ["to_json", "to_text"]
 
 _MARK = {"pass": "ok", "fail": "FAIL", "error": "ERROR", "unsupported": "UNSUPPORTED", "skipped": "skipped"}
 _PARAM_MARK = {"event": "event", "computed": "computed", "static": "static", "fallback": "FALLBACK", "failed": "FAILS"}
@@ -103,12 +106,12 @@ def _parameters(trigger: TriggerCheck) -> list[str]:
     return lines
 
 
-def _resource_order(resource: Any) -> Any:
-    if not isinstance(resource, dict):
+def _resource_order(resource: object) -> object:
+    if not is_dict(resource):
         return resource
     first = [k for k in ("apiVersion", "kind", "metadata", "spec") if k in resource]
     return {**{k: resource[k] for k in first}, **{k: v for k, v in resource.items() if k not in first}}
 
 
-def _yaml(value: Any) -> str:
+def _yaml(value: object) -> str:
     return yaml.safe_dump(value, sort_keys=False, default_flow_style=False, width=1000)

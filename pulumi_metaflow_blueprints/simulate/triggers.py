@@ -1,3 +1,4 @@
+# pyright: strict
 """What one Sensor trigger does with an event: the Workflow it creates (k8s) or the request it sends (http)."""
 
 import json
@@ -5,47 +6,53 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime, timezone
-from typing import Any
 
 from pulumi_metaflow_blueprints.argo.semantics import apply_parameters, construct_payload, resolve_param_value
 from pulumi_metaflow_blueprints.argo.semantics.gjson import PathUnsupported, gjson_locations
 from pulumi_metaflow_blueprints.argo.semantics.parameters import ParameterApplication
+from pulumi_metaflow_blueprints.argo.spec import is_dict, is_list, is_mapping, items, mapping
 from pulumi_metaflow_blueprints.core.target import MAPPING_ANNOTATION
 from pulumi_metaflow_blueprints.metaflow import expanded_by_start_step
-from pulumi_metaflow_blueprints.simulate.model import ParameterCheck, ParameterStatus, TriggerCheck
+from pulumi_metaflow_blueprints.simulate.model import HttpRequest, ParameterCheck, ParameterStatus, TriggerCheck
+
+__all__ = ["Events", "Mappings", "argument_written", "declared_mappings", "simulate_argo_trigger"]
 
 _KEYS = ("dataTemplate", "dataKey", "contextTemplate", "contextKey")
 _FROM_EVENT = ("dataTemplate", "dataKey", "contextTemplate", "contextKey", "event")
 _SENSITIVE_HEADER = re.compile(r"authorization|token|secret|password|api-?key|cookie|signature", re.IGNORECASE)
 _HANDLED = frozenset({"name", "k8s", "http", "conditions", "conditionsReset"})
-Events = Mapping[str, Mapping[str, Any]]
+Events = Mapping[str, Mapping[str, object]]
+"""The events received, by dependency name."""
 Mappings = Mapping[str, Mapping[str, str]]
 """Per trigger name: flow parameter or payload key -> the gjson path of the event data it is taken from."""
 
 
-def declared_mappings(annotations: Mapping[str, Any]) -> dict[str, dict[str, str]]:
+def declared_mappings(annotations: Mapping[str, object]) -> dict[str, dict[str, str]]:
     """The mapping a blueprint declares on its Sensor (``MAPPING_ANNOTATION``); empty without one or when malformed."""
-    try:
-        declared = json.loads(annotations.get(MAPPING_ANNOTATION) or "{}")
-    except (TypeError, ValueError):
+    text = annotations.get(MAPPING_ANNOTATION) or "{}"
+    if not isinstance(text, str | bytes | bytearray):
         return {}
-    if not isinstance(declared, dict):
+    try:
+        declared: object = json.loads(text)
+    except ValueError:
+        return {}
+    if not is_dict(declared):
         return {}
     return {
         str(trigger): {str(k): v for k, v in mapped.items() if isinstance(v, str)}
         for trigger, mapped in declared.items()
-        if isinstance(mapped, dict)
+        if is_dict(mapped)
     }
 
 
-def check_trigger(
-    trigger: Mapping[str, Any], events: Events, *, now: datetime | None = None, mappings: Mappings | None = None
+def simulate_argo_trigger(
+    trigger: Mapping[str, object], events: Events, *, now: datetime | None = None, mappings: Mappings | None = None
 ) -> TriggerCheck:
     """Evaluate one Sensor trigger (``spec.triggers[i]``) against the events received, by dependency name.
 
     ``mappings`` (``declared_mappings``) names the event paths mapped values are taken from, for the report.
     """
-    template = trigger.get("template") or {}
+    template = mapping(trigger.get("template"))
     name = str(template.get("name", ""))
     mapped = (mappings or {}).get(name) or {}
     now = now or datetime.now(timezone.utc)  # one clock for every render of this trigger (its checks and its body)
@@ -56,14 +63,14 @@ def check_trigger(
         return TriggerCheck(name, "conditions", "unsupported", "trigger conditions are not simulated")
     notes = _trigger_notes(trigger)
     if "k8s" in template:
-        return _k8s(name, template["k8s"], events, now, notes, mapped)
+        return _k8s(name, mapping(template["k8s"]), events, now, notes, mapped)
     if "http" in template:
-        return _http(name, template["http"], events, now, notes, mapped)
+        return _http(name, mapping(template["http"]), events, now, notes, mapped)
     return TriggerCheck(name, "none", "unsupported", "the trigger has no k8s or http template")
 
 
-def _trigger_notes(trigger: Mapping[str, Any]) -> tuple[str, ...]:
-    notes = []
+def _trigger_notes(trigger: Mapping[str, object]) -> tuple[str, ...]:
+    notes: list[str] = []
     if trigger.get("parameters"):
         notes.append("trigger-level parameters (applied to the template itself) are not simulated")
     if trigger.get("policy"):
@@ -71,8 +78,8 @@ def _trigger_notes(trigger: Mapping[str, Any]) -> tuple[str, ...]:
     return tuple(notes)
 
 
-def parameter_checks(
-    params: Sequence[Mapping[str, Any]],
+def _parameter_checks(
+    params: Sequence[Mapping[str, object]],
     events: Events,
     names: Sequence[str],
     now: datetime | None,
@@ -82,9 +89,9 @@ def parameter_checks(
 
     ``paths``: per parameter, the event paths its ``dataTemplate`` reads, as the blueprint declares them.
     """
-    checks = []
+    checks: list[ParameterCheck] = []
     for param, name, read in zip(params, names, paths or [()] * len(params), strict=True):
-        src = param.get("src") or {}
+        src = mapping(param.get("src"))
         resolved = resolve_param_value(src, events, now=now)
         mapped = any(src.get(k) for k in _KEYS) or src.get("value") is None
         status: ParameterStatus
@@ -111,7 +118,7 @@ def parameter_checks(
             ParameterCheck(
                 name=name,
                 dest=str(param.get("dest", "")),
-                source=describe_source(src, read),
+                source=_describe_source(src, read),
                 status=status,
                 value=resolved.value,
                 reason=resolved.reason,
@@ -121,9 +128,9 @@ def parameter_checks(
     return tuple(checks)
 
 
-def describe_source(src: Mapping[str, Any], paths: Sequence[str] = ()) -> str:
+def _describe_source(src: Mapping[str, object], paths: Sequence[str] = ()) -> str:
     """A short description of a parameter source; a ``dataTemplate`` by the event ``paths`` it reads, when known."""
-    parts = []
+    parts: list[str] = []
     for key in _KEYS:
         value = src.get(key)
         if not value:
@@ -139,33 +146,33 @@ def describe_source(src: Mapping[str, Any], paths: Sequence[str] = ()) -> str:
 
 def _k8s(
     name: str,
-    k8s: Mapping[str, Any],
+    k8s: Mapping[str, object],
     events: Events,
     now: datetime | None,
     notes: tuple[str, ...],
     mapped: Mapping[str, str],
 ) -> TriggerCheck:
-    source = k8s.get("source") or {}
+    source = mapping(k8s.get("source"))
     operation = k8s.get("operation") or "create"
     if "resource" not in source:
         return TriggerCheck(name, "k8s", "unsupported", "k8s sources other than an inline resource are not simulated")
     resource = source["resource"]
-    params = list(k8s.get("parameters") or [])
+    params = [mapping(p) for p in items(k8s.get("parameters"))]
     written = [argument_written(str(p.get("dest", "")), resource) for p in params]
     names = [argument or str(p.get("dest", "")) for argument, p in zip(written, params, strict=True)]
     paths = [(mapped[argument],) if argument is not None and argument in mapped else () for argument in written]
-    checks = parameter_checks(params, events, names, now, paths)
+    checks = _parameter_checks(params, events, names, now, paths)
     if _is_metaflow_run(resource):
         checks = tuple(
-            replace(check, notes=check.notes + metaflow_value_notes(check.value))
+            replace(check, notes=check.notes + _metaflow_value_notes(check.value))
             if check.value is not None and check.status == "event" and argument is not None
             else check
             for check, argument in zip(checks, written, strict=True)
         )
     applied = apply_parameters(resource, params, events, now=now)
-    spec = resource.get("spec") if isinstance(resource, Mapping) else None
-    ref = (spec or {}).get("workflowTemplateRef", {}).get("name") if isinstance(spec, Mapping) else None
-    kind = f"k8s {operation} {resource.get('kind', 'resource') if isinstance(resource, Mapping) else 'resource'}"
+    spec = mapping(resource).get("spec")
+    ref = _text(mapping(mapping(spec).get("workflowTemplateRef")).get("name")) if is_mapping(spec) else None
+    kind = f"k8s {operation} {mapping(resource).get('kind', 'resource')}"
     if applied.status != "ok":
         outcome = "unsupported" if applied.status == "unsupported" else "fails"
         message = f"Argo fails the trigger and creates nothing: {applied.message}"
@@ -178,7 +185,8 @@ def _k8s(
     rows = tuple(
         (arg_name, value, _argument_origin(origin.get(arg_name))) for arg_name, value in final_arguments.items()
     )
-    message = f"creates a {resource.get('kind', 'resource')}" + (f" from WorkflowTemplate {ref}" if ref else "")
+    created = mapping(resource).get("kind", "resource")
+    message = f"creates a {created}" + (f" from WorkflowTemplate {ref}" if ref else "")
     return TriggerCheck(name, kind, "fires", message, checks, ref, applied.document, rows, None, notes)
 
 
@@ -196,16 +204,20 @@ def _written_nowhere(
     )
 
 
-def _is_metaflow_run(resource: Any) -> bool:
+def _text(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+def _is_metaflow_run(resource: object) -> bool:
     """A Workflow created from a WorkflowTemplate: what a `flow` target makes (Metaflow's start step reads it)."""
-    spec = resource.get("spec") if isinstance(resource, Mapping) else None
-    return isinstance(spec, Mapping) and resource.get("kind") == "Workflow" and "workflowTemplateRef" in spec
+    spec = mapping(resource).get("spec")
+    return is_mapping(spec) and mapping(resource).get("kind") == "Workflow" and "workflowTemplateRef" in spec
 
 
 _SET_PARAMETERS = "Metaflow's start step (set_parameters) writes the value with json.dumps into a file bash sources"
 
 
-def metaflow_value_notes(value: str) -> tuple[str, ...]:
+def _metaflow_value_notes(value: str) -> tuple[str, ...]:
     """What Metaflow 2.19's start step makes of a Workflow parameter ``value``, where a Parameter type cannot take it.
 
     ``set_parameters`` ``json.loads`` the value (else keeps the text) and ``json.dumps`` the result into an unquoted
@@ -233,7 +245,7 @@ def metaflow_value_notes(value: str) -> tuple[str, ...]:
     if expanded_by_start_step(dumped):
         return (f"holds $ or a backtick: {_SET_PARAMETERS} in double quotes, so bash expands it ($(...) runs)",)
     arrives = _bash_double_quoted(dumped[1:-1])
-    notes = []
+    notes: list[str] = []
     if arrives != loaded:
         notes.append(
             f"the flow gets {arrives!r}, not {loaded!r}: {_SET_PARAMETERS}, and json.dumps writes non-ASCII and "
@@ -253,7 +265,8 @@ def metaflow_value_notes(value: str) -> tuple[str, ...]:
 
 def _bash_double_quoted(text: str) -> str:
     """What bash makes of ``text`` inside double quotes, when it holds no ``$`` or backtick."""
-    out, i = [], 0
+    out: list[str] = []
+    i = 0
     while i < len(text):
         if text[i] == "\\" and i + 1 < len(text) and text[i + 1] in '\\"\n':
             out.append(text[i + 1])
@@ -264,30 +277,30 @@ def _bash_double_quoted(text: str) -> str:
     return "".join(out)
 
 
-def _arguments(resource: Any) -> dict[str, str]:
-    spec = resource.get("spec") if isinstance(resource, Mapping) else None
-    arguments = (spec or {}).get("arguments") if isinstance(spec, Mapping) else None
-    items = (arguments or {}).get("parameters") if isinstance(arguments, Mapping) else None
-    return {str(p.get("name")): str(p.get("value")) for p in items or [] if isinstance(p, Mapping)}
+def _argument_items(resource: object) -> object:
+    """``spec.arguments.parameters`` of a Workflow (None where it has none)."""
+    return mapping(mapping(mapping(resource).get("spec")).get("arguments")).get("parameters")
 
 
-def argument_written(dest: str, resource: Any) -> str | None:
+def _arguments(resource: object) -> dict[str, str]:
+    return {str(p.get("name")): str(p.get("value")) for p in items(_argument_items(resource)) if is_mapping(p)}
+
+
+def argument_written(dest: str, resource: object) -> str | None:
     """The name of the Workflow argument whose ``value`` a trigger parameter's ``dest`` writes, or None.
 
     Where gjson finds the dest in the resource is where sjson writes it, by position (``...parameters.0.value``) or by
     name (``...parameters.#(name=="x").value``, what `flow` targets emit).
     """
-    spec = resource.get("spec") if isinstance(resource, Mapping) else None
-    arguments = (spec or {}).get("arguments") if isinstance(spec, Mapping) else None
-    items = (arguments or {}).get("parameters") if isinstance(arguments, Mapping) else None
-    if not dest or not isinstance(items, list):
+    parameters = _argument_items(resource)
+    if not dest or not is_list(parameters):
         return None
     try:
         locations = gjson_locations(resource, dest)
     except PathUnsupported:
         return None
     for container, key in locations:
-        if key == "value" and any(container is item for item in items):
+        if key == "value" and any(container is item for item in parameters):
             return str(container.get("name"))
     return None
 
@@ -302,16 +315,16 @@ def _argument_origin(check: ParameterCheck | None) -> str:
 
 def _http(
     name: str,
-    http: Mapping[str, Any],
+    http: Mapping[str, object],
     events: Events,
     now: datetime | None,
     notes: tuple[str, ...],
     mapped: Mapping[str, str],
 ) -> TriggerCheck:
-    params = list(http.get("payload") or [])
+    params = [mapping(p) for p in items(http.get("payload"))]
     names = [str(p.get("dest", "")) or "(whole body)" for p in params]
     paths = [tuple(mapped.values()) if not p.get("dest") else () for p in params]  # `metaflow_event`: the whole body
-    checks = parameter_checks(params, events, names, now, paths)
+    checks = _parameter_checks(params, events, names, now, paths)
     payload = construct_payload(params, events, now=now)
     method = str(http.get("method") or "POST")
     url = str(http.get("url", ""))
@@ -322,13 +335,14 @@ def _http(
         if outcome == "unsupported":
             message = f"cannot simulate: {payload.message}"
         return TriggerCheck(name, kind, outcome, message, checks, notes=notes)
-    headers = {str(k): _mask(str(k), str(v)) for k, v in (http.get("headers") or {}).items()}
-    for secure in http.get("secureHeaders") or []:
-        ref = (secure.get("valueFrom") or {}).get("secretKeyRef") or {}
+    headers = {str(k): _mask(str(k), str(v)) for k, v in mapping(http.get("headers")).items()}
+    for secure in map(mapping, items(http.get("secureHeaders"))):
+        ref = mapping(mapping(secure.get("valueFrom")).get("secretKeyRef"))
         headers[str(secure.get("name"))] = f"[secret {ref.get('name')}/{ref.get('key')}]"
     if http.get("basicAuth"):
         headers["Authorization"] = "Basic [secret]"
-    request = {"method": method, "url": url, "headers": headers, "body": payload.body, "json": payload.document}
+    body = payload.body or ""  # a payload that is "ok" has its body
+    request = HttpRequest(method=method, url=url, headers=headers, body=body, json=payload.document)
     return TriggerCheck(name, kind, "fires", f"sends {method} {url}", checks, request=request, notes=notes)
 
 

@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING
 from pulumi_metaflow_blueprints.registry import lazy_exports
 
 if TYPE_CHECKING:
-    from pulumi_metaflow_blueprints.snowflake.args import SnowflakeObjectKind, SnowflakeTaskRole, TableChangeTriggerArgs
+    from pulumi_metaflow_blueprints.snowflake.args import SnowflakeObjectKind, SnowflakeTaskRole
     from pulumi_metaflow_blueprints.snowflake.plan import PROVIDER_PREVIEW_FEATURES
-    from pulumi_metaflow_blueprints.snowflake.table_change import TableChangeTrigger
+    from pulumi_metaflow_blueprints.snowflake.table_change import TableChangeTrigger, TableChangeTriggerArgs
 
 __all__ = [
     "PROVIDER_PREVIEW_FEATURES",
@@ -23,8 +23,8 @@ __all__ = [
 __getattr__ = lazy_exports(
     __name__,
     {
-        "args": ("SnowflakeObjectKind", "SnowflakeTaskRole", "TableChangeTriggerArgs"),
+        "args": ("SnowflakeObjectKind", "SnowflakeTaskRole"),
         "plan": ("PROVIDER_PREVIEW_FEATURES",),
-        "table_change": ("TableChangeTrigger",),
+        "table_change": ("TableChangeTrigger", "TableChangeTriggerArgs"),
     },
 )

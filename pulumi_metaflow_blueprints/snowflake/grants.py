@@ -12,6 +12,8 @@ from pulumi_metaflow_blueprints.snowflake.identifiers import qualified, quote_id
 from pulumi_metaflow_blueprints.snowflake.plan import RolePlan, SnowflakePlan
 from pulumi_metaflow_blueprints.snowflake.resources import SnowflakeObjects
 
+__all__ = ["GrantSpec", "create_role", "owned_objects", "role_grants"]
+
 
 @dataclass(frozen=True)
 class GrantSpec:

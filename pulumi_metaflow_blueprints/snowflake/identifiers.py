@@ -12,6 +12,18 @@ import re
 from pulumi_metaflow_blueprints.errors import BlueprintInputError
 from pulumi_metaflow_blueprints.naming import stable_hash
 
+__all__ = [
+    "FORBIDDEN",
+    "MAX_IDENTIFIER",
+    "check_identifier",
+    "check_upper_name",
+    "check_warehouse",
+    "derived_name",
+    "qualified",
+    "quote_identifier",
+    "quote_literal",
+]
+
 MAX_IDENTIFIER = 255
 FORBIDDEN = frozenset('"|.')
 """Characters pulumi-snowflake cannot address in a name (it splits fully qualified names on them)."""

@@ -2,13 +2,14 @@
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import pulumi
 
 from pulumi_metaflow_blueprints.core.plan import require
 from pulumi_metaflow_blueprints.errors import BlueprintInputError
-from pulumi_metaflow_blueprints.snowflake.args import SnowflakeObjectKind, TableChangeTriggerArgs
+from pulumi_metaflow_blueprints.snowflake.args import SnowflakeObjectKind
 from pulumi_metaflow_blueprints.snowflake.identifiers import (
     check_identifier,
     check_upper_name,
@@ -16,6 +17,25 @@ from pulumi_metaflow_blueprints.snowflake.identifiers import (
     derived_name,
     qualified,
 )
+
+if TYPE_CHECKING:
+    from pulumi_metaflow_blueprints.snowflake.table_change import TableChangeTriggerArgs
+
+__all__ = [
+    "DEFAULT_SCHEDULE_SECONDS",
+    "MAX_SCHEDULE_SECONDS",
+    "MIN_SCHEDULE_SECONDS",
+    "PROVIDER_PREVIEW_FEATURES",
+    "RolePlan",
+    "SnowflakeObject",
+    "SnowflakePlan",
+    "check_flag",
+    "check_kind",
+    "check_receiver_url",
+    "check_schedule",
+    "check_source",
+    "plan_snowflake",
+]
 
 PROVIDER_PREVIEW_FEATURES = (
     "snowflake_table_resource",
@@ -42,6 +62,11 @@ class SnowflakeObject:
     def qualified(self) -> str:
         """`"DB"."SCHEMA"."NAME"`."""
         return qualified(self.database, self.schema, self.name)
+
+    @property
+    def placement(self) -> dict[str, Any]:
+        """`database`, `schema` and `name`, the arguments of pulumi-snowflake's schema-level resources."""
+        return {"database": self.database, "schema": self.schema, "name": self.name}
 
     @property
     def dotted(self) -> str:
@@ -138,7 +163,7 @@ def _given(value: object, default: str) -> object:
     return default if value is None else value
 
 
-def check_source(args: TableChangeTriggerArgs) -> SnowflakeObject:
+def check_source(args: "TableChangeTriggerArgs") -> SnowflakeObject:
     """The watched table or view."""
     return SnowflakeObject(
         check_identifier(require(args, "database", "the database of the table, e.g. ANALYTICS"), "database"),
@@ -147,7 +172,7 @@ def check_source(args: TableChangeTriggerArgs) -> SnowflakeObject:
     )
 
 
-def plan_snowflake(args: TableChangeTriggerArgs, base: str, url: str, url_argument: str) -> SnowflakePlan:
+def plan_snowflake(args: "TableChangeTriggerArgs", base: str, url: str, url_argument: str) -> SnowflakePlan:
     """Check the Snowflake arguments and name every object (pure: registers nothing)."""
     source = check_source(args)
     database, schema = source.database, source.schema

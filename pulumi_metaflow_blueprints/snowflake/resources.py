@@ -2,6 +2,7 @@
 component's constructor imports it, so importing the package or any other blueprint never pays for it."""
 
 from dataclasses import dataclass
+from typing import Any
 
 import pulumi
 import pulumi_snowflake as snowflake
@@ -17,6 +18,8 @@ from pulumi_metaflow_blueprints.snowflake.sql import (
     stream_has_data,
     task_body,
 )
+
+__all__ = ["PYTHON_RUNTIME", "SERVERLESS_INITIAL_SIZE", "SNOWPARK_VERSION", "SnowflakeObjects", "create_objects"]
 
 PYTHON_RUNTIME = "3.11"
 SNOWPARK_VERSION = "1.14.0"
@@ -38,30 +41,15 @@ class SnowflakeObjects:
 
 def _stream(parent: pulumi.Resource, name: str, plan: SnowflakePlan, comment: str) -> pulumi.CustomResource:
     """`StreamOnView` for a view, else `StreamOnTable`, on the watched object (its quoted fully qualified name)."""
-    append_only = "true" if plan.append_only else "false"
-    child = pulumi.ResourceOptions(parent=parent)
-    target = plan.stream
+    stream: dict[str, Any] = {
+        **plan.stream.placement,
+        "append_only": "true" if plan.append_only else "false",
+        "comment": comment,
+        "opts": pulumi.ResourceOptions(parent=parent),
+    }
     if plan.kind is SnowflakeObjectKind.VIEW:
-        return snowflake.StreamOnView(
-            f"{name}-stream",
-            database=target.database,
-            schema=target.schema,
-            name=target.name,
-            view=plan.source.qualified,
-            append_only=append_only,
-            comment=comment,
-            opts=child,
-        )
-    return snowflake.StreamOnTable(
-        f"{name}-stream",
-        database=target.database,
-        schema=target.schema,
-        name=target.name,
-        table=plan.source.qualified,
-        append_only=append_only,
-        comment=comment,
-        opts=child,
-    )
+        return snowflake.StreamOnView(f"{name}-stream", view=plan.source.qualified, **stream)
+    return snowflake.StreamOnTable(f"{name}-stream", table=plan.source.qualified, **stream)
 
 
 def _schedule(seconds: int) -> snowflake.TaskScheduleArgs:
@@ -87,27 +75,21 @@ def create_objects(
     stream = _stream(parent, name, plan, comment)
     batches = snowflake.Table(
         f"{name}-batches",
-        database=plan.batches.database,
-        schema=plan.batches.schema,
-        name=plan.batches.name,
+        **plan.batches.placement,
         columns=[snowflake.TableColumnArgs(name=col, type=kind, nullable=False) for col, kind in BATCH_COLUMNS],
         comment=f"{comment} One row per batch of changes posted to the webhook.",
         opts=child,
     )
     secret = snowflake.SecretWithGenericString(
         f"{name}-webhook-secret",
-        database=plan.secret.database,
-        schema=plan.secret.schema,
-        name=plan.secret.name,
+        **plan.secret.placement,
         secret_string=token,
         comment=f"{comment} Bearer token of the webhook.",
         opts=child,
     )
     network_rule = snowflake.NetworkRule(
         f"{name}-egress-rule",
-        database=plan.network_rule.database,
-        schema=plan.network_rule.schema,
-        name=plan.network_rule.name,
+        **plan.network_rule.placement,
         mode="EGRESS",
         type="HOST_PORT",
         value_lists=[plan.host_port],
@@ -127,9 +109,7 @@ def create_objects(
     )
     poster = snowflake.ProcedurePython(
         f"{name}-poster",
-        database=plan.poster.database,
-        schema=plan.poster.schema,
-        name=plan.poster.name,
+        **plan.poster.placement,
         arguments=[snowflake.ProcedurePythonArgumentArgs(arg_name=POSTER_ARGUMENT, arg_data_type="VARCHAR")],
         return_type="VARCHAR",
         handler=POSTER_HANDLER,
@@ -146,9 +126,7 @@ def create_objects(
     )
     task = snowflake.Task(
         f"{name}-task",
-        database=plan.task.database,
-        schema=plan.task.schema,
-        name=plan.task.name,
+        **plan.task.placement,
         schedule=_schedule(plan.schedule_seconds),
         when=stream_has_data(plan),
         sql_statement=task_body(plan),

@@ -19,6 +19,19 @@ import json
 from pulumi_metaflow_blueprints.snowflake.identifiers import quote_identifier, quote_literal
 from pulumi_metaflow_blueprints.snowflake.plan import SnowflakePlan
 
+__all__ = [
+    "BATCH_COLUMNS",
+    "LOCAL_VARIABLES",
+    "POSTER_ARGUMENT",
+    "POSTER_HANDLER",
+    "SECRET_VARIABLE",
+    "SOURCE",
+    "batch_payload",
+    "poster_code",
+    "stream_has_data",
+    "task_body",
+]
+
 SOURCE = "snowflake-table-change"
 """The `source` every batch notification carries (the Sensor accepts only it)."""
 SECRET_VARIABLE = "webhook_token"

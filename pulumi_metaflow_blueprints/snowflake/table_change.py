@@ -8,22 +8,27 @@ external access integration limited to the receiver's host instead. Needs the ex
 pulumi-snowflake is imported only when a `TableChangeTrigger` is constructed.
 """
 
-import pulumi
+from typing import TypedDict
 
+import pulumi
+from typing_extensions import NotRequired
+
+from pulumi_metaflow_blueprints.core.args import FieldFilter, KubernetesSettings, SensorOptions, Target
 from pulumi_metaflow_blueprints.core.arguments import blueprint_inputs
+from pulumi_metaflow_blueprints.core.blueprint import publish_outputs, type_token
 from pulumi_metaflow_blueprints.core.fields import EventPath, SourceField
 from pulumi_metaflow_blueprints.core.filters import exact, string_filter
-from pulumi_metaflow_blueprints.core.outputs import publish_outputs
-from pulumi_metaflow_blueprints.core.plan import TriggerPlan, plan_from_args
+from pulumi_metaflow_blueprints.core.plan import plan_blueprint
 from pulumi_metaflow_blueprints.core.sensor import create_sensor
-from pulumi_metaflow_blueprints.snowflake.args import TableChangeTriggerArgs
-from pulumi_metaflow_blueprints.snowflake.plan import SnowflakePlan, check_source, plan_snowflake
+from pulumi_metaflow_blueprints.snowflake.args import SnowflakeObjectKind, SnowflakeTaskRole
+from pulumi_metaflow_blueprints.snowflake.plan import check_source, plan_snowflake
 from pulumi_metaflow_blueprints.snowflake.sql import SOURCE
-from pulumi_metaflow_blueprints.webhooks.args import WebhookAuthMode
+from pulumi_metaflow_blueprints.webhooks.args import WebhookAuthMode, WebhookIngress
 from pulumi_metaflow_blueprints.webhooks.fields import webhook_catalog
-from pulumi_metaflow_blueprints.webhooks.receiver import ReceiverOptions, check_receiver, create_receiver
+from pulumi_metaflow_blueprints.webhooks.receiver import ReceiverOptions, create_receiver, plan_receiver
 
-TYPE_TOKEN = "metaflow-blueprints:index:TableChangeTrigger"
+__all__ = ["EVENT_NAME", "SNOWFLAKE_CHANGE_FIELDS", "TableChangeTrigger", "TableChangeTriggerArgs"]
+
 EVENT_NAME = "table-change"
 
 _BODY = EventPath(("body",))
@@ -55,6 +60,48 @@ SNOWFLAKE_CHANGE_FIELDS = webhook_catalog(
         SourceField("source", _BODY.child("source"), f"Always `{SOURCE}`.", SOURCE),
     ],
 )
+
+
+class TableChangeTriggerArgs(TypedDict):
+    """Arguments of `TableChangeTrigger`."""
+
+    database: str
+    """Database of the watched table or view, as Snowflake stores it (upper case unless it was created quoted)."""
+    schema: str
+    """Schema of the watched table or view."""
+    table: str
+    """Name of the watched table or view."""
+    kind: NotRequired[SnowflakeObjectKind]
+    """`table` (default) or `view`."""
+    append_only: NotRequired[bool]
+    """Track inserts only (an append-only stream): updates and deletes are not reported. Defaults to false."""
+    objects_database: NotRequired[str]
+    """Database for the blueprint's stream, batch table, secret, network rule, procedure and task. Defaults to
+    `database`."""
+    objects_schema: NotRequired[str]
+    """Schema for the blueprint's objects. Defaults to `schema`."""
+    name_prefix: NotRequired[str]
+    """Upper-case prefix of every object name (`<prefix>_STREAM`, `<prefix>_TASK`, ...). Defaults to
+    `<PROJECT>_<STACK>_<NAME>`, so stacks never collide on the account-level integration."""
+    warehouse: NotRequired[str]
+    """Run the task on this warehouse. When unset the task is serverless (billed for the compute it uses)."""
+    schedule_seconds: NotRequired[int]
+    """How often the task checks the stream, in seconds (10 to 86400). Defaults to 60. The task only runs when the
+    stream has data (`SYSTEM$STREAM_HAS_DATA`)."""
+    role: NotRequired[SnowflakeTaskRole]
+    """Create a least-privilege role that owns the task and what it uses. Without it the deploying role owns them."""
+    ingress: NotRequired[WebhookIngress]
+    """The Ingress Snowflake posts through (HTTPS, public). Required unless `public_url` is given."""
+    public_url: NotRequired[str]
+    """HTTPS base URL at which you expose the EventSource's Service yourself; the endpoint is appended."""
+    kubernetes: KubernetesSettings
+    """Namespaces, EventBus and labels of the Argo Events objects."""
+    targets: list[Target]
+    """What to start for each batch of changes: flows and/or Metaflow events."""
+    filters: NotRequired[list[FieldFilter]]
+    """Further Sensor filters on the batch's fields (anchored)."""
+    sensor: NotRequired[SensorOptions]
+    """Retry and rate limit of the Sensor's triggers."""
 
 
 class TableChangeTrigger(pulumi.ComponentResource):
@@ -94,8 +141,8 @@ class TableChangeTrigger(pulumi.ComponentResource):
 
             fields = SNOWFLAKE_CHANGE_FIELDS
             source = check_source(args)
-            plan = plan_from_args(
-                "TableChangeTrigger",
+            plan = plan_blueprint(
+                TableChangeTrigger,
                 name,
                 args,
                 fields,
@@ -111,34 +158,24 @@ class TableChangeTrigger(pulumi.ComponentResource):
                 public_url=args.get("public_url"),
                 require_public=True,
             )
-            receiving = check_receiver(plan, options)
+            receiving = plan_receiver(plan, options)
             assert receiving.public_base is not None  # require_public
             url_argument = "public_url" if args.get("public_url") else "ingress.host"
             snow = plan_snowflake(args, plan.base, receiving.public_base + receiving.endpoint_base, url_argument)
-        super().__init__(TYPE_TOKEN, name, None, opts)
+        super().__init__(type_token(TableChangeTrigger), name, None, opts)
 
-        receiver = create_receiver(self, name, plan, options)
+        receiver = create_receiver(self, name, plan, receiving)
         comment = f"Metaflow trigger {plan.namespace}/{plan.sensor_name} (pulumi-metaflow-blueprints)."
         listening: list[pulumi.Resource] = [r for r in (receiver.event_source, receiver.ingress) if r is not None]
         objects = resources.create_objects(self, name, snow, receiver.token, comment, listening)
         if snow.role is not None:
             grants.create_role(self, name, snow, snow.role, objects, comment)
         create_sensor(self, name, plan, depends_on=[receiver.event_source])
-        self._publish(receiver.url, receiver.token, snow, plan)
-
-    def _publish(
-        self,
-        url: pulumi.Output[str],
-        token: pulumi.Output[str],
-        snow: SnowflakePlan,
-        plan: TriggerPlan,
-    ) -> None:
-        """Set the outputs and register them (last)."""
         publish_outputs(
             self,
             plan,
-            url=url,
-            token=token,
+            url=receiver.url,
+            token=receiver.token,
             stream_name=snow.stream.qualified,
             task_name=snow.task.qualified,
             batch_table_name=snow.batches.qualified,

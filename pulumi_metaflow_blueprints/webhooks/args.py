@@ -5,6 +5,8 @@ from typing import TypedDict
 
 from typing_extensions import NotRequired
 
+__all__ = ["WebhookAuthMode", "WebhookIngress"]
+
 
 class WebhookIngress(TypedDict):
     """An Ingress that lets systems outside the cluster reach the webhook EventSource over HTTPS."""

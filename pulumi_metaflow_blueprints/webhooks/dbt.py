@@ -14,17 +14,29 @@ from typing_extensions import NotRequired
 
 from pulumi_metaflow_blueprints.core.args import FieldFilter, KubernetesSettings, SensorOptions, Target
 from pulumi_metaflow_blueprints.core.arguments import blueprint_inputs
+from pulumi_metaflow_blueprints.core.blueprint import publish_outputs, type_token
 from pulumi_metaflow_blueprints.core.fields import EventPath, SourceField
 from pulumi_metaflow_blueprints.core.filters import exact, string_filter
-from pulumi_metaflow_blueprints.core.outputs import publish_outputs
-from pulumi_metaflow_blueprints.core.plan import plan_from_args, require
+from pulumi_metaflow_blueprints.core.plan import plan_blueprint, require
 from pulumi_metaflow_blueprints.core.sensor import create_sensor
 from pulumi_metaflow_blueprints.errors import BlueprintInputError
 from pulumi_metaflow_blueprints.webhooks.args import WebhookAuthMode, WebhookIngress
 from pulumi_metaflow_blueprints.webhooks.fields import webhook_catalog
-from pulumi_metaflow_blueprints.webhooks.receiver import ReceiverOptions, check_receiver, create_receiver
+from pulumi_metaflow_blueprints.webhooks.receiver import ReceiverOptions, create_receiver, plan_receiver
 
-TYPE_TOKEN = "metaflow-blueprints:index:DbtCloudJobTrigger"
+__all__ = [
+    "DBT_EVENT_TYPE",
+    "DBT_JOB_RUN_FIELDS",
+    "EVENT_NAME",
+    "MAX_ID",
+    "DbtCloudJobTrigger",
+    "DbtCloudJobTriggerArgs",
+    "DbtRunStatus",
+    "check_job_ids",
+    "check_statuses",
+    "resolve_account_id",
+]
+
 EVENT_NAME = "job-run-completed"
 DBT_EVENT_TYPE = "job.run.completed"
 
@@ -181,8 +193,8 @@ class DbtCloudJobTrigger(pulumi.ComponentResource):
             statuses = check_statuses(args.get("statuses"))
             account_id = resolve_account_id(args.get("account_id"))
             fields = DBT_JOB_RUN_FIELDS
-            plan = plan_from_args(
-                "DbtCloudJobTrigger",
+            plan = plan_blueprint(
+                DbtCloudJobTrigger,
                 name,
                 args,
                 fields,
@@ -203,10 +215,10 @@ class DbtCloudJobTrigger(pulumi.ComponentResource):
                 public_url=args.get("public_url"),
                 require_public=True,
             )
-            check_receiver(plan, options)
-        super().__init__(TYPE_TOKEN, name, None, opts)
+            receiving = plan_receiver(plan, options)
+        super().__init__(type_token(DbtCloudJobTrigger), name, None, opts)
 
-        receiver = create_receiver(self, name, plan, options)
+        receiver = create_receiver(self, name, plan, receiving)
         waits = [r for r in (receiver.event_source, receiver.ingress) if r is not None]
         subscription = dbtcloud.Webhook(
             f"{name}-dbt-webhook",

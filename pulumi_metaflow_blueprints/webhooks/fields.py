@@ -6,6 +6,16 @@ from collections.abc import Iterable
 from pulumi_metaflow_blueprints.core.fields import EventPath, FieldCatalog, SourceField, array_index
 from pulumi_metaflow_blueprints.errors import BlueprintInputError
 
+__all__ = [
+    "BODY",
+    "HEADER",
+    "HEADER_PREFIX",
+    "MASKED_HEADERS",
+    "WebhookFieldCatalog",
+    "canonical_header",
+    "webhook_catalog",
+]
+
 BODY = EventPath(("body",))
 HEADER = EventPath(("header",))
 HEADER_PREFIX = "header."

@@ -15,22 +15,27 @@ from typing_extensions import NotRequired
 
 from pulumi_metaflow_blueprints.core.args import FieldFilter, KubernetesSettings, SensorOptions, Target
 from pulumi_metaflow_blueprints.core.arguments import blueprint_inputs
+from pulumi_metaflow_blueprints.core.blueprint import publish_outputs, type_token
 from pulumi_metaflow_blueprints.core.fields import EventPath, SourceField
 from pulumi_metaflow_blueprints.core.filters import exact, string_filter
-from pulumi_metaflow_blueprints.core.outputs import publish_outputs
-from pulumi_metaflow_blueprints.core.plan import plan_from_args
+from pulumi_metaflow_blueprints.core.plan import plan_blueprint
 from pulumi_metaflow_blueprints.core.sensor import create_sensor
 from pulumi_metaflow_blueprints.errors import BlueprintInputError
 from pulumi_metaflow_blueprints.webhooks.args import WebhookAuthMode, WebhookIngress
 from pulumi_metaflow_blueprints.webhooks.fields import webhook_catalog
-from pulumi_metaflow_blueprints.webhooks.receiver import (
-    TOKEN_LENGTH,
-    ReceiverOptions,
-    check_receiver,
-    create_receiver,
-)
+from pulumi_metaflow_blueprints.webhooks.receiver import TOKEN_LENGTH, ReceiverOptions, create_receiver, plan_receiver
 
-TYPE_TOKEN = "metaflow-blueprints:index:FivetranSyncTrigger"
+__all__ = [
+    "CONNECTOR_ID",
+    "EVENT_NAME",
+    "FIVETRAN_SYNC_FIELDS",
+    "SUCCESSFUL",
+    "SYNC_END",
+    "FivetranSyncTrigger",
+    "FivetranSyncTriggerArgs",
+    "check_connector_ids",
+]
+
 EVENT_NAME = "sync-end"
 SYNC_END = "sync_end"
 SUCCESSFUL = "SUCCESSFUL"
@@ -118,13 +123,8 @@ class FivetranSyncTrigger(pulumi.ComponentResource):
             if connector_ids:
                 connector = fields.resolve("connector_id", "connector_ids")
                 source_filters.append(string_filter(connector, exact(connector_ids)))
-            plan = plan_from_args(
-                "FivetranSyncTrigger",
-                name,
-                args,
-                fields,
-                event_name=EVENT_NAME,
-                source_filters=source_filters,
+            plan = plan_blueprint(
+                FivetranSyncTrigger, name, args, fields, event_name=EVENT_NAME, source_filters=source_filters
             )
             options = ReceiverOptions(
                 auth=WebhookAuthMode.SECRET_PATH,
@@ -132,10 +132,10 @@ class FivetranSyncTrigger(pulumi.ComponentResource):
                 public_url=args.get("public_url"),
                 require_public=True,
             )
-            check_receiver(plan, options)
-        super().__init__(TYPE_TOKEN, name, None, opts)
+            receiving = plan_receiver(plan, options)
+        super().__init__(type_token(FivetranSyncTrigger), name, None, opts)
 
-        receiver = create_receiver(self, name, plan, options)
+        receiver = create_receiver(self, name, plan, receiving)
         signing = random.RandomPassword(
             f"{name}-signing-secret", length=TOKEN_LENGTH, special=False, opts=pulumi.ResourceOptions(parent=self)
         )

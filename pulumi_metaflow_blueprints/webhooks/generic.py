@@ -7,14 +7,15 @@ from typing_extensions import NotRequired
 
 from pulumi_metaflow_blueprints.core.args import FieldFilter, KubernetesSettings, SensorOptions, Target
 from pulumi_metaflow_blueprints.core.arguments import blueprint_inputs
-from pulumi_metaflow_blueprints.core.outputs import publish_outputs
-from pulumi_metaflow_blueprints.core.plan import plan_from_args
+from pulumi_metaflow_blueprints.core.blueprint import publish_outputs, type_token
+from pulumi_metaflow_blueprints.core.plan import plan_blueprint
 from pulumi_metaflow_blueprints.core.sensor import create_sensor
 from pulumi_metaflow_blueprints.webhooks.args import WebhookAuthMode, WebhookIngress
 from pulumi_metaflow_blueprints.webhooks.fields import webhook_catalog
-from pulumi_metaflow_blueprints.webhooks.receiver import ReceiverOptions, check_receiver, create_receiver
+from pulumi_metaflow_blueprints.webhooks.receiver import ReceiverOptions, create_receiver, plan_receiver
 
-TYPE_TOKEN = "metaflow-blueprints:index:WebhookTrigger"
+__all__ = ["EVENT_NAME", "WEBHOOK_FIELDS", "WebhookTrigger", "WebhookTriggerArgs"]
+
 EVENT_NAME = "webhook"
 WEBHOOK_FIELDS = webhook_catalog("webhook")
 
@@ -58,22 +59,16 @@ class WebhookTrigger(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: WebhookTriggerArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         with blueprint_inputs(WebhookTrigger, name, args) as args:
-            plan = plan_from_args(
-                "WebhookTrigger",
-                name,
-                args,
-                WEBHOOK_FIELDS,
-                event_name=EVENT_NAME,
-            )
+            plan = plan_blueprint(WebhookTrigger, name, args, WEBHOOK_FIELDS, event_name=EVENT_NAME)
             options = ReceiverOptions(
                 auth=args.get("auth") or WebhookAuthMode.BEARER,
                 ingress=args.get("ingress"),
                 public_url=args.get("public_url"),
             )
-            check_receiver(plan, options)
-        super().__init__(TYPE_TOKEN, name, None, opts)
+            receiving = plan_receiver(plan, options)
+        super().__init__(type_token(WebhookTrigger), name, None, opts)
 
-        receiver = create_receiver(self, name, plan, options)
+        receiver = create_receiver(self, name, plan, receiving)
         create_sensor(self, name, plan, depends_on=[receiver.event_source])
 
         publish_outputs(self, plan, url=receiver.url, token=receiver.token)

@@ -9,8 +9,8 @@ API (check before the component's ``super().__init__``, so bad input registers n
         public_url=args.get("public_url"),  # https base URL of a gateway you run, or None
         require_public=False,               # True: the sender is outside the cluster (ingress or public_url needed)
     )
-    check_receiver(plan, options)                           # -> ReceiverPlan; raises BlueprintInputError/ArgoSpecError
-    receiver = create_receiver(self, name, plan, options)   # -> WebhookReceiver
+    receiving = plan_receiver(plan, options)  # -> ReceiverPlan; raises BlueprintInputError/ArgoSpecError
+    receiver = create_receiver(self, name, plan, receiving)  # -> WebhookReceiver (registers)
     create_sensor(self, name, plan, depends_on=[receiver.event_source])
 
 Errors name the arguments `ingress`, `ingress.<key>`, `public_url`, `auth` and `name`: use those keys in your args.
@@ -36,7 +36,7 @@ import pulumi_random as random
 
 from pulumi_metaflow_blueprints.argo.validation import check_event_source
 from pulumi_metaflow_blueprints.core import kube
-from pulumi_metaflow_blueprints.core.plan import TriggerPlan
+from pulumi_metaflow_blueprints.core.plan import BlueprintPlan
 from pulumi_metaflow_blueprints.errors import BlueprintInputError
 from pulumi_metaflow_blueprints.naming import (
     DNS1123_SUBDOMAIN,
@@ -46,6 +46,21 @@ from pulumi_metaflow_blueprints.naming import (
     validate_dns_subdomain,
 )
 from pulumi_metaflow_blueprints.webhooks.args import WebhookAuthMode, WebhookIngress
+
+__all__ = [
+    "PORT",
+    "RESERVED_ENDPOINTS",
+    "TOKEN_KEY",
+    "TOKEN_LENGTH",
+    "ReceiverOptions",
+    "ReceiverPlan",
+    "WebhookReceiver",
+    "check_ingress",
+    "check_public_url",
+    "create_receiver",
+    "plan_receiver",
+    "webhook_spec",
+]
 
 PORT = 12000
 TOKEN_LENGTH = 48
@@ -148,7 +163,7 @@ def check_public_url(url: str | None, argument: str = "public_url") -> str | Non
     return url.rstrip("/")
 
 
-def check_receiver(plan: TriggerPlan, options: ReceiverOptions) -> ReceiverPlan:
+def plan_receiver(plan: BlueprintPlan, options: ReceiverOptions) -> ReceiverPlan:
     """Check the receiver options and decide its names and URLs (pure: registers nothing)."""
     auth = options.auth
     if auth not in {mode.value for mode in WebhookAuthMode}:
@@ -191,7 +206,7 @@ def check_receiver(plan: TriggerPlan, options: ReceiverOptions) -> ReceiverPlan:
     return receiver
 
 
-def webhook_spec(plan: TriggerPlan, receiver: ReceiverPlan, endpoint: Any) -> dict[str, Any]:
+def webhook_spec(plan: BlueprintPlan, receiver: ReceiverPlan, endpoint: Any) -> dict[str, Any]:
     """The EventSource spec: one POST route on port 12000, a ClusterIP Service, and `authSecret` in BEARER mode."""
     route: dict[str, Any] = {
         "endpoint": endpoint,
@@ -208,9 +223,8 @@ def webhook_spec(plan: TriggerPlan, receiver: ReceiverPlan, endpoint: Any) -> di
     }
 
 
-def create_receiver(parent: pulumi.Resource, name: str, plan: TriggerPlan, options: ReceiverOptions) -> WebhookReceiver:
-    """Register the token, (BEARER) its Secret, the EventSource and (optionally) the Ingress under ``parent``."""
-    receiver = check_receiver(plan, options)
+def create_receiver(parent: pulumi.Resource, name: str, plan: BlueprintPlan, receiver: ReceiverPlan) -> WebhookReceiver:
+    """Register the planned token, (BEARER) its Secret, the EventSource and (maybe) the Ingress under ``parent``."""
     child = pulumi.ResourceOptions(parent=parent)
     bearer = receiver.auth is WebhookAuthMode.BEARER
     password = random.RandomPassword(
@@ -222,12 +236,9 @@ def create_receiver(parent: pulumi.Resource, name: str, plan: TriggerPlan, optio
     if bearer:
         endpoint: pulumi.Output[str] = pulumi.Output.from_input(receiver.endpoint_base)
         spec_endpoint: Any = receiver.endpoint_base
-        checked_endpoint = receiver.endpoint_base
         secret = k8s.core.v1.Secret(
             f"{name}-token-secret",
-            metadata=k8s.meta.v1.ObjectMetaArgs(
-                name=receiver.secret_name, namespace=plan.namespace, labels=plan.labels
-            ),
+            metadata=kube.metadata(receiver.secret_name, plan.namespace, plan.labels),
             type="Opaque",
             string_data={TOKEN_KEY: token},
             opts=child,
@@ -236,16 +247,9 @@ def create_receiver(parent: pulumi.Resource, name: str, plan: TriggerPlan, optio
     else:
         endpoint = pulumi.Output.concat(receiver.endpoint_base, "/", token)
         spec_endpoint = endpoint
-        checked_endpoint = f"{receiver.endpoint_base}/{_PATH_TOKEN_STAND_IN}"
-    event_source = kube.event_source(
-        f"{name}-eventsource",
-        name=plan.event_source_name,
-        namespace=plan.namespace,
-        labels=plan.labels,
-        spec=webhook_spec(plan, receiver, spec_endpoint),
-        checked_spec=webhook_spec(plan, receiver, checked_endpoint),
-        opts=pulumi.ResourceOptions(parent=parent, depends_on=waits),
-    )
+    spec = webhook_spec(plan, receiver, spec_endpoint)
+    after = pulumi.ResourceOptions(parent=parent, depends_on=waits)
+    event_source = kube.argo_resource("EventSource", f"{name}-eventsource", plan, plan.event_source_name, spec, after)
     ingress = _ingress(parent, name, plan, receiver, event_source) if receiver.ingress is not None else None
     service_url = pulumi.Output.concat(receiver.service_url_base, endpoint)
     url = pulumi.Output.concat(receiver.public_base, endpoint) if receiver.public_base else service_url
@@ -265,7 +269,7 @@ def create_receiver(parent: pulumi.Resource, name: str, plan: TriggerPlan, optio
 def _ingress(
     parent: pulumi.Resource,
     name: str,
-    plan: TriggerPlan,
+    plan: BlueprintPlan,
     receiver: ReceiverPlan,
     event_source: pulumi.Resource,
 ) -> k8s.networking.v1.Ingress:

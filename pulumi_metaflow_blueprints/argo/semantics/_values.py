@@ -1,3 +1,4 @@
+# pyright: strict
 """Go value helpers shared by the Argo Events models: errors, float/JSON formatting as Go writes it, strconv
 parsing, the float64 view gjson hands to Go code, and ``fmt``/``reflect`` views (type, kind, printing, truth)."""
 
@@ -5,10 +6,34 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
 from datetime import datetime, timezone
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any, Literal, TypeGuard
+
+from pulumi_metaflow_blueprints.argo.spec import is_array, is_list, is_mapping
+
+__all__ = [
+    "MISSING",
+    "GoError",
+    "Unsupported",
+    "compare",
+    "go_float",
+    "go_json",
+    "go_json_string",
+    "go_kind",
+    "go_parse_bool",
+    "go_parse_float",
+    "go_print",
+    "go_scalar_text",
+    "go_scalar_type",
+    "go_truth",
+    "go_type",
+    "go_underscores_ok",
+    "is_number",
+    "json_int",
+    "rfc3339",
+    "to_go_value",
+]
 
 
 class GoError(Exception):
@@ -87,7 +112,7 @@ def go_json_string(text: str, escape_html: bool) -> str:
     return "".join(out)
 
 
-def go_json(value: Any, *, escape_html: bool, sort_keys: bool = True) -> str:
+def go_json(value: object, *, escape_html: bool, sort_keys: bool = True) -> str:
     """Compact JSON as Go's ``encoding/json`` writes it (map keys sorted, Go float format, optional HTML escapes)."""
     if value is None:
         return "null"
@@ -101,14 +126,14 @@ def go_json(value: Any, *, escape_html: bool, sort_keys: bool = True) -> str:
         return go_json_string(value, escape_html)
     if isinstance(value, datetime):
         return go_json_string(rfc3339(value, nano=True), escape_html)
-    if isinstance(value, Mapping):
+    if is_mapping(value):
         items = sorted(value.items(), key=lambda kv: str(kv[0])) if sort_keys else list(value.items())
         inner = ",".join(
             f"{go_json_string(str(k), escape_html)}:{go_json(v, escape_html=escape_html, sort_keys=sort_keys)}"
             for k, v in items
         )
         return "{" + inner + "}"
-    if isinstance(value, (list, tuple)):
+    if is_array(value):
         return "[" + ",".join(go_json(v, escape_html=escape_html, sort_keys=sort_keys) for v in value) + "]"
     raise GoError(f"json: unsupported type: {type(value).__name__}")
 
@@ -147,7 +172,7 @@ def go_parse_bool(text: str) -> bool | None:
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def to_go_value(value: Any) -> Any:
+def to_go_value(value: object) -> object:
     """The value as gjson's ``Result.Value()`` hands it to Go code: every JSON number a float64 (beyond its range
     +-Inf, as strconv.ParseFloat gives), each lone UTF-16 surrogate from a ``\\u`` escape U+FFFD."""
     if isinstance(value, str):
@@ -161,9 +186,9 @@ def to_go_value(value: Any) -> Any:
             return math.inf if value > 0 else -math.inf
     if isinstance(value, float):
         return value
-    if isinstance(value, Mapping):
+    if is_mapping(value):
         return {to_go_value(str(k)): to_go_value(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
+    if is_array(value):
         return [to_go_value(v) for v in value]
     return value
 
@@ -174,7 +199,7 @@ def json_int(text: str) -> int | float:
     return -0.0 if text == "-0" else int(text)
 
 
-def is_number(value: Any) -> bool:
+def is_number(value: object) -> TypeGuard[int | float]:
     """An int or float, not a bool."""
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
@@ -206,7 +231,7 @@ class _Missing:
 MISSING = _Missing()
 
 
-def go_scalar_type(value: Any) -> str | None:
+def go_scalar_type(value: object) -> str | None:
     """Go's type name for a bool, int, float64 or string value; None for any other value."""
     if isinstance(value, bool):
         return "bool"
@@ -219,24 +244,23 @@ def go_scalar_type(value: Any) -> str | None:
     return None
 
 
-def go_scalar_text(value: Any, float_verb: Literal["f", "v"]) -> str | None:
+def go_scalar_text(value: object, float_verb: Literal["f", "v"]) -> str | None:
     """A bool, int, float or string as Go formats it (floats with ``float_verb``); None for any other value."""
-    scalar = go_scalar_type(value)
-    if scalar == "bool":
+    if isinstance(value, bool):
         return "true" if value else "false"
-    if scalar == "float64":
+    if isinstance(value, float):
         return go_float(value, float_verb)
-    return None if scalar is None else str(value)
+    return str(value) if isinstance(value, int | str) else None
 
 
-def go_type(value: Any) -> str:
+def go_type(value: object) -> str:
     """The Go type a template error message names for ``value``."""
     if value is None or value is MISSING:
         return "interface {}"
     scalar = go_scalar_type(value)
     if scalar is not None:
         return scalar
-    if isinstance(value, Mapping):
+    if is_mapping(value):
         return "map[string]interface {}"
     if isinstance(value, list):
         return "[]interface {}"
@@ -249,13 +273,13 @@ _GO_KINDS = {"interface {}": "invalid", "map[string]interface {}": "map", "[]int
 """The kinds of the non-scalar types ``go_type`` names (any other type is a struct)."""
 
 
-def go_kind(value: Any) -> str:
+def go_kind(value: object) -> str:
     """``reflect.Kind`` of ``value`` as sprig's ``kindIs`` sees it."""
     name = go_type(value)
     return name if go_scalar_type(value) is not None else _GO_KINDS.get(name, "struct")
 
 
-def go_print(value: Any) -> str:
+def go_print(value: object) -> str:
     """``value`` as Go's ``fmt`` prints it with ``%v`` (what a template action writes)."""
     if value is MISSING:
         return "<no value>"
@@ -264,14 +288,14 @@ def go_print(value: Any) -> str:
     text = go_scalar_text(value, "v")
     if text is not None:
         return text
-    if isinstance(value, Mapping):
+    if is_mapping(value):
         return "map[" + " ".join(f"{k}:{go_print(value[k])}" for k in sorted(value, key=str)) + "]"
-    if isinstance(value, list):
+    if is_list(value):
         return "[" + " ".join(go_print(v) for v in value) + "]"
     raise Unsupported(f"printing a {go_type(value)} value")
 
 
-def go_truth(value: Any) -> bool:
+def go_truth(value: object) -> bool:
     """Go template truth: false for nil, false, zero and empty strings, slices and maps."""
     if value is None or value is MISSING:
         return False
@@ -279,7 +303,7 @@ def go_truth(value: Any) -> bool:
         return value
     if isinstance(value, (int, float)):
         return value != 0
-    if isinstance(value, (str, list, Mapping)):
+    if isinstance(value, str) or is_list(value) or is_mapping(value):
         return len(value) > 0
     return True
 

@@ -1,3 +1,4 @@
+# pyright: strict
 """Sensor dependency filters as the blueprints emit them (``pkg/sensors/dependencies/filter.go``): string data
 filters — a gjson path and Go regular expressions — joined by ``dataLogicalOperator``.
 
@@ -9,11 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 
 from pulumi_metaflow_blueprints.argo.semantics.events import NO_DATA, event_context, event_data
 from pulumi_metaflow_blueprints.argo.semantics.gjson import gjson_get
 from pulumi_metaflow_blueprints.argo.semantics.goregexp import compile_go_regexp
+from pulumi_metaflow_blueprints.argo.spec import items, mapping
 
 __all__ = ["FilterResult", "FiltersResult", "Outcome", "evaluate_data_filter", "evaluate_dependency"]
 
@@ -31,7 +33,7 @@ class FilterResult:
     index: int
     outcome: Outcome
     reason: str
-    value: Any = None
+    value: object = None
     notes: tuple[str, ...] = ()
 
 
@@ -44,12 +46,12 @@ class FiltersResult:
     data: tuple[FilterResult, ...] = ()
 
 
-def evaluate_data_filter(spec: Mapping[str, Any], event: Mapping[str, Any], index: int = 0) -> FilterResult:
+def evaluate_data_filter(spec: Mapping[str, object], event: Mapping[str, object], index: int = 0) -> FilterResult:
     """One ``filters.data`` entry ``{path, type: string, value[]}``: each value is a Go regexp searched
     UNANCHORED in gjson's ``String()`` of the value at ``path``; the first that matches passes. A missing path is an
     error (false)."""
 
-    def result(outcome: Outcome, reason: str, value: Any = None, notes: Sequence[str] = ()) -> FilterResult:
+    def result(outcome: Outcome, reason: str, value: object = None, notes: Sequence[str] = ()) -> FilterResult:
         return FilterResult(index, outcome, reason, value, tuple(notes))
 
     extra = sorted(set(spec) - _EMITTED_DATA_KEYS)
@@ -65,7 +67,7 @@ def evaluate_data_filter(spec: Mapping[str, Any], event: Mapping[str, Any], inde
         return result("unsupported", hit.unsupported)
     if not hit.exists:
         return result("error", f"path '{path}' does not exist in the event data")
-    values = [str(v) for v in spec.get("value") or []]
+    values = [str(v) for v in items(spec.get("value"))]
     if not values:
         return result("error", "no values specified", hit.value)
     text = hit.to_string()
@@ -100,11 +102,11 @@ def _combine(outcomes: Sequence[Outcome], operator: Literal["and", "or"]) -> Out
     return "error" if "error" in outcomes else "fail"
 
 
-def _evaluate_filters(filters: Mapping[str, Any], event: Mapping[str, Any]) -> FiltersResult:
+def _evaluate_filters(filters: Mapping[str, object], event: Mapping[str, object]) -> FiltersResult:
     extra = sorted(set(filters) - _EMITTED_FILTER_KEYS)
     if extra:
         return FiltersResult("unsupported", f"{extra[0]!r} filters are not emitted by this package, nor simulated")
-    specs = filters.get("data") or []
+    specs = [mapping(spec) for spec in items(filters.get("data"))]
     if not specs:
         return FiltersResult("pass", "no data filters")
     if event_data(event) is NO_DATA:
@@ -116,7 +118,7 @@ def _evaluate_filters(filters: Mapping[str, Any], event: Mapping[str, Any]) -> F
     return FiltersResult(outcome, f"{outcome} with '{operator}' ({counts})", results)
 
 
-def evaluate_dependency(dependency: Mapping[str, Any], event: Mapping[str, Any]) -> FiltersResult:
+def evaluate_dependency(dependency: Mapping[str, object], event: Mapping[str, object]) -> FiltersResult:
     """Whether ``event`` satisfies a Sensor dependency: it must come from the dependency's EventSource and event
     (context ``source`` / ``subject``) and pass its filters."""
     context = event_context(event)
@@ -127,4 +129,4 @@ def evaluate_dependency(dependency: Mapping[str, Any], event: Mapping[str, Any])
     extra = sorted(set(dependency) - {"name", "eventSourceName", "eventName", "filters"})
     if extra:
         return FiltersResult("unsupported", f"dependency {extra[0]!r} is not emitted by this package, nor simulated")
-    return _evaluate_filters(dependency.get("filters") or {}, event)
+    return _evaluate_filters(mapping(dependency.get("filters")), event)

@@ -1,3 +1,4 @@
+# pyright: strict
 """gjson path reads (``gjson.GetBytes``) as tidwall/gjson scans a document, quirks included.
 
 Modelled: object keys with ``\\`` escapes and ``*``/``?`` wildcards; array indexes; ``#`` (length); ``#.path`` (map
@@ -33,6 +34,9 @@ from pulumi_metaflow_blueprints.argo.semantics._values import (
     go_parse_float,
     go_underscores_ok,
 )
+from pulumi_metaflow_blueprints.argo.spec import is_array, is_mapping
+
+__all__ = ["GjsonResult", "GjsonType", "PathUnsupported", "escape_gjson_key", "gjson_get", "gjson_locations"]
 
 GjsonType = Literal["Null", "False", "Number", "String", "True", "JSON"]
 
@@ -48,7 +52,7 @@ class GjsonResult:
     """
 
     exists: bool
-    value: Any = None
+    value: object = None
     unsupported: str | None = None
     computed: bool = False
     """True for a value gjson calculated (the ``#`` count) rather than found in the document."""
@@ -92,7 +96,7 @@ class GjsonResult:
         if kind in ("True", "False"):
             return kind.lower()
         if kind == "String":
-            return self.value
+            return str(self.value)
         if kind == "Number":
             raw = self.raw
             return raw if _INTEGER_TEXT.fullmatch(raw) else go_float(self._number(), "f")
@@ -106,7 +110,7 @@ class GjsonResult:
         if kind == "Number":
             return self._number()
         if kind == "String":
-            parsed = _parse_float(self.value)
+            parsed = _parse_float(str(self.value))
             return 0.0 if parsed is None else parsed
         return 0.0
 
@@ -118,10 +122,10 @@ class GjsonResult:
         if kind == "Number":
             return self._number() != 0
         if kind == "String":
-            return bool(go_parse_bool(self.value.lower()))
+            return bool(go_parse_bool(str(self.value).lower()))
         return False
 
-    def to_value(self) -> Any:
+    def to_value(self) -> object:
         """gjson's ``Result.Value()``: what Go templates see (numbers as float64)."""
         if not self.exists:
             return None
@@ -149,15 +153,15 @@ def _parse_float(text: str) -> float | None:
     return go_parse_float(text)
 
 
-def _go_value(value: Any) -> Any:
+def _go_value(value: object) -> object:
     """Python data as gjson's ``Value()`` hands it to Go code: every JSON number a float64."""
     if isinstance(value, bool) or value is None or isinstance(value, str):
         return value
     if isinstance(value, (int, float)):
         return _float64(value)
-    if isinstance(value, Mapping):
+    if is_mapping(value):
         return {str(k): _go_value(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
+    if is_array(value):
         return [_go_value(v) for v in value]
     return value
 
@@ -166,7 +170,7 @@ class PathUnsupported(Exception):
     """The path or the document is outside what this module models."""
 
 
-def gjson_get(data: Any, path: str) -> GjsonResult:
+def gjson_get(data: object, path: str) -> GjsonResult:
     """Read ``path`` the way ``gjson.GetBytes`` does, from parsed JSON ``data`` or from the raw JSON ``bytes``."""
     try:
         node = _get(_document(data), path)
@@ -177,7 +181,7 @@ def gjson_get(data: Any, path: str) -> GjsonResult:
         return GjsonResult(False, unsupported=str(exc))
 
 
-def gjson_locations(data: Any, path: str) -> list[tuple[Any, Any]]:
+def gjson_locations(data: object, path: str) -> list[tuple[Any, Any]]:
     """The ``(container, key)`` pairs of parsed ``data`` that ``path`` points at (none when it finds nothing or
     goes through a ``|`` pipe): where sjson writes through a "complex" path. Raises ``PathUnsupported`` outside the
     modelled subset."""
@@ -229,7 +233,7 @@ class _Node:
         """gjson's ``Raw``."""
         raise NotImplementedError
 
-    def value(self) -> Any:
+    def value(self) -> object:
         """The value as Python data (first of duplicate keys)."""
         raise NotImplementedError
 
@@ -259,14 +263,14 @@ class _Detached(_Node):
     def raw(self) -> str:
         return self.node.raw()
 
-    def value(self) -> Any:
+    def value(self) -> object:
         return self.node.value()
 
     def number(self) -> float:
         return self.node.number()
 
 
-def _document(data: Any) -> _Node:
+def _document(data: object) -> _Node:
     if isinstance(data, (bytes, bytearray)):
         try:
             text = bytes(data).decode("utf-8")
@@ -312,7 +316,7 @@ class _PyNode(_Node):
         except GoError:
             raise PathUnsupported("a number beyond float64 in the parsed data: its JSON text is lost") from None
 
-    def value(self) -> Any:
+    def value(self) -> object:
         return self.data
 
     def number(self) -> float:
@@ -333,7 +337,7 @@ class _TextNode(_Node):
 
     def __init__(self, kind: _Kind, raw: str, text: str = "", children: list[Any] | None = None) -> None:
         self.kind, self._raw, self.text, self.children = kind, raw, text, children or []
-        self._value: Any = None
+        self._value: object = None
         self._has_value = False
 
     def members(self) -> list[tuple[str, _Node]]:
@@ -345,14 +349,14 @@ class _TextNode(_Node):
     def raw(self) -> str:
         return self._raw
 
-    def value(self) -> Any:
+    def value(self) -> object:
         if not self._has_value:
             self._value, self._has_value = self._compute_value(), True
         return self._value
 
-    def _compute_value(self) -> Any:
+    def _compute_value(self) -> object:
         if self.kind == "object":
-            first: dict[str, Any] = {}
+            first: dict[str, object] = {}
             for key, child in self.children:
                 first.setdefault(key, child.value())
             return first
@@ -381,7 +385,7 @@ class _Made(_Node):
             return str(self.count)
         return "[" + ",".join(element.raw() for element in self.elements) + "]"
 
-    def value(self) -> Any:
+    def value(self) -> object:
         return self.count if self.count is not None else [element.value() for element in self.elements]
 
     def locations(self) -> list[tuple[Any, Any]]:
@@ -784,7 +788,8 @@ def _array(context: _Context, node: _Node, path: str) -> bool:
 def _run_query(context: _Context, step: _ArrayStep, items: list[_Node]) -> bool:
     query = step.query
     assert query is not None
-    rest, matches = step.rest, []
+    rest = step.rest
+    matches: list[_Node] = []
     for element in items:
         if element.kind in ("object", "array"):
             candidate = _get(element, query.path)

@@ -1,3 +1,4 @@
+# pyright: strict
 """Go's ``regexp`` (RE2 syntax), run by google-re2: the C++ RE2 that Go's package was ported from.
 
 Argo compiles string data filters with ``regexp.Compile`` and ``Match``es them (an unanchored search over the
@@ -21,7 +22,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Protocol
 
 import re2
 
@@ -75,6 +76,14 @@ _FLAGS = re.compile(r"\(\?([A-Za-z-]*)[:)]")
 _REPEAT = re.compile(r"\{(\d+)(?:,(\d*))?\}")
 
 
+class _Compiled(Protocol):
+    """What this module uses of a compiled RE2 pattern."""
+
+    def search(self, text: str) -> object | None: ...
+
+    def fullmatch(self, text: str) -> object | None: ...
+
+
 @dataclass(frozen=True)
 class GoRegexp:
     """A Go regular expression compiled with RE2.
@@ -88,7 +97,7 @@ class GoRegexp:
     unsupported: str | None = None
     folds_case: bool = False
     uses_unicode_classes: bool = False
-    compiled: Any = field(default=None, repr=False, compare=False)
+    compiled: _Compiled | None = field(default=None, repr=False, compare=False)
 
     def unsupported_text(self, text: str) -> str | None:
         """Why matching ``text`` cannot be decided here, or None."""
@@ -111,10 +120,11 @@ class GoRegexp:
         """Whether the pattern matches the whole of ``text`` (used to warn about unanchored partial matches)."""
         return self._checked(text).fullmatch(text) is not None
 
-    def _checked(self, text: str) -> Any:
+    def _checked(self, text: str) -> _Compiled:
         reason = self.error or self.unsupported or self.unsupported_text(text)
         if reason:
             raise ValueError(reason)
+        assert self.compiled is not None
         return self.compiled
 
 
@@ -161,7 +171,7 @@ def _go_error(message: str) -> str:
 
 
 @functools.cache
-def _options() -> Any:
+def _options() -> re2.Options:
     """RE2 as Go's ``regexp.Compile`` parses (Perl syntax, UTF-8, leftmost-first); room for Go-sized programs.
     (``perl_classes``/``word_boundary``/``one_line`` only apply to POSIX syntax; ``\\d``, ``\\b`` are on here.)"""
     options = re2.Options()

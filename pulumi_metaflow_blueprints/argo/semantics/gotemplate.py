@@ -1,3 +1,4 @@
+# pyright: strict
 """Go ``text/template`` with a subset of sprig, as Argo Events runs ``dataTemplate``/``contextTemplate`` (over
 ``{"Input": gjson.Parse(data).Value()}``) and data-filter templates (over ``{"Input": "<string>"}``).
 
@@ -46,6 +47,9 @@ from pulumi_metaflow_blueprints.argo.semantics._values import (
     go_underscores_ok,
     to_go_value,
 )
+from pulumi_metaflow_blueprints.argo.spec import is_dict, is_list
+
+__all__ = ["TemplateResult", "render_go_template"]
 from pulumi_metaflow_blueprints.argo.semantics.goregexp import go_regexp_search
 
 
@@ -58,7 +62,7 @@ class TemplateResult:
     message: str = ""
 
 
-def render_go_template(template: str, data: Mapping[str, Any], *, now: datetime | None = None) -> TemplateResult:
+def render_go_template(template: str, data: Mapping[str, object], *, now: datetime | None = None) -> TemplateResult:
     """Parse and execute a Go template with sprig's functions over ``data`` (Argo passes ``{"Input": ...}``).
 
     ``status`` is ``error`` where Go's Parse or Execute fails (Argo then treats the template as failed); an ``ok``
@@ -455,12 +459,15 @@ def _number(token: str) -> _Number:
 # Parser (text/template/parse/parse.go)
 # ---------------------------------------------------------------------------------------------------------------
 
+_Node = tuple[Any, ...]
+"""A parse-tree node: its kind (``"text"``, ``"action"``, ``"if"``, ``"field"``, ...) then that kind's parts."""
+
 
 @dataclass
 class _Pipe:
     decl: str | None
     assign: bool
-    cmds: list[list[tuple[Any, ...]]]
+    cmds: list[list[_Node]]
 
 
 _LITERAL_NODES = frozenset({"bool", "dot", "nil", "number", "string"})
@@ -492,8 +499,8 @@ class _Parser:
         self.i -= 1
         return tok
 
-    def parse(self) -> list[tuple[Any, ...]]:
-        nodes: list[tuple[Any, ...]] = []
+    def parse(self) -> list[_Node]:
+        nodes: list[_Node] = []
         while self.peek().kind != "eof":
             node = self.text_or_action()
             if node[0] in ("else", "end"):
@@ -501,8 +508,8 @@ class _Parser:
             nodes.append(node)
         return nodes
 
-    def item_list(self) -> tuple[list[tuple[Any, ...]], str]:
-        nodes: list[tuple[Any, ...]] = []
+    def item_list(self) -> tuple[list[_Node], str]:
+        nodes: list[_Node] = []
         while self.peek_non_space().kind != "eof":
             node = self.text_or_action()
             if node[0] in ("else", "end"):
@@ -510,7 +517,7 @@ class _Parser:
             nodes.append(node)
         raise GoError("unexpected EOF")
 
-    def text_or_action(self) -> tuple[Any, ...]:
+    def text_or_action(self) -> _Node:
         tok = self.next_non_space()
         if tok.kind == "text":
             return ("text", tok.text)
@@ -536,11 +543,11 @@ class _Parser:
         if tok.kind != "right":
             raise GoError(f"unexpected {tok.kind} in {context}")
 
-    def if_control(self) -> tuple[Any, ...]:
+    def if_control(self) -> _Node:
         mark = len(self.vars)
         pipe = self.pipeline("if", "right")
         body, end = self.item_list()
-        otherwise: list[tuple[Any, ...]] = []
+        otherwise: list[_Node] = []
         if end == "else":
             if self.peek().kind == "if":  # {{else if ...}}: a nested if that shares the {{end}}
                 self.next()
@@ -576,8 +583,8 @@ class _Parser:
             self.i -= 1
             pipe.cmds.append(self.command())
 
-    def command(self) -> list[tuple[Any, ...]]:
-        args: list[tuple[Any, ...]] = []
+    def command(self) -> list[_Node]:
+        args: list[_Node] = []
         while True:
             self.peek_non_space()
             operand = self.operand()
@@ -595,7 +602,7 @@ class _Parser:
             raise GoError("empty command")
         return args
 
-    def operand(self) -> tuple[Any, ...] | None:
+    def operand(self) -> _Node | None:
         node = self.term()
         if node is None or self.peek().kind != "field":
             return node
@@ -612,7 +619,7 @@ class _Parser:
             raise Unsupported("field access on a function's result without parentheses")
         return ("chain", node, fields)
 
-    def term(self) -> tuple[Any, ...] | None:
+    def term(self) -> _Node | None:
         tok = self.next_non_space()
         kind = tok.kind
         if kind == "ident":
@@ -665,10 +672,10 @@ _GO_PARAM_TYPES = {"string": "string", "bool": "bool", "map": "map[string]interf
 
 
 class _Runner:
-    def __init__(self, dot: dict[str, Any], now: datetime) -> None:
+    def __init__(self, dot: dict[str, object], now: datetime) -> None:
         self.dot = dot
         self.now = now
-        self.vars: list[tuple[str, Any]] = [("$", dot)]
+        self.vars: list[tuple[str, object]] = [("$", dot)]
         self.out: list[str] = []
         self.uuids = 0
 
@@ -678,7 +685,7 @@ class _Runner:
         digest = hashlib.sha256(f"{self.now.isoformat()}#{self.uuids}".encode()).digest()
         return str(uuid.UUID(bytes=digest[:16], version=4))
 
-    def walk(self, nodes: Sequence[tuple[Any, ...]]) -> None:
+    def walk(self, nodes: Sequence[_Node]) -> None:
         for node in nodes:
             if node[0] == "text":
                 self.out.append(node[1])
@@ -691,8 +698,8 @@ class _Runner:
                 self.walk(node[2] if go_truth(self.pipeline(node[1])) else node[3])
                 del self.vars[mark:]
 
-    def pipeline(self, pipe: _Pipe) -> Any:
-        value: Any = _NO_FINAL
+    def pipeline(self, pipe: _Pipe) -> object:
+        value: object = _NO_FINAL
         for cmd in pipe.cmds:
             value = self.command(cmd, value)
             if value is None:  # a nil interface{} becomes Go's invalid value between commands
@@ -704,20 +711,20 @@ class _Runner:
                 self.vars.append((pipe.decl, value))
         return value
 
-    def lookup(self, name: str) -> Any:
+    def lookup(self, name: str) -> object:
         for var, value in reversed(self.vars):
             if var == name:
                 return value
         raise GoError(f"undefined variable: {name}")
 
-    def set_var(self, name: str, value: Any) -> None:
+    def set_var(self, name: str, value: object) -> None:
         for index in range(len(self.vars) - 1, -1, -1):
             if self.vars[index][0] == name:
                 self.vars[index] = (name, value)
                 return
         raise GoError(f"undefined variable: {name}")
 
-    def command(self, cmd: list[tuple[Any, ...]], final: Any) -> Any:
+    def command(self, cmd: list[_Node], final: object) -> object:
         head = cmd[0]
         kind = head[0]
         with_args = len(cmd) > 1 or final is not _NO_FINAL
@@ -737,7 +744,7 @@ class _Runner:
             return self.pipeline(head[1])
         return self.literal(head, "any")
 
-    def literal(self, node: tuple[Any, ...], ptype: _ParamType) -> Any:
+    def literal(self, node: _Node, ptype: _ParamType) -> object:
         """The value of a dot, variable or literal operand (evalArg's second half)."""
         kind = node[0]
         if kind == "dot":
@@ -747,7 +754,7 @@ class _Runner:
         if kind == "nil":
             if ptype in ("string", "bool", "time"):
                 raise GoError(f"cannot assign nil to {_GO_PARAM_TYPES[ptype]}")
-            return {"any": None, "value": MISSING, "map": {}}[ptype]
+            return _nil(ptype)
         if ptype == "map" or ptype == "time":
             raise GoError(f"can't handle {kind} for arg of type {_GO_PARAM_TYPES[ptype]}")
         expected = {"string": "string", "bool": "bool"}.get(ptype, kind)
@@ -757,7 +764,7 @@ class _Runner:
             return _ideal(node[1])
         return node[1]
 
-    def argument(self, node: tuple[Any, ...], ptype: _ParamType) -> Any:
+    def argument(self, node: _Node, ptype: _ParamType) -> object:
         """evalArg: the operand's value converted for a parameter of type ``ptype``."""
         kind = node[0]
         if kind == "field":
@@ -774,7 +781,7 @@ class _Runner:
             return _validate(self.literal(node, ptype), ptype)
         return self.literal(node, ptype)
 
-    def call(self, name: str, args: Sequence[tuple[Any, ...]], final: Any) -> Any:
+    def call(self, name: str, args: Sequence[_Node], final: object) -> object:
         params, variadic, function = _FUNCTIONS[name]
         count = len(args) + (final is not _NO_FINAL)
         fixed = len(params) - 1 if variadic else len(params)
@@ -794,9 +801,9 @@ class _Runner:
         except GoError as exc:
             raise GoError(f"error calling {name}: {exc}") from None
 
-    def and_or(self, is_or: bool, args: Sequence[tuple[Any, ...]], final: Any) -> Any:
+    def and_or(self, is_or: bool, args: Sequence[_Node], final: object) -> object:
         """The builtins ``and``/``or``: the first argument that decides, evaluated lazily, else the last one."""
-        value: Any = MISSING
+        value: object = MISSING
         for arg in args:
             value = self.argument(arg, "value")
             if go_truth(value) == is_or:
@@ -810,21 +817,31 @@ def _ideal(number: _Number) -> int | float:
     return number.value
 
 
-def _validate(value: Any, ptype: _ParamType) -> Any:
+def _validate(value: object, ptype: _ParamType) -> object:
     """validateType: a value (MISSING for Go's invalid value, None for a nil interface) passed as ``ptype``."""
     if value is MISSING:
         if ptype in ("string", "bool", "time"):
             raise GoError(f"invalid value; expected {_GO_PARAM_TYPES[ptype]}")
-        return {"any": None, "value": MISSING, "map": {}}[ptype]
+        return _nil(ptype)
     if ptype in ("any", "value"):
         return value
-    wanted = {"string": str, "bool": bool, "map": dict, "time": datetime}[ptype]
-    if not isinstance(value, wanted):
+    if not _is_of_type(value, ptype):
         raise GoError(f"wrong type for value; expected {_GO_PARAM_TYPES[ptype]}; got {go_type(value)}")
     return value
 
 
-def _field_chain(receiver: Any, names: Sequence[str], with_args: bool) -> Any:
+def _nil(ptype: _ParamType) -> object:
+    """What Go passes for nil (or its invalid value) as an ``any``, ``value`` or ``map`` parameter."""
+    empty: dict[str, object] = {}
+    return {"any": None, "value": MISSING, "map": empty}[ptype]
+
+
+def _is_of_type(value: object, ptype: _ParamType) -> bool:
+    wanted = {"string": str, "bool": bool, "map": dict, "time": datetime}[ptype]
+    return isinstance(value, wanted)
+
+
+def _field_chain(receiver: object, names: Sequence[str], with_args: bool) -> object:
     """``receiver.a.b``; the last field gets the command's arguments, which a map value cannot take."""
     for index, name in enumerate(names):
         if receiver is MISSING:
@@ -833,7 +850,7 @@ def _field_chain(receiver: Any, names: Sequence[str], with_args: bool) -> Any:
             raise GoError(f"nil pointer evaluating interface {{}}.{name}")
         if isinstance(receiver, datetime):
             raise Unsupported("methods of time values")
-        if not isinstance(receiver, dict):
+        if not is_dict(receiver):
             raise GoError(f"can't evaluate field {name} in type {go_type(receiver)}")
         if with_args and index == len(names) - 1:
             raise GoError(f"{name} is not a method but has arguments")
@@ -850,11 +867,11 @@ class _Byte(int):
     """A Go uint8: what ``index`` gives for a string (one byte of its UTF-8 encoding)."""
 
 
-def _is_nil(value: Any) -> bool:
+def _is_nil(value: object) -> bool:
     return value is None or value is MISSING
 
 
-def _basic_kind(value: Any) -> str | None:
+def _basic_kind(value: object) -> str | None:
     """The comparison kind of eq/lt: bool, int, float, string; None for anything else."""
     if isinstance(value, bool):
         return "bool"
@@ -865,7 +882,7 @@ def _basic_kind(value: Any) -> str | None:
     return "string" if isinstance(value, str) else None
 
 
-def _fn_eq(first: Any, *others: Any) -> bool:
+def _fn_eq(first: object, *others: object) -> bool:
     if not others:
         raise GoError("missing argument for comparison")
     for other in others:
@@ -900,21 +917,21 @@ def _fn_lt(first: Any, second: Any) -> bool:
     return bool(first < second)
 
 
-def _fn_le(first: Any, second: Any) -> bool:
+def _fn_le(first: object, second: object) -> bool:
     return _fn_lt(first, second) or _fn_eq(first, second)
 
 
-def _fn_index(item: Any, *keys: Any) -> Any:
+def _fn_index(item: object, *keys: object) -> object:
     if _is_nil(item):
         raise GoError("index of untyped nil")
     for key in keys:
         if item is None:
             raise GoError("index of nil pointer")
-        if isinstance(item, dict):
+        if is_dict(item):
             if not isinstance(key, str):
                 raise GoError("value is nil; should be of type string" if _is_nil(key) else "wrong key type")
             item = item.get(key)
-        elif isinstance(item, (list, str)):
+        elif is_list(item) or isinstance(item, str):
             if _is_nil(key) or isinstance(key, bool) or not isinstance(key, int):
                 raise GoError(f"cannot index slice/array with type {go_type(key)}")
             items = item.encode() if isinstance(item, str) else item
@@ -926,15 +943,15 @@ def _fn_index(item: Any, *keys: Any) -> Any:
     return item
 
 
-def _fn_len(item: Any) -> int:
+def _fn_len(item: object) -> int:
     if isinstance(item, str):
         return len(item.encode())
-    if isinstance(item, (list, dict)):
+    if is_list(item) or is_dict(item):
         return len(item)
     raise GoError(f"len of type {go_type(item)}")
 
 
-def _sprint(values: Sequence[Any], *, spaces_always: bool) -> str:
+def _sprint(values: Sequence[object], *, spaces_always: bool) -> str:
     """fmt.Sprint (a space between operands when neither is a string) or fmt.Sprintln without its newline."""
     out: list[str] = []
     for index, value in enumerate(values):
@@ -944,7 +961,7 @@ def _sprint(values: Sequence[Any], *, spaces_always: bool) -> str:
     return "".join(out)
 
 
-def _fmt_verb(verb: str, value: Any) -> str:
+def _fmt_verb(verb: str, value: object) -> str:
     if verb == "v":
         return "<nil>" if value is None else go_print(value)
     wanted = {"s": str, "d": int, "t": bool}[verb]
@@ -953,7 +970,7 @@ def _fmt_verb(verb: str, value: Any) -> str:
     return go_print(value)
 
 
-def _fn_printf(text: str, *values: Any) -> str:
+def _fn_printf(text: str, *values: object) -> str:
     out: list[str] = []
     used = 0
     i = 0
@@ -979,21 +996,21 @@ def _fn_printf(text: str, *values: Any) -> str:
     return "".join(out)
 
 
-def _json_text(value: Any, escape_html: bool) -> str:
+def _json_text(value: object, escape_html: bool) -> str:
     if _has_b_or_f(value):
         raise Unsupported("JSON of \\b or \\f (Go 1.22 changed how encoding/json escapes them)")
     return go_json(value, escape_html=escape_html)
 
 
-def _has_b_or_f(value: Any) -> bool:
+def _has_b_or_f(value: object) -> bool:
     if isinstance(value, str):
         return "\b" in value or "\f" in value
-    if isinstance(value, dict):
+    if is_dict(value):
         return any(_has_b_or_f(k) or _has_b_or_f(v) for k, v in value.items())
-    return isinstance(value, list) and any(_has_b_or_f(v) for v in value)
+    return is_list(value) and any(_has_b_or_f(v) for v in value)
 
 
-def _fn_to_json(value: Any) -> str:
+def _fn_to_json(value: object) -> str:
     try:
         return _json_text(value, True)
     except GoError:
@@ -1004,7 +1021,7 @@ def _fn_fail(message: str) -> str:
     raise GoError(message)
 
 
-def _kind_of(value: Any) -> str:
+def _kind_of(value: object) -> str:
     if value is None:
         return "invalid"
     if isinstance(value, _Byte):
@@ -1014,21 +1031,21 @@ def _kind_of(value: Any) -> str:
     return {"map[string]interface {}": "map", "[]interface {}": "slice"}.get(go_type(value), go_type(value))
 
 
-def _type_of(value: Any) -> str:
+def _type_of(value: object) -> str:
     if isinstance(value, _Byte):
         return "uint8"
     return "<nil>" if value is None else go_type(value)
 
 
-def _empty(value: Any) -> bool:
+def _empty(value: object) -> bool:
     return not isinstance(value, datetime) and not go_truth(value)
 
 
-def _fn_default(fallback: Any, *given: Any) -> Any:
+def _fn_default(fallback: object, *given: object) -> object:
     return fallback if not given or _empty(given[0]) else given[0]
 
 
-def _fn_coalesce(*values: Any) -> Any:
+def _fn_coalesce(*values: object) -> object:
     return next((value for value in values if not _empty(value)), None)
 
 
@@ -1053,11 +1070,13 @@ def _ascii_only(function: Callable[[str], str]) -> Callable[[str], str]:
     return apply
 
 
-_GO_WHITE_SPACE = "\t\n\v\f\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
-_GO_WHITE_SPACE += "\u2028\u2029\u202f\u205f\u3000"
+_GO_WHITE_SPACE = (
+    "\t\n\v\f\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
+    "\u2028\u2029\u202f\u205f\u3000"
+)
 
 
-def _fn_to_string(value: Any) -> str:
+def _fn_to_string(value: object) -> str:
     return value if isinstance(value, str) else ("<nil>" if value is None else go_print(value))
 
 
@@ -1080,7 +1099,7 @@ def _fn_regex_match(pattern: str, text: str) -> bool:
 _URL_HEX = frozenset("0123456789abcdefABCDEF")
 
 
-def _fn_url_parse(text: str) -> dict[str, Any]:
+def _fn_url_parse(text: str) -> dict[str, object]:
     """sprig's urlParse for ``#<fragment>`` (``url.Parse`` of an empty URL with a fragment); else unsupported.
 
     The fragment is unescaped as net/url's ``unescape(_, encodeFragment)`` does: ``%XX`` becomes the byte, every
@@ -1114,7 +1133,7 @@ def _fn_url_parse(text: str) -> dict[str, Any]:
 _LAYOUT_CHUNKS = {"2006": "year", "01": "month", "02": "day", "15": "hour", "04": "minute", "05": "second"}
 
 
-def _fn_date_in_zone(layout: str, moment: Any, zone: str) -> str:
+def _fn_date_in_zone(layout: str, moment: object, zone: str) -> str:
     """sprig's dateInZone for a time (or a Go int of epoch seconds) in UTC, with a numeric layout.
 
     Layouts: ``2006 01 02 15 04 05`` and the separators ``-/: T`` (not ``-07``, a zone offset); other layout
@@ -1127,7 +1146,8 @@ def _fn_date_in_zone(layout: str, moment: Any, zone: str) -> str:
     if not isinstance(moment, datetime):
         raise Unsupported("dateInZone of anything but a time or an int from 1970 to 9999")
     utc = moment.astimezone(timezone.utc)
-    out, i = [], 0
+    out: list[str] = []
+    i = 0
     while i < len(layout):
         chunk = next((c for c in _LAYOUT_CHUNKS if layout.startswith(c, i)), None)
         if chunk is not None:
@@ -1141,49 +1161,121 @@ def _fn_date_in_zone(layout: str, moment: Any, zone: str) -> str:
     return "".join(out)
 
 
-_FUNCTIONS: dict[str, tuple[tuple[_ParamType, ...], bool, Callable[..., Any]]] = {
+def _by_the_runner(*_: object) -> None:
+    """``and``/``or`` (evaluated lazily by ``_Runner.and_or``), ``now`` and ``uuidv4`` (the runner's clock and ids)."""
+
+
+def _fn_not(value: object) -> bool:
+    return not go_truth(value)
+
+
+def _fn_ne(first: object, second: object) -> bool:
+    return not _fn_eq(first, second)
+
+
+def _fn_gt(first: object, second: object) -> bool:
+    return not _fn_le(first, second)
+
+
+def _fn_ge(first: object, second: object) -> bool:
+    return not _fn_lt(first, second)
+
+
+def _fn_print(*values: object) -> str:
+    return _sprint(values, spaces_always=False)
+
+
+def _fn_println(*values: object) -> str:
+    return _sprint(values, spaces_always=True) + "\n"
+
+
+def _fn_has_key(mapping: dict[str, object], key: str) -> bool:
+    return key in mapping
+
+
+def _fn_get(mapping: dict[str, object], key: str) -> object:
+    return mapping.get(key, "")
+
+
+def _fn_to_raw_json(value: object) -> str:
+    return _json_text(value, False)
+
+
+def _fn_kind_is(kind: str, value: object) -> bool:
+    return kind == _kind_of(value)
+
+
+def _fn_ternary(yes: object, no: object, flag: bool) -> object:
+    return yes if flag else no
+
+
+def _fn_b64enc(text: str) -> str:
+    return base64.b64encode(text.encode()).decode()
+
+
+def _fn_trim(text: str) -> str:
+    return text.strip(_GO_WHITE_SPACE)
+
+
+def _fn_contains(part: str, text: str) -> bool:
+    return part in text
+
+
+def _fn_has_prefix(part: str, text: str) -> bool:
+    return text.startswith(part)
+
+
+def _fn_has_suffix(part: str, text: str) -> bool:
+    return text.endswith(part)
+
+
+def _fn_replace(old: str, new: str, text: str) -> str:
+    return text.replace(old, new)
+
+
+_FUNCTIONS: dict[str, tuple[tuple[_ParamType, ...], bool, Callable[..., object]]] = {
     # Go's builtins
-    "and": (("value", "value"), True, lambda *_: None),  # evaluated lazily by _Runner.and_or
-    "or": (("value", "value"), True, lambda *_: None),
-    "not": (("value",), False, lambda value: not go_truth(value)),
+    "and": (("value", "value"), True, _by_the_runner),
+    "or": (("value", "value"), True, _by_the_runner),
+    "not": (("value",), False, _fn_not),
     "eq": (("value", "value"), True, _fn_eq),
-    "ne": (("value", "value"), False, lambda a, b: not _fn_eq(a, b)),
+    "ne": (("value", "value"), False, _fn_ne),
     "lt": (("value", "value"), False, _fn_lt),
     "le": (("value", "value"), False, _fn_le),
-    "gt": (("value", "value"), False, lambda a, b: not _fn_le(a, b)),
-    "ge": (("value", "value"), False, lambda a, b: not _fn_lt(a, b)),
+    "gt": (("value", "value"), False, _fn_gt),
+    "ge": (("value", "value"), False, _fn_ge),
     "len": (("value",), False, _fn_len),
     "index": (("value", "value"), True, _fn_index),
-    "print": (("any",), True, lambda *values: _sprint(values, spaces_always=False)),
-    "println": (("any",), True, lambda *values: _sprint(values, spaces_always=True) + "\n"),
+    "print": (("any",), True, _fn_print),
+    "println": (("any",), True, _fn_println),
     "printf": (("string", "any"), True, _fn_printf),
     # sprig
-    "hasKey": (("map", "string"), False, lambda mapping, key: key in mapping),
-    "get": (("map", "string"), False, lambda mapping, key: mapping.get(key, "")),
+    "hasKey": (("map", "string"), False, _fn_has_key),
+    "get": (("map", "string"), False, _fn_get),
     "toJson": (("any",), False, _fn_to_json),
-    "toRawJson": (("any",), False, lambda value: _json_text(value, False)),
+    "toRawJson": (("any",), False, _fn_to_raw_json),
     "fail": (("string",), False, _fn_fail),
-    "kindIs": (("string", "any"), False, lambda kind, value: kind == _kind_of(value)),
+    "kindIs": (("string", "any"), False, _fn_kind_is),
     "kindOf": (("any",), False, _kind_of),
     "typeOf": (("any",), False, _type_of),
     "default": (("any", "any"), True, _fn_default),
     "empty": (("any",), False, _empty),
     "coalesce": (("any",), True, _fn_coalesce),
-    "ternary": (("any", "any", "bool"), False, lambda yes, no, flag: yes if flag else no),
-    "b64enc": (("string",), False, lambda text: base64.b64encode(text.encode()).decode()),
+    "ternary": (("any", "any", "bool"), False, _fn_ternary),
+    "b64enc": (("string",), False, _fn_b64enc),
     "b64dec": (("string",), False, _fn_b64dec),
     "upper": (("string",), False, _ascii_only(str.upper)),
     "lower": (("string",), False, _ascii_only(str.lower)),
-    "trim": (("string",), False, lambda text: text.strip(_GO_WHITE_SPACE)),
+    "trim": (("string",), False, _fn_trim),
     "toString": (("any",), False, _fn_to_string),
-    "contains": (("string", "string"), False, lambda part, text: part in text),
-    "hasPrefix": (("string", "string"), False, lambda part, text: text.startswith(part)),
-    "hasSuffix": (("string", "string"), False, lambda part, text: text.endswith(part)),
-    "replace": (("string", "string", "string"), False, lambda old, new, text: text.replace(old, new)),
-    "now": ((), False, lambda: None),  # the runner's clock
+    "contains": (("string", "string"), False, _fn_contains),
+    "hasPrefix": (("string", "string"), False, _fn_has_prefix),
+    "hasSuffix": (("string", "string"), False, _fn_has_suffix),
+    "replace": (("string", "string", "string"), False, _fn_replace),
+    "now": ((), False, _by_the_runner),
     "unixEpoch": (("time",), False, _fn_unix_epoch),
     "regexMatch": (("string", "string"), False, _fn_regex_match),
     "urlParse": (("string",), False, _fn_url_parse),
     "dateInZone": (("string", "any", "string"), False, _fn_date_in_zone),
-    "uuidv4": ((), False, lambda: None),  # the runner's uuid4
+    "uuidv4": ((), False, _by_the_runner),
 }

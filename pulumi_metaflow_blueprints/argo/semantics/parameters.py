@@ -1,3 +1,4 @@
+# pyright: strict
 """Trigger parameters (``pkg/sensors/triggers/params.go``): ``ResolveParamValue``, ``ApplyParams`` and
 ``ConstructPayload``."""
 
@@ -9,13 +10,25 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal
+from typing import Literal
 
 from pulumi_metaflow_blueprints.argo.semantics._values import go_json, go_json_string, to_go_value
 from pulumi_metaflow_blueprints.argo.semantics.events import CONTEXT_FIELDS, NO_DATA, event_context, event_data
 from pulumi_metaflow_blueprints.argo.semantics.gjson import gjson_get
 from pulumi_metaflow_blueprints.argo.semantics.gotemplate import render_go_template
 from pulumi_metaflow_blueprints.argo.semantics.sjson import sjson_set
+from pulumi_metaflow_blueprints.argo.spec import is_mapping, mapping
+
+__all__ = [
+    "ApplyResult",
+    "ParamOrigin",
+    "ParamValue",
+    "ParameterApplication",
+    "PayloadResult",
+    "apply_parameters",
+    "construct_payload",
+    "resolve_param_value",
+]
 
 ParamOrigin = Literal["dataTemplate", "contextTemplate", "dataKey", "contextKey", "value", "event", "none"]
 _NULL_NOTE = (
@@ -45,10 +58,10 @@ class ParamValue:
         return self.status == "ok" and self.origin not in ("value", "none")
 
 
-def _marshal_event(event: Mapping[str, Any]) -> str:
+def _marshal_event(event: Mapping[str, object]) -> str:
     context = event.get("context")
-    if isinstance(context, Mapping):
-        fields = []
+    if is_mapping(context):
+        fields: list[str] = []
         for name in CONTEXT_FIELDS:
             value = context.get(name)
             if name == "time" and not value:
@@ -66,7 +79,7 @@ def _marshal_event(event: Mapping[str, Any]) -> str:
 
 
 def resolve_param_value(
-    src: Mapping[str, Any], events: Mapping[str, Mapping[str, Any]], *, now: datetime | None = None
+    src: Mapping[str, object], events: Mapping[str, Mapping[str, object]], *, now: datetime | None = None
 ) -> ParamValue:
     """Argo's ``ResolveParamValue`` for a parameter ``src`` and the events received, by dependency name.
 
@@ -102,7 +115,7 @@ def resolve_param_value(
     key, template = context_key, context_template
     key_origin: ParamOrigin = "contextKey"
     template_origin: ParamOrigin = "contextTemplate"
-    payload: Any = event.get("context")
+    payload: object = event.get("context")
     payload_error = ""
     if data_key or data_template:
         if context_key or context_template:
@@ -170,7 +183,7 @@ class ApplyResult:
     """The resource after ``ApplyParams`` (``document`` is None unless ``status`` is ``ok``)."""
 
     status: Literal["ok", "error", "unsupported"]
-    document: Any
+    document: object
     parameters: tuple[ParameterApplication, ...]
     message: str = ""
 
@@ -180,7 +193,7 @@ class PayloadResult:
     """An HTTP trigger body from ``ConstructPayload``: ``document`` (parsed) and ``body`` (the text sent)."""
 
     status: Literal["ok", "error", "unsupported"]
-    document: Any
+    document: object
     body: str | None
     parameters: tuple[ParameterApplication, ...]
     message: str = ""
@@ -197,14 +210,14 @@ class _Stop(Exception):
 
 def _resolve_parameter(
     index: int,
-    param: Mapping[str, Any],
-    events_by_dependency: Mapping[str, Mapping[str, Any]],
+    param: Mapping[str, object],
+    events_by_dependency: Mapping[str, Mapping[str, object]],
     now: datetime | None,
     applied: list[ParameterApplication],
 ) -> tuple[str, ParamValue]:
     """The parameter's ``dest`` and resolved value; raises ``_Stop`` (recording the failure) when Argo stops."""
     src = param.get("src")
-    if not isinstance(src, Mapping):
+    if not is_mapping(src):
         raise _Stop("error", f"parameter {index} has no src")
     resolved = resolve_param_value(src, events_by_dependency, now=now)
     dest = str(param.get("dest", ""))
@@ -215,17 +228,17 @@ def _resolve_parameter(
 
 
 def _write_parameter(
-    document: Any,
+    document: object,
     index: int,
-    param: Mapping[str, Any],
+    param: Mapping[str, object],
     resolved: ParamValue,
     value: str,
     value_type: str,
     applied: list[ParameterApplication],
-) -> Any:
+) -> object:
     """Write the value at ``dest`` with sjson and record it; the new document, or ``_Stop`` when sjson fails."""
     dest = str(param.get("dest", ""))
-    src = param.get("src") or {}
+    src = mapping(param.get("src"))
     raw = value_type != "String" and src.get("useRawData") is True
     written = sjson_set(document, dest, value, raw=raw)
     set_as: Literal["string", "raw"] = "raw" if raw else "string"
@@ -240,9 +253,9 @@ def _write_parameter(
 
 
 def apply_parameters(
-    resource: Any,
-    params: Sequence[Mapping[str, Any]],
-    events_by_dependency: Mapping[str, Mapping[str, Any]],
+    resource: object,
+    params: Sequence[Mapping[str, object]],
+    events_by_dependency: Mapping[str, Mapping[str, object]],
     *,
     now: datetime | None = None,
 ) -> ApplyResult:
@@ -281,8 +294,8 @@ def apply_parameters(
 
 
 def construct_payload(
-    params: Sequence[Mapping[str, Any]],
-    events_by_dependency: Mapping[str, Mapping[str, Any]],
+    params: Sequence[Mapping[str, object]],
+    events_by_dependency: Mapping[str, Mapping[str, object]],
     *,
     now: datetime | None = None,
 ) -> PayloadResult:
@@ -290,7 +303,7 @@ def construct_payload(
 
     An empty ``dest`` makes that parameter's value the whole body (returned at once); ``operation`` is ignored.
     """
-    document: Any = None
+    document: object = None
     applied: list[ParameterApplication] = []
     try:
         for index, param in enumerate(params):
@@ -302,7 +315,7 @@ def construct_payload(
                 whole = ParameterApplication(index, dest, resolved, "string", True, "the value is the whole body")
                 applied.append(whole)
                 try:
-                    parsed: Any = json.loads(resolved.value)
+                    parsed: object = json.loads(resolved.value)
                 except ValueError:
                     parsed = None
                 return PayloadResult("ok", parsed, resolved.value, tuple(applied))

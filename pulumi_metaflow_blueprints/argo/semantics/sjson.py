@@ -1,3 +1,4 @@
+# pyright: strict
 """sjson path writes (``sjson.SetBytes`` / ``SetRawBytes``), with gjson locations for "complex" paths."""
 
 from __future__ import annotations
@@ -7,16 +8,18 @@ import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from pulumi_metaflow_blueprints.argo.semantics.gjson import PathUnsupported, gjson_locations
+from pulumi_metaflow_blueprints.argo.spec import is_dict, is_list
+
+__all__ = ["SjsonResult", "sjson_set"]
 
 
 @dataclass(frozen=True)
 class SjsonResult:
     """The document after ``sjson.SetBytes`` / ``SetRawBytes``; ``changed`` is False when sjson left it as is."""
 
-    document: Any
+    document: object
     changed: bool
     error: str | None = None
     unsupported: str | None = None
@@ -70,7 +73,7 @@ def _atoui(comp: _Comp) -> tuple[int, bool]:
     return int(comp.part or "0"), True
 
 
-def _sjson_build(rest: Sequence[_Comp], new: Any) -> Any:
+def _sjson_build(rest: Sequence[_Comp], new: object) -> object:
     if not rest:
         return new
     head = rest[0]
@@ -80,32 +83,32 @@ def _sjson_build(rest: Sequence[_Comp], new: Any) -> Any:
     return {head.part: _sjson_build(rest[1:], new)}
 
 
-def _sjson_set_simple(node: Any, comps: Sequence[_Comp], new: Any) -> Any:
+def _sjson_set_simple(node: object, comps: Sequence[_Comp], new: object) -> object:
     comp, rest = comps[0], comps[1:]
-    if isinstance(node, dict) and comp.part in node:
+    if is_dict(node) and comp.part in node:
         node[comp.part] = _sjson_set_simple(node[comp.part], rest, new) if rest else new
         return node
-    if isinstance(node, list) and re.fullmatch(r"[0-9]+", comp.part) and int(comp.part) < len(node):
+    if is_list(node) and re.fullmatch(r"[0-9]+", comp.part) and int(comp.part) < len(node):
         index = int(comp.part)
         node[index] = _sjson_set_simple(node[index], rest, new) if rest else new
         return node
     count, numeric = _atoui(comp)
-    if not isinstance(node, (dict, list)):
-        node = [] if numeric else {}
-    if isinstance(node, dict):
-        node[comp.part] = _sjson_build(rest, new)
-        return node
+    if is_dict(node) or (not numeric and not is_list(node)):
+        container: dict[str, object] = node if is_dict(node) else {}
+        container[comp.part] = _sjson_build(rest, new)
+        return container
+    items: list[object] = node if is_list(node) else []
     if not numeric:
         if comp.part == "-1" and not comp.force:
-            node.append(_sjson_build(rest, new))
-            return node
+            items.append(_sjson_build(rest, new))
+            return items
         raise _SjsonError(f"cannot set array element for non-numeric key '{comp.part}'")
-    node.extend([None] * (count - len(node)))
-    node.append(_sjson_build(rest, new))
-    return node
+    items.extend([None] * (count - len(items)))
+    items.append(_sjson_build(rest, new))
+    return items
 
 
-def sjson_set(document: Any, path: str, value: str, *, raw: bool = False) -> SjsonResult:
+def sjson_set(document: object, path: str, value: str, *, raw: bool = False) -> SjsonResult:
     """Write ``value`` at ``path`` like sjson (a copy is returned; ``document`` is not modified).
 
     ``raw=False`` is ``SetBytes`` with a Go string (the value lands as a JSON string); ``raw=True`` is
@@ -118,7 +121,7 @@ def sjson_set(document: Any, path: str, value: str, *, raw: bool = False) -> Sjs
     """
     if path == "":
         return SjsonResult(document, False, error="path cannot be empty")
-    new: Any = value
+    new: object = value
     if raw:
         try:
             new = json.loads(value)
