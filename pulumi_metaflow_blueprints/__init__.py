@@ -1,4 +1,3 @@
-# pyright: strict
 """Pulumi components that start Metaflow flows on Argo Workflows from external events.
 
 Each blueprint bundles the cloud-side resources with the Argo Events EventSource and Sensor they feed. Source

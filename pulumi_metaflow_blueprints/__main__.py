@@ -1,4 +1,3 @@
-# pyright: strict
 """`python -m pulumi_metaflow_blueprints preview ...`."""
 
 import sys

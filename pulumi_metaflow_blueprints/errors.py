@@ -1,4 +1,3 @@
-# pyright: strict
 """Errors raised for bad blueprint input, before any resource is registered.
 
 Both are `pulumi.InputPropertyError`s, so a Pulumi program, the multi-language provider and the CLI report them as

@@ -1,4 +1,3 @@
-# pyright: strict
 """Metaflow's naming rules, mirrored in pure Python (this module never imports ``metaflow``).
 
 The rules follow Metaflow 2.19's own code, which ``tests/test_metaflow_naming.py`` compares against:

@@ -1,4 +1,3 @@
-# pyright: strict
 """Kubernetes naming: DNS-1123/1035 names, labels, Go durations, and stable, length-limited child names.
 
 Every pattern here matches a whole string (`fullmatch`): `$` alone would let a trailing newline through."""
@@ -40,6 +39,8 @@ SUBDOMAIN_MAX = 253
 # Argo Events derives "<eventsource>-eventsource-svc" and "<sensor>-sensor-<hash>" objects from our
 # names; keeping our bases at 40 characters leaves room for those suffixes inside 63.
 BASE_MAX = 40
+_NOT_IN_LABEL = re.compile(r"[^a-z0-9-]+")
+_DASHES = re.compile(r"-{2,}")
 
 
 def validate_dns_label(value: object, argument: str) -> str:
@@ -137,8 +138,8 @@ def stable_hash(text: str, length: int = 8) -> str:
 
 def to_dns_label(text: str, max_length: int = LABEL_MAX) -> str:
     """Turn any text into a DNS-1123 label; when shortened or altered, a stable hash keeps it unique."""
-    cleaned = re.sub(r"[^a-z0-9-]+", "-", text.lower()).strip("-")
-    cleaned = re.sub(r"-{2,}", "-", cleaned)
+    cleaned = _NOT_IN_LABEL.sub("-", text.lower()).strip("-")
+    cleaned = _DASHES.sub("-", cleaned)
     if cleaned == text and len(cleaned) <= max_length:
         return cleaned
     digest = stable_hash(text)

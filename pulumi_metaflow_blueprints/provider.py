@@ -1,4 +1,3 @@
-# pyright: strict
 """The `metaflow-blueprints` multi-language component provider: every blueprint, usable from any Pulumi language.
 
 `pulumi package add <this repository or path>` reads `PulumiPlugin.yaml`, installs `requirements.txt` into the

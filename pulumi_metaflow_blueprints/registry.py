@@ -1,4 +1,3 @@
-# pyright: strict
 """The source registry: each source package declares itself once, and everything else reads the declarations.
 
 A source package is a folder of this package (`aws`, `gcp`, `webhooks`, `snowflake`, ...) with a `package.py` whose

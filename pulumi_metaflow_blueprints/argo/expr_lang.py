@@ -1,4 +1,3 @@
-# pyright: strict
 """EventSource ``filter.expression``: the expr-lang (``github.com/antonmedv/expr``) subset our blueprints emit.
 
 The EventSource evaluates the filter on the event *data* before publishing it (``filterEvent`` in

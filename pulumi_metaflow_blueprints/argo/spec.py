@@ -1,4 +1,3 @@
-# pyright: strict
 """Argo Events objects as data: the event a Sensor receives, and typed readers for objects read back.
 
 What this package checks or simulates may have any shape (a Sensor of the user's own program, an event file), so it
@@ -33,7 +32,7 @@ class ArgoEvent(TypedDict):
 
 def is_mapping(value: object) -> TypeGuard[Mapping[str, object]]:
     """Whether ``value`` is a mapping (a JSON object; keys are read as strings)."""
-    return isinstance(value, Mapping)
+    return type(value) is dict or isinstance(value, Mapping)  # a dict first: no ABC instance check
 
 
 def is_dict(value: object) -> TypeGuard[dict[str, object]]:

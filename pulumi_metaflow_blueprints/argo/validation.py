@@ -1,4 +1,3 @@
-# pyright: strict
 """The Argo Events v1.9 controller's Sensor and EventSource validation, for the specs this package emits.
 
 The installed CRDs accept any spec, so a spec the controller rejects is only reported later in the object's

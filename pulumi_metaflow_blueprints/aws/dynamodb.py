@@ -125,7 +125,7 @@ def _typed_value(segments: Sequence[PathSegment]) -> tuple[PathSegment, ...]:
 class DynamoDBRecordFields(FieldCatalog):
     """The fields of a stream record; inside the typed fields, attribute paths unwrap DynamoDB JSON."""
 
-    def resolve(self, reference: str, argument: str) -> EventPath:
+    def resolve(self, reference: object, argument: str) -> EventPath:
         """Like `FieldCatalog.resolve`, with `new_image.<attribute>` meaning `NewImage.<attribute>.S`."""
         head, _, rest = reference.partition(".") if isinstance(reference, str) else ("", "", "")
         field = self.get(head)
@@ -162,7 +162,7 @@ DYNAMODB_RECORD_FIELDS = DynamoDBRecordFields.of(
 )
 
 
-def check_stream_arn(value: str, region: str, argument: str = "stream_arn") -> str:
+def check_stream_arn(value: object, region: str, argument: str = "stream_arn") -> str:
     """A DynamoDB stream ARN in the blueprint's region; returns the table name."""
     match = STREAM_ARN.fullmatch(value) if isinstance(value, str) else None
     if not match:

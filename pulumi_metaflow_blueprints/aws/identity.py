@@ -133,7 +133,8 @@ def create_queue_reader(
     )
     aws.iam.RolePolicy(f"{name}-queue-access", role=role.id, policy=consumer, opts=opts)
     if mode is AwsIdentityMode.IRSA:
-        return QueueReader(role.arn, {"eks.amazonaws.com/role-arn": role.arn})
+        role_arn = role.arn  # each read of a resource property goes through the SDK's getter: read it once
+        return QueueReader(role_arn, {"eks.amazonaws.com/role-arn": role_arn})
     aws.eks.PodIdentityAssociation(
         f"{name}-pod-identity",
         cluster_name=cluster_name,

@@ -103,7 +103,8 @@ def check_queue_options(options: QueueOptions | None, base: str) -> tuple[str, Q
     options = options or QueueOptions()
     kms_key = options.get("kms_master_key_id")
     if kms_key is not None:
-        options = QueueOptions(**{**options, "kms_master_key_id": checked_when_known(kms_key, check_kms_key)})
+        options = QueueOptions(options)
+        options["kms_master_key_id"] = checked_when_known(kms_key, check_kms_key)
     name = options.get("name") or default_queue_name(base)
     if not QUEUE_NAME.fullmatch(name) or len(name) > QUEUE_NAME_MAX:
         raise BlueprintInputError(

@@ -123,7 +123,7 @@ class S3ObjectTriggerArgs(TypedDict):
     """Retry and rate limit of the Sensor's triggers."""
 
 
-def check_bucket_name(bucket: str, argument: str = "bucket") -> str:
+def check_bucket_name(bucket: object, argument: str = "bucket") -> str:
     """S3's bucket naming rules (general purpose buckets)."""
     fix = "use 3-63 lower-case letters, digits, '.' and '-', starting and ending with a letter or digit"
     if not isinstance(bucket, str) or not BUCKET_NAME.fullmatch(bucket) or ".." in bucket:
@@ -150,7 +150,7 @@ def check_event_types(events: list[str] | None, argument: str = "events") -> lis
     chosen = list(events) if events is not None else list(DEFAULT_EVENTS)
     if not chosen or isinstance(events, str):
         raise BlueprintInputError(argument, "must list at least one S3 event type", "e.g. ['s3:ObjectCreated:*']")
-    for event in chosen:
+    for event in list[object](chosen):
         if not isinstance(event, str) or not EVENT_TYPE.fullmatch(event):
             raise BlueprintInputError(
                 argument, f"{event!r} is not an S3 event type", "e.g. s3:ObjectCreated:* or s3:ObjectRemoved:Delete"
@@ -158,7 +158,7 @@ def check_event_types(events: list[str] | None, argument: str = "events") -> lis
     return chosen
 
 
-def check_key_filter(value: str | None, argument: str) -> str | None:
+def check_key_filter(value: object, argument: str) -> str | None:
     """An S3 key prefix or suffix filter: at most 1024 characters, no wildcards (S3 matches them literally)."""
     if value is None:
         return None
@@ -320,18 +320,21 @@ class S3ObjectTrigger(pulumi.ComponentResource):
         owner = bucket_account_id or account_id
         senders = service_senders("S3MaySendForOneBucket", "s3.amazonaws.com", bucket_arn, owner)
         source = create_sqs_source(self, name, source_plan, senders=senders)
+        # A plain dict, not `BucketNotificationQueueArgs`: the same on the wire (unset filters left out, as the class
+        # leaves them), cheaper to serialize.
+        queue: aws.s3.BucketNotificationQueueArgsDict = {
+            "id": f"metaflow-blueprints-{source_plan.plan.base}",
+            "queue_arn": source.queue.arn,
+            "events": events,
+        }
+        if prefix is not None:
+            queue["filter_prefix"] = prefix
+        if suffix is not None:
+            queue["filter_suffix"] = suffix
         aws.s3.BucketNotification(
             f"{name}-notification",
             bucket=bucket,
-            queues=[
-                aws.s3.BucketNotificationQueueArgs(
-                    id=f"metaflow-blueprints-{source_plan.plan.base}",
-                    queue_arn=source.queue.arn,
-                    events=events,
-                    filter_prefix=prefix,
-                    filter_suffix=suffix,
-                )
-            ],
+            queues=[queue],
             region=source_plan.region,
             opts=pulumi.ResourceOptions(parent=self, depends_on=[source.queue_policy]),
         )

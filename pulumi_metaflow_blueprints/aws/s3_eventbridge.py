@@ -54,7 +54,7 @@ NOT_SENT = {
 class EventBridgeFields(FieldCatalog):
     """The S3 fields at their EventBridge paths; a field only notifications carry is refused with the reason."""
 
-    def resolve(self, reference: str, argument: str) -> EventPath:
+    def resolve(self, reference: object, argument: str) -> EventPath:
         """Like `FieldCatalog.resolve`, naming why a notification-only field is absent."""
         if isinstance(reference, str) and reference.partition(".")[0] in NOT_SENT:
             why, fix = NOT_SENT[reference.partition(".")[0]]

@@ -55,7 +55,7 @@ class SnsTopicTriggerArgs(TypedDict):
     """How the Sensor retries a failed trigger and paces a busy topic."""
 
 
-def check_topic_arn(value: str, argument: str = "topic_arn") -> tuple[str, str]:
+def check_topic_arn(value: object, argument: str = "topic_arn") -> tuple[str, str]:
     """A standard topic's ARN; returns its region and account."""
     match = TOPIC_ARN.fullmatch(value) if isinstance(value, str) else None
     if not match:

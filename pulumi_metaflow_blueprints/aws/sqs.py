@@ -141,15 +141,16 @@ def create_sqs_source(parent: pulumi.Resource, name: str, source: AwsSourcePlan,
         opts=opts,
         **encryption,
     )
+    arn = queue.arn  # each read of a resource property goes through the SDK's getter: read it once
     queue_policy = aws.sqs.QueuePolicy(
         f"{name}-queue-policy",
         queue_url=queue.url,
-        policy=pulumi.Output.json_dumps(policies.document(*senders(queue.arn), policies.tls_only(queue.arn))),
+        policy=pulumi.Output.json_dumps(policies.document(*senders(arn), policies.tls_only(arn))),
         region=region,
         opts=opts,
     )
     consumer = create_queue_consumer(
-        parent, name, source, queue_arn=queue.arn, kms_key_arn=decrypt_key_arn(kms_key), depends_on=[queue_policy]
+        parent, name, source, queue_arn=arn, kms_key_arn=decrypt_key_arn(kms_key), depends_on=[queue_policy]
     )
     return SqsSource(queue, dead_letter, queue_policy, consumer.reader, consumer.service_account, consumer.event_source)
 

@@ -94,7 +94,7 @@ class ExistingQueue:
     name: str
 
 
-def parse_existing_queue(value: str, argument: str = "existing_queue") -> ExistingQueue:
+def parse_existing_queue(value: object, argument: str = "existing_queue") -> ExistingQueue:
     """Read region, account and name from a queue ARN or URL."""
     fix = "give arn:aws:sqs:<region>:<account>:<name> or https://sqs.<region>.amazonaws.com/<account>/<name>"
     text = value.strip() if isinstance(value, str) else ""
@@ -124,7 +124,7 @@ def _check_choice(args: SqsQueueTriggerArgs) -> ExistingQueue | None:
     if given is None:
         if kms_key is not None:
             raise BlueprintInputError("existing_queue_kms_key_arn", "applies only to `existing_queue`", "drop it")
-        for index, principal in enumerate(args.get("senders") or []):
+        for index, principal in enumerate(list[object](args.get("senders") or [])):
             if not isinstance(principal, str) or not PRINCIPAL.fullmatch(principal):
                 raise BlueprintInputError(
                     f"senders[{index}]",

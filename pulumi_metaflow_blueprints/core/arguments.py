@@ -20,10 +20,10 @@ import functools
 import inspect
 import math
 import typing
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Generator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any, TypeVar
+from typing import Any, TypeGuard, TypeVar
 
 import pulumi
 from typing_extensions import NotRequired, Required
@@ -43,7 +43,7 @@ _INSTANCE: ContextVar[tuple[str, str] | None] = ContextVar("blueprint_instance",
 
 
 @contextmanager
-def blueprint_inputs(component: type, name: object, args: ArgsT) -> Iterator[ArgsT]:
+def blueprint_inputs(component: type, name: object, args: ArgsT) -> Generator[ArgsT, None, None]:
     """Check ``args`` against ``component``'s args TypedDict and yield the normalised copy; any
     `BlueprintInputError` or `ArgoSpecError` raised inside the block leaves naming the component instance."""
     title = component.__name__
@@ -105,6 +105,8 @@ def args_type(component: type) -> type:
 
 def check_shape(value: Any, hint: Any, path: str) -> Any:
     """``value`` checked against type ``hint`` and normalised; ``path`` names it in errors ("" for the args)."""
+    if type(value) in _PLAIN_TYPES and hint in _SCALARS:  # the commonest case, answered before `_is_output`
+        return _SCALARS[hint](value, path)
     if _is_output(value) and not _accepts_output(hint):
         raise _output_refused(path or "args", PLAN_TIME)
     if hint in _SCALARS:  # the most common hints, first
@@ -125,23 +127,35 @@ def check_shape(value: Any, hint: Any, path: str) -> Any:
     raise TypeError(f"no shape check for {hint!r} at {path!r}")
 
 
-def _check_typeddict(value: Any, hint: type, path: str) -> dict[str, Any]:
-    if not isinstance(value, Mapping):
+def _is_map(value: object) -> TypeGuard[Mapping[object, object]]:
+    return type(value) is dict or isinstance(value, Mapping)  # a dict first: no ABC instance check
+
+
+def _is_sequence(value: object) -> TypeGuard[list[object] | tuple[object, ...]]:
+    return isinstance(value, list | tuple)
+
+
+def _check_typeddict(value: object, hint: type, path: str) -> dict[str, Any]:
+    if not _is_map(value):
         raise _wrong_type(path or "args", value, f"an object ({hint.__name__})")
     fields = _fields(hint)
     result: dict[str, Any] = {}
     for key, item in value.items():
-        where = _join(path, str(key))
-        if key not in fields:
+        where = f"{path}.{key!s}" if path else str(key)  # `_join`, inlined: this loop runs for every argument
+        if not isinstance(key, str) or key not in fields:
             raise _unknown_key(where, key, hint, fields)
         field_hint, required = fields[key]
         if item is None and not required:
             continue
         if item is None:
             raise BlueprintInputError(where, "is required and was given None", _describe_fix(field_hint))
-        if _is_output(item) and not _accepts_output(field_hint):
+        output = _is_output(item)
+        if output and not _accepts_output(field_hint):
             raise _output_refused(where, _PLAIN_BECAUSE.get((hint, key), PLAN_TIME))
-        result[key] = check_shape(item, field_hint, where)
+        if field_hint in _SCALARS and not output:  # what `check_shape` would do, without asking `_is_output` again
+            result[key] = _SCALARS[field_hint](item, where)
+        else:
+            result[key] = check_shape(item, field_hint, where)
     for key, (field_hint, required) in fields.items():
         if required and key not in result:
             raise BlueprintInputError(_join(path, key), "is required", _describe_fix(field_hint))
@@ -176,14 +190,14 @@ def _unknown_key(where: str, key: object, hint: type, fields: Mapping[str, objec
     return BlueprintInputError(where, f"is not an argument of {hint.__name__}", fix)
 
 
-def _check_list(value: Any, item_hint: Any, path: str) -> list[Any]:
-    if isinstance(value, str | bytes | Mapping) or not isinstance(value, list | tuple):
+def _check_list(value: object, item_hint: Any, path: str) -> list[Any]:
+    if isinstance(value, str | bytes | Mapping) or not _is_sequence(value):
         raise _wrong_type(path, value, f"a list of {_describe(item_hint)}")
     return [check_shape(item, item_hint, f"{path}[{index}]") for index, item in enumerate(value)]
 
 
-def _check_map(value: Any, item_hint: Any, path: str) -> dict[str, Any]:
-    if not isinstance(value, Mapping):
+def _check_map(value: object, item_hint: Any, path: str) -> dict[str, Any]:
+    if not _is_map(value):
         raise _wrong_type(path, value, f"an object mapping names to {_describe(item_hint)}")
     result: dict[str, Any] = {}
     for key, item in value.items():
@@ -228,7 +242,7 @@ def _check_bool(value: Any, path: str) -> bool:
 
 
 _SCALARS: dict[Any, Any] = {str: _check_str, int: _check_int, float: _check_float, bool: _check_bool}
-_NAMES = {str: "a string", int: "a whole number", float: "a number", bool: "true or false"}
+_NAMES: dict[object, str] = {str: "a string", int: "a whole number", float: "a number", bool: "true or false"}
 
 
 def _wrong_type(path: str, value: Any, expected: str) -> BlueprintInputError:
@@ -241,7 +255,8 @@ def _describe(hint: Any) -> str:
         return f"objects ({hint.__name__})"
     if inspect.isclass(hint) and issubclass(hint, enum.Enum):
         return f"{hint.__name__} values"
-    return {str: "strings", int: "whole numbers", float: "numbers", bool: "booleans"}.get(hint, "values")
+    plural: dict[object, str] = {str: "strings", int: "whole numbers", float: "numbers", bool: "booleans"}
+    return plural.get(hint, "values")
 
 
 def _describe_fix(hint: Any) -> str:

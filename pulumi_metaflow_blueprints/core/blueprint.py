@@ -26,6 +26,9 @@ def publish_outputs(component: pulumi.ComponentResource, plan: BlueprintPlan, **
         "sensor_name": plan.sensor_name,
         "workflow_templates": plan.workflow_templates,
     }
+    published: dict[str, pulumi.Output[Any]] = {}
     for key, value in values.items():
-        setattr(component, key, pulumi.Output.from_input(value))
-    component.register_outputs({key: getattr(component, key) for key in values})
+        # An Output's value holds no nested inputs (`apply` lifts them, resources resolve to plain values): set as is.
+        published[key] = value if isinstance(value, pulumi.Output) else pulumi.Output.from_input(value)
+        setattr(component, key, published[key])
+    component.register_outputs(published)

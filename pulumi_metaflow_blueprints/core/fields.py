@@ -2,11 +2,12 @@
 
 import difflib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 
 from pulumi_metaflow_blueprints.argo.semantics.gjson import escape_gjson_key
+from pulumi_metaflow_blueprints.argo.spec import is_list, is_mapping
 from pulumi_metaflow_blueprints.errors import BlueprintInputError
 
 PathSegment = str | int
@@ -68,9 +69,9 @@ class EventPath:
         """Follow the path through JSON-like data: (found, value)."""
         current = data
         for segment in self.segments:
-            if isinstance(segment, int) and isinstance(current, list) and 0 <= segment < len(current):
+            if isinstance(segment, int) and is_list(current) and 0 <= segment < len(current):
                 current = current[segment]
-            elif isinstance(current, Mapping) and str(segment) in current:
+            elif is_mapping(current) and str(segment) in current:
                 current = current[str(segment)]
             else:
                 return False, None
@@ -137,7 +138,7 @@ class FieldCatalog:
         """The field called ``name``, if any."""
         return next((f for f in self.fields if f.name == name), None)
 
-    def resolve(self, reference: str, argument: str) -> EventPath:
+    def resolve(self, reference: object, argument: str) -> EventPath:
         """Resolve a field name, `field.sub.path` inside a JSON field, or `data:<raw path>` to an event path."""
         if not isinstance(reference, str) or not reference:
             raise BlueprintInputError(argument, "must be a non-empty field name", self._fix())

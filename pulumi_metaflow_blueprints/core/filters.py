@@ -35,7 +35,7 @@ def user_filters(filters: Sequence[FieldFilter] | None, catalog: FieldCatalog, a
         if (equals is None) == (pattern is None):
             raise BlueprintInputError(where, "must set exactly one of `equals` and `pattern`", "keep one of them")
         if equals is not None:
-            if isinstance(equals, str) or not equals or not all(isinstance(v, str) for v in equals):
+            if isinstance(equals, str) or not equals or not all(isinstance(v, str) for v in list[object](equals)):
                 raise BlueprintInputError(f"{where}.equals", "must be a non-empty list of strings", "list the values")
             rendered.append(string_filter(path, exact(equals)))
             continue

@@ -3,7 +3,7 @@
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeGuard
 
 from pulumi_metaflow_blueprints.argo.validation import check_sensor
 from pulumi_metaflow_blueprints.core.args import (
@@ -118,6 +118,11 @@ def require(args: Mapping[str, Any], key: str, what: str) -> Any:
     return value
 
 
+def _is_settings(value: object) -> TypeGuard[KubernetesSettings]:
+    """Whether ``value`` can be read as `KubernetesSettings`: a mapping (each field is checked as it is read)."""
+    return isinstance(value, Mapping)
+
+
 def plan_blueprint(
     blueprint: type,
     name: str,
@@ -130,11 +135,11 @@ def plan_blueprint(
     """Check the four arguments every blueprint declares (`kubernetes`, `targets`, `filters`, `sensor`), decide the
     names of what ``blueprint`` will create, and render its Sensor spec, checked against the Argo Events controller's
     rules: all before anything is registered."""
-    kubernetes: KubernetesSettings = require(args, "kubernetes", "`{'namespace': ...}`")
+    kubernetes: object = require(args, "kubernetes", "`{'namespace': ...}`")
     targets: Sequence[Target] = require(args, "targets", "at least one target")
     filters: Sequence[FieldFilter] | None = args.get("filters")
     options: SensorOptions = args.get("sensor") or SensorOptions()
-    if not isinstance(kubernetes, Mapping):
+    if not _is_settings(kubernetes):
         raise BlueprintInputError("kubernetes", "is required", "give `{'namespace': '<argo events namespace>'}`")
     namespace = validate_dns_label(kubernetes.get("namespace", ""), "kubernetes.namespace")
     workflow_namespace = validate_dns_label(
@@ -150,6 +155,7 @@ def plan_blueprint(
     planned = plan_targets(
         targets, catalog, namespace=namespace, workflow_namespace=workflow_namespace, labels=extra_labels
     )
+    sensor_name = child_name(base, "sensor")
     plan = BlueprintPlan(
         blueprint=blueprint.__name__,
         base=base,
@@ -159,8 +165,8 @@ def plan_blueprint(
         labels=labels,
         event_source_name=base,
         event_source_service_account=child_name(base, "eventsource"),
-        sensor_name=child_name(base, "sensor"),
-        sensor_service_account=given_sa or child_name(base, "sensor"),
+        sensor_name=sensor_name,
+        sensor_service_account=given_sa or sensor_name,
         create_sensor_service_account=given_sa is None,
         targets=planned,
         filters=[*source_filters, *user_filters(filters, catalog, "filters")],

@@ -5,10 +5,11 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeGuard
 from urllib.parse import urlsplit
 
 from pulumi_metaflow_blueprints import metaflow
+from pulumi_metaflow_blueprints.argo.spec import is_mapping
 from pulumi_metaflow_blueprints.core.args import FlowTarget, MetaflowEventTarget, Target
 from pulumi_metaflow_blueprints.core.decode import decode_actions
 from pulumi_metaflow_blueprints.core.fields import EventPath, FieldCatalog, go_string_literal
@@ -111,8 +112,13 @@ def _walk(path: EventPath) -> str:
     return "".join(steps)
 
 
+def _is_targets(value: object) -> TypeGuard[Sequence[Target]]:
+    """Whether ``value`` can be read as targets: a sequence other than a string (each item is checked as read)."""
+    return isinstance(value, Sequence) and not isinstance(value, str)
+
+
 def plan_targets(
-    targets: Sequence[Target],
+    targets: object,
     catalog: FieldCatalog,
     *,
     namespace: str,
@@ -121,7 +127,7 @@ def plan_targets(
     argument: str = "targets",
 ) -> list[TargetPlan]:
     """Check every target and render its Argo trigger template; trigger names must be unique."""
-    if not isinstance(targets, Sequence) or isinstance(targets, str) or not targets:
+    if not _is_targets(targets) or not targets:
         raise BlueprintInputError(
             argument, "needs at least one target", "add `{'flow': {...}}` or `{'metaflow_event': {...}}`"
         )
@@ -148,14 +154,14 @@ def _target_plan(
     key: str,
     body: dict[str, Any],
     mapped: Mapping[str, EventPath],
-    given: str | None,
+    given: object,
     default: str,
     argument: str,
     workflow_template: str | None = None,
 ) -> TargetPlan:
     """A target's plan: its Argo trigger, named ``given`` (else ``default``), doing ``body`` (``key``: `k8s` starts a
     flow, `http` posts a Metaflow event)."""
-    name = default if given is None else given
+    name: object = default if given is None else given
     if not isinstance(name, str) or not name.strip():
         fix = "give a short trigger name"
         raise BlueprintInputError(argument.rsplit(".", 1)[0] + ".name", "must be a non-empty string", fix)
@@ -168,15 +174,17 @@ def _target_plan(
     )
 
 
-def _check_keys(mapping: Mapping[str, str] | None, argument: str, kind: str) -> dict[str, str]:
+def _check_keys(mapping: object, argument: str, kind: str) -> dict[str, str]:
     if mapping is None:
         return {}
-    if not isinstance(mapping, Mapping):
+    if not is_mapping(mapping):
         raise BlueprintInputError(argument, f"must map {kind} names to values", f"pass a dict of {kind} name -> value")
+    checked: dict[str, str] = {}
     for key, value in mapping.items():
         if not isinstance(value, str):
             raise BlueprintInputError(f"{argument}.{key}", "must be a string", "quote the value")
-    return dict(mapping)
+        checked[key] = value
+    return checked
 
 
 def _flow_target(

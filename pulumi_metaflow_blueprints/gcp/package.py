@@ -7,13 +7,17 @@ import hashlib
 import json
 from collections.abc import Mapping
 from datetime import datetime, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pulumi_metaflow_blueprints.argo.semantics.events import bytes_body, go_json_loads
+from pulumi_metaflow_blueprints.argo.spec import is_mapping, mapping
 from pulumi_metaflow_blueprints.argo.validation import required_text
 from pulumi_metaflow_blueprints.gcp.needs import MINIMUM
 from pulumi_metaflow_blueprints.offline.placeholders import MARK
 from pulumi_metaflow_blueprints.registry import EventSourceKind, RawEventData, SourcePackage
+
+if TYPE_CHECKING:
+    from pulumi_metaflow_blueprints.simulate.events import SampleEvent
 
 __all__ = ["SOURCE_PACKAGE", "project_number", "pubsub_event_data"]
 
@@ -26,7 +30,7 @@ def pubsub_event_data(
     body: Any,
     *,
     id_: str = "1234567890",
-    attributes: Mapping[str, str] | None = None,
+    attributes: Mapping[str, object] | None = None,
     publish_time: str = "2024-01-01T00:00:00Z",
     metadata: Mapping[str, str] | None = None,
     json_body: bool = True,
@@ -44,13 +48,13 @@ def pubsub_event_data(
     return data
 
 
-def _wrap_pubsub(config: Mapping[str, Any], sample: Any) -> RawEventData:
+def _wrap_pubsub(config: Mapping[str, Any], sample: "SampleEvent") -> RawEventData:
     """A raw payload is a Pub/Sub message, its push envelope `{"message": {...}}`, or else the message data."""
     payload = sample.payload
-    if isinstance(payload, Mapping) and isinstance(payload.get("message"), Mapping):
+    if is_mapping(payload) and is_mapping(payload.get("message")):
         payload = payload["message"]
-    is_message = isinstance(payload, Mapping) and "data" in payload and bool(_MESSAGE_KEYS & set(payload))
-    message: Mapping[str, Any] = payload if is_message else {"data": payload}
+    is_message = is_mapping(payload) and "data" in payload and bool(_MESSAGE_KEYS & set(payload))
+    message: Mapping[str, object] = payload if is_mapping(payload) and is_message else {"data": payload}
     json_body = config.get("jsonBody") is True
     raw = _message_bytes(message.get("data"))
     if json_body:
@@ -65,7 +69,7 @@ def _wrap_pubsub(config: Mapping[str, Any], sample: Any) -> RawEventData:
     data = pubsub_event_data(
         body,
         id_=str(message.get("messageId") or message.get("message_id") or "1234567890"),
-        attributes={**dict(message.get("attributes") or {}), **sample.attributes},
+        attributes={**mapping(message.get("attributes")), **sample.attributes},
         publish_time=_go_time_string(str(published)),
         metadata=config.get("metadata"),
         json_body=json_body,

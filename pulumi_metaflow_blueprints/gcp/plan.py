@@ -7,6 +7,7 @@ from typing import Any
 
 import pulumi
 
+from pulumi_metaflow_blueprints.argo.spec import mapping
 from pulumi_metaflow_blueprints.argo.validation import check_event_source
 from pulumi_metaflow_blueprints.core.arguments import checked_when_known
 from pulumi_metaflow_blueprints.core.fields import FieldCatalog
@@ -81,7 +82,7 @@ def plan_subscription(options: PubSubSubscription | None, base: str) -> Subscrip
             "is above maximum_backoff_seconds",
             "make the minimum backoff at most the maximum",
         )
-    expression = options.get("filter")
+    expression = mapping(options).get("filter")
     if expression is not None and (
         not isinstance(expression, str) or not expression.strip() or len(expression.encode()) > FILTER_MAX_BYTES
     ):

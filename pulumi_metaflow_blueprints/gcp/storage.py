@@ -124,16 +124,16 @@ def check_event_types(events: list[StorageEventType] | None, argument: str = "ev
     if not chosen or isinstance(events, str):
         raise BlueprintInputError(argument, "must list at least one event type", f"use some of {', '.join(allowed)}")
     values: list[str] = []
-    for event in chosen:
+    for event in list[object](chosen):
         value = event.value if isinstance(event, StorageEventType) else event
-        if value not in allowed:
+        if not isinstance(value, str) or value not in allowed:
             raise BlueprintInputError(argument, f"{event!r} is not an event type", f"use some of {', '.join(allowed)}")
         if value not in values:
             values.append(value)
     return values
 
 
-def check_name_filter(value: str | None, argument: str) -> str | None:
+def check_name_filter(value: object, argument: str) -> str | None:
     """An object name prefix or suffix: 1-1024 characters, matched literally."""
     if value is None:
         return None

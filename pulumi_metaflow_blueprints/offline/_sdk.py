@@ -16,12 +16,13 @@ the oldest and the newest pulumi that pyproject.toml allows.
 
 import asyncio
 import atexit
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator
 from contextlib import contextmanager
 from typing import Any
 
+import pulumi.runtime
 from google.protobuf import struct_pb2
-from pulumi.runtime import Mocks, rpc
+from pulumi.runtime import MockCallArgs, MockResourceArgs, Mocks, rpc
 from pulumi.runtime import resource as sdk_resource
 from pulumi.runtime.mocks import MockMonitor
 from pulumi.runtime.proto import source_pb2
@@ -31,6 +32,9 @@ __all__ = [
     "SECRET_SIG",
     "Recorder",
     "RecordingMonitor",
+    "call_args",
+    "resource_inputs",
+    "run_test",
     "runtime_loop",
     "wire_value",
     "without_stack_traces",
@@ -65,7 +69,7 @@ class RecordingMonitor(MockMonitor):
 
     def RegisterResource(self, request: Any) -> Any:
         _close_at_exit(runtime_loop())
-        response = super().RegisterResource(request)
+        response = _mock_rpc("RegisterResource")(self, request)
         if request.type != "pulumi:pulumi:Stack":
             inputs = wire_value(request.object)
             self.record(response.urn, request.type, request.name, request.parent, bool(request.custom), inputs)
@@ -73,11 +77,37 @@ class RecordingMonitor(MockMonitor):
 
     def Invoke(self, request: Any) -> Any:
         _close_at_exit(runtime_loop())
-        return super().Invoke(request)
+        return _mock_rpc("Invoke")(self, request)
 
     def ReadResource(self, request: Any) -> Any:
         _close_at_exit(runtime_loop())
-        return super().ReadResource(request)
+        return _mock_rpc("ReadResource")(self, request)
+
+
+def _untyped(owner: object, attribute: str) -> Any:
+    """``owner.attribute``, which the SDK leaves (partly) untyped: each caller below states the type it relies on."""
+    return getattr(owner, attribute)
+
+
+def _mock_rpc(name: str) -> Callable[[MockMonitor, Any], Any]:
+    """`MockMonitor`'s own handler of the RPC ``name`` (the SDK leaves its requests and responses untyped)."""
+    return _untyped(MockMonitor, name)
+
+
+def resource_inputs(args: MockResourceArgs) -> dict[str, Any]:
+    """`MockResourceArgs.inputs` (declared as a bare `dict`): the resource's inputs by property name."""
+    return _untyped(args, "inputs")
+
+
+def call_args(args: MockCallArgs) -> dict[str, Any]:
+    """`MockCallArgs.args` (declared as a bare `dict`): the invoke's arguments by name."""
+    return _untyped(args, "args")
+
+
+def run_test(program: Callable[[], object]) -> None:
+    """`pulumi.runtime.test(program)()` (its wrapper is untyped): run ``program`` under the mocks, await what it
+    returns and every registration, and re-raise its error."""
+    _untyped(pulumi.runtime, "test")(program)()
 
 
 _WORKER_LOOPS: set[asyncio.AbstractEventLoop] = set()
@@ -137,8 +167,12 @@ def runtime_loop() -> asyncio.AbstractEventLoop:
         return loop
 
 
+_STACK_TRACE_HOOK = "_get_stack_trace"
+"""The private `pulumi.runtime.resource` function `without_stack_traces` swaps out."""
+
+
 @contextmanager
-def without_stack_traces() -> Iterator[None]:
+def without_stack_traces() -> Generator[None, None, None]:
     """While a program runs offline, register each resource without capturing the Python call stack (restored after).
 
     Relies on: `pulumi.runtime.resource._get_stack_trace` (private), which the SDK calls by that module-global name
@@ -147,12 +181,12 @@ def without_stack_traces() -> Iterator[None]:
     frame's file: 12-14% of the Python calls of an offline run of the benchmark programs (benchmarks/README.md),
     more the deeper the calls that create the resource.
     """
-    capture = sdk_resource._get_stack_trace
-    sdk_resource._get_stack_trace = _no_stack_trace
+    capture: object = getattr(sdk_resource, _STACK_TRACE_HOOK)
+    setattr(sdk_resource, _STACK_TRACE_HOOK, _no_stack_trace)
     try:
         yield
     finally:
-        sdk_resource._get_stack_trace = capture
+        setattr(sdk_resource, _STACK_TRACE_HOOK, capture)
 
 
 def _no_stack_trace() -> source_pb2.StackTrace:

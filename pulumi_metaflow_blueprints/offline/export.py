@@ -5,6 +5,7 @@ from typing import Any
 
 import yaml
 
+from pulumi_metaflow_blueprints.argo.spec import mapping
 from pulumi_metaflow_blueprints.offline.runner import ProgramRun, Registration, mask
 
 # kubectl-friendly order: identities and RBAC before the objects that use them.
@@ -78,7 +79,7 @@ def manifests(run: ProgramRun) -> list[dict[str, Any]]:
     def key(obj: dict[str, Any]) -> tuple[int, str, str]:
         kind = obj["kind"]
         rank = KIND_ORDER.index(kind) if kind in KIND_ORDER else len(KIND_ORDER)
-        meta = obj.get("metadata") or {}
+        meta = mapping(obj.get("metadata"))
         return rank, str(meta.get("namespace", "")), str(meta.get("name", ""))
 
     return sorted(objects, key=key)

@@ -11,46 +11,50 @@ import os
 import runpy
 import sys
 import traceback
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Generator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 import pulumi.runtime
 import yaml
 from pulumi.runtime import MockCallArgs, MockResourceArgs, Mocks
 
+from pulumi_metaflow_blueprints.argo.spec import is_dict, is_list, mapping
 from pulumi_metaflow_blueprints.errors import ArgoSpecError, BlueprintInputError
 from pulumi_metaflow_blueprints.offline import placeholders
 from pulumi_metaflow_blueprints.offline._sdk import (
     SECRET_KEY,
     SECRET_SIG,
     RecordingMonitor,
+    call_args,
+    resource_inputs,
+    run_test,
     runtime_loop,
     without_stack_traces,
 )
 
 
-def is_secret(value: Any) -> bool:
+def is_secret(value: object) -> TypeGuard[dict[str, object]]:
     """Whether a wire-form value is a wrapped Pulumi secret."""
-    return isinstance(value, dict) and value.get(SECRET_KEY) == SECRET_SIG
+    return is_dict(value) and value.get(SECRET_KEY) == SECRET_SIG
 
 
-def reveal(value: Any) -> Any:
+def reveal(value: object) -> Any:
     """Unwrap every secret (for checks that need the value); numbers that are whole become ints."""
     if is_secret(value):
         return reveal(value["value"])
-    if isinstance(value, dict):
+    if is_dict(value):
         return {k: reveal(v) for k, v in value.items()}
-    if isinstance(value, list):
+    if is_list(value):
         return [reveal(v) for v in value]
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return value
 
 
-def mask(value: Any, hidden: bool = False) -> Any:
+def mask(value: object, hidden: bool = False) -> Any:
     """Replace every value inside a secret with "[secret]" (for anything written out or printed).
 
     Only the leaves are replaced: a secret object or list keeps its keys and shape (a Kubernetes Secret shows
@@ -58,9 +62,9 @@ def mask(value: Any, hidden: bool = False) -> Any:
     """
     if is_secret(value):
         return mask(value["value"], hidden=True)
-    if isinstance(value, dict):
+    if is_dict(value):
         return {k: mask(v, hidden) for k, v in value.items()}
-    if isinstance(value, list):
+    if is_list(value):
         return [mask(v, hidden) for v in value]
     if hidden:
         return "[secret]"
@@ -92,7 +96,7 @@ class ProgramRun:
 
     project: str
     stack: str
-    registrations: list[Registration] = field(default_factory=list)
+    registrations: list[Registration] = field(default_factory=list[Registration])
 
     def of_type(self, type_: str) -> list[Registration]:
         """Registrations of one type token."""
@@ -127,12 +131,12 @@ class PlaceholderMocks(Mocks):
     def new_resource(self, args: MockResourceArgs) -> tuple[str | None, dict[Any, Any]]:
         if not args.custom:
             return None, {}
-        if not self.computed:
-            return None, dict(args.inputs)  # no id and no computed attribute: both unknown, as in a real preview
-        return placeholders.resource_state(args.typ, args.name, args.inputs)
+        if not self.computed:  # no id and no computed attribute: both unknown, as in a real preview
+            return None, dict(resource_inputs(args))
+        return placeholders.resource_state(args.typ, args.name, resource_inputs(args))
 
     def call(self, args: MockCallArgs) -> tuple[dict[Any, Any], list[tuple[str, str]] | None]:
-        return placeholders.invoke_result(args.token, args.args), []
+        return placeholders.invoke_result(args.token, call_args(args)), []
 
 
 class ProgramDirError(ValueError):
@@ -192,12 +196,12 @@ def run_program(
         pulumi.runtime.set_all_config(dict(config or {}))
         monitor = RecordingMonitor(recorder, record)
         pulumi.runtime.set_mocks(recorder, project=project, stack=stack, preview=True, monitor=monitor)
-        pulumi.runtime.test(program)()  # runs it, awaits what it returns and every registration, re-raises its error
+        run_test(program)  # runs it, awaits what it returns and every registration, re-raises its error
     return run
 
 
 @contextmanager
-def cancelled_on_failure() -> Iterator[None]:
+def cancelled_on_failure() -> Generator[None, None, None]:
     """On an error, cancel every task still pending on the runtime's event loop (then re-raise).
 
     Pulumi re-raises the first failed registration while others are still in flight; left pending, they would
@@ -224,7 +228,7 @@ def _unretrieved_futures_quiet(loop: asyncio.AbstractEventLoop, context: dict[st
 
 
 @contextmanager
-def fewer_collections(threshold: int = 100_000) -> Iterator[None]:
+def fewer_collections(threshold: int = 100_000) -> Generator[None, None, None]:
     """Run the cyclic garbage collector less often while a program runs (restored after).
 
     Pulumi's runtime allocates many short-lived objects per resource; at Python's default threshold (700) the
@@ -238,7 +242,7 @@ def fewer_collections(threshold: int = 100_000) -> Iterator[None]:
         gc.set_threshold(*before)
 
 
-def config_text(value: Any) -> str:
+def config_text(value: object) -> str:
     """A config value as the Pulumi CLI stores it: text, `true`/`false`, numbers as written, objects as JSON."""
     if isinstance(value, str):
         return value
@@ -264,9 +268,10 @@ def read_manifest(program_dir: Path) -> dict[str, Any]:
         raise ProgramDirError(f"{path} is not valid YAML: {_yaml_problem(error)}") from error
     except (OSError, UnicodeDecodeError) as error:
         raise ProgramDirError(f"cannot read {path}: {one_line(str(error))}") from error
-    if not isinstance(data, dict):
+    if not is_dict(data):
         raise ProgramDirError(f"{path} must be a mapping (name:, runtime:, ...), not {type(data).__name__}")
-    if not isinstance(data.get("name"), str) or not data["name"].strip():
+    name = data.get("name")
+    if not isinstance(name, str) or not name.strip():
         raise ProgramDirError(f"{path} has no project name: add `name: <project>`")
     if not isinstance(data.get("config") or {}, dict):
         raise ProgramDirError(f"{path}: `config` must be a mapping of KEY: {{default: VALUE}}")
@@ -284,8 +289,8 @@ def project_config(manifest: Mapping[str, Any]) -> tuple[str, dict[str, str]]:
     """The project name and the config defaults a manifest declares (keys namespaced by project)."""
     name = str(manifest["name"])
     defaults: dict[str, str] = {}
-    for key, spec in (manifest.get("config") or {}).items():
-        value = spec.get("default", spec.get("value")) if isinstance(spec, dict) else spec
+    for key, spec in mapping(manifest.get("config")).items():
+        value = spec.get("default", spec.get("value")) if is_dict(spec) else spec
         if value is not None:
             full = key if ":" in key else f"{name}:{key}"
             defaults[full] = config_text(value)
@@ -300,7 +305,7 @@ def load_project(program_dir: Path) -> tuple[str, dict[str, str]]:
 def program_main(program_dir: Path, manifest: Mapping[str, Any]) -> Path:
     """The file a Python program runs: `main:` (a file or a folder) or `__main__.py` (ProgramDirError if none)."""
     runtime = manifest.get("runtime")
-    language = runtime.get("name") if isinstance(runtime, dict) else runtime
+    language = runtime.get("name") if is_dict(runtime) else runtime
     if language != "python":
         raise ProgramDirError(_not_python(program_dir, language))
     target = program_dir / str(manifest.get("main") or ".")
@@ -310,9 +315,10 @@ def program_main(program_dir: Path, manifest: Mapping[str, Any]) -> Path:
     return main.resolve()
 
 
-def _not_python(program_dir: Path, language: Any) -> str:
+def _not_python(program_dir: Path, language: object) -> str:
     """Why a program of another language (or of none) does not run offline, and what does."""
-    shown = {"yaml": "YAML", "nodejs": "Node.js", "go": "Go", "dotnet": ".NET", "java": "Java"}.get(language, language)
+    names: dict[object, object] = {"yaml": "YAML", "nodejs": "Node.js", "go": "Go", "dotnet": ".NET", "java": "Java"}
+    shown = names.get(language, language)
     what = f"is a Pulumi {shown} program (runtime: {language})" if language else "has no runtime in Pulumi.yaml"
     return (
         f"{program_dir} {what}; only Pulumi Python programs (runtime: python, with __main__.py) run offline, "

@@ -1,4 +1,3 @@
-# pyright: strict
 """`metaflow-blueprints simulate`: what a sample event does to a program's Sensors, offline.
 
 Runs nothing in a cluster: the program runs under the offline mocks (like `preview`), the sample is wrapped the way

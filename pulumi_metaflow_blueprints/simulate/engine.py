@@ -1,4 +1,3 @@
-# pyright: strict
 """Deliver one sample event to each Sensor of a program run and decide what happens."""
 
 from collections.abc import Mapping

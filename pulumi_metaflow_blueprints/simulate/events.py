@@ -1,4 +1,3 @@
-# pyright: strict
 """Turn a sample payload into the Argo event a Sensor receives from a given EventSource.
 
 ``raw``: the source's own payload, wrapped the way its EventSource kind wraps it (each kind's source package says how:

@@ -1,4 +1,3 @@
-# pyright: strict
 """What a simulation reports: per Sensor, the EventSource filter, each dependency, each trigger; and exit codes."""
 
 from dataclasses import asdict, dataclass, field

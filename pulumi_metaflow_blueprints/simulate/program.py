@@ -1,4 +1,3 @@
-# pyright: strict
 """Find the Sensors of an offline program run, the blueprint each belongs to, and the EventSources they listen to."""
 
 from collections.abc import Mapping

@@ -1,4 +1,3 @@
-# pyright: strict
 """Print a simulation for people (text) or machines (JSON)."""
 
 import json

@@ -1,4 +1,3 @@
-# pyright: strict
 """What one Sensor trigger does with an event: the Workflow it creates (k8s) or the request it sends (http)."""
 
 import json

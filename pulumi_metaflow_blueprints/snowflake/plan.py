@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 
 import pulumi
 
+from pulumi_metaflow_blueprints.argo.spec import is_dict
 from pulumi_metaflow_blueprints.core.plan import require
 from pulumi_metaflow_blueprints.errors import BlueprintInputError
 from pulumi_metaflow_blueprints.snowflake.args import SnowflakeObjectKind
@@ -184,10 +185,10 @@ def plan_snowflake(args: "TableChangeTriggerArgs", base: str, url: str, url_argu
     else:
         prefix = derived_name(f"{pulumi.get_project()}_{pulumi.get_stack()}_{base}")
     warehouse = args.get("warehouse")
-    role_args = args.get("role")
+    role_args: object = args.get("role")
     role = None
     if role_args is not None:
-        if not isinstance(role_args, dict):
+        if not is_dict(role_args):
             raise BlueprintInputError("role", "must be an object", "give `{'parent_role': 'SYSADMIN'}`")
         parent = check_identifier(role_args.get("parent_role"), "role.parent_role")
         role_name = role_args.get("name")

@@ -12,6 +12,7 @@ from typing import TypedDict
 import pulumi
 from typing_extensions import NotRequired
 
+from pulumi_metaflow_blueprints.argo.spec import is_list, mapping
 from pulumi_metaflow_blueprints.core.args import FieldFilter, KubernetesSettings, SensorOptions, Target
 from pulumi_metaflow_blueprints.core.arguments import blueprint_inputs
 from pulumi_metaflow_blueprints.core.blueprint import publish_outputs, type_token
@@ -133,12 +134,12 @@ def _is_id(value: object) -> bool:
     return value == value and abs(value) != float("inf") and int(value) == value and 1 <= value <= MAX_ID
 
 
-def check_statuses(statuses: list[DbtRunStatus] | None, argument: str = "statuses") -> list[str]:
+def check_statuses(statuses: object, argument: str = "statuses") -> list[str]:
     """Run statuses, defaulting to `Success`."""
     if statuses is None:
         return [DbtRunStatus.SUCCESS.value]
     allowed = [s.value for s in DbtRunStatus]
-    if not isinstance(statuses, list) or not statuses or any(s not in allowed for s in statuses):
+    if not is_list(statuses) or not statuses or any(s not in allowed for s in statuses):
         raise BlueprintInputError(argument, f"{statuses!r} are not dbt run statuses", f"use some of {allowed}")
     return [DbtRunStatus(s).value for s in dict.fromkeys(statuses)]
 
@@ -206,7 +207,7 @@ class DbtCloudJobTrigger(pulumi.ComponentResource):
                     string_filter(fields.resolve("run_status", "statuses"), exact(statuses)),
                 ],
             )
-            webhook_name = args.get("webhook_name") or f"metaflow-blueprints-{plan.base}"
+            webhook_name = mapping(args).get("webhook_name") or f"metaflow-blueprints-{plan.base}"
             if not isinstance(webhook_name, str) or len(webhook_name) > 255:
                 raise BlueprintInputError("webhook_name", f"{webhook_name!r} is not a name", "use up to 255 characters")
             options = ReceiverOptions(

@@ -36,7 +36,7 @@ def canonical_header(name: str) -> str:
 class WebhookFieldCatalog(FieldCatalog):
     """A catalog that also resolves `header.<Name>` (Argo delivers each header as a list: `header.<Name>.0`)."""
 
-    def resolve(self, reference: str, argument: str) -> EventPath:
+    def resolve(self, reference: object, argument: str) -> EventPath:
         """Like `FieldCatalog.resolve`, plus `header.<Name>` and `header.<Name>.<index>`."""
         if not isinstance(reference, str) or not reference.startswith(HEADER_PREFIX):
             return super().resolve(reference, argument)

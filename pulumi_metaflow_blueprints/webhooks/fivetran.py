@@ -13,6 +13,7 @@ import pulumi
 import pulumi_random as random
 from typing_extensions import NotRequired
 
+from pulumi_metaflow_blueprints.argo.spec import is_list
 from pulumi_metaflow_blueprints.core.args import FieldFilter, KubernetesSettings, SensorOptions, Target
 from pulumi_metaflow_blueprints.core.arguments import blueprint_inputs
 from pulumi_metaflow_blueprints.core.blueprint import publish_outputs, type_token
@@ -79,18 +80,20 @@ class FivetranSyncTriggerArgs(TypedDict):
     """Retry and rate limit of the Sensor's triggers."""
 
 
-def check_connector_ids(connector_ids: list[str] | None, argument: str = "connector_ids") -> list[str] | None:
+def check_connector_ids(connector_ids: object, argument: str = "connector_ids") -> list[str] | None:
     """Fivetran connector ids (letters, digits, `_`), unique, in the given order."""
     if connector_ids is None:
         return None
-    if not isinstance(connector_ids, list) or not connector_ids:
+    if not is_list(connector_ids) or not connector_ids:
         raise BlueprintInputError(argument, "must list at least one connector id", "or leave it unset for all")
+    checked: list[str] = []
     for index, connector_id in enumerate(connector_ids):
         if not isinstance(connector_id, str) or not CONNECTOR_ID.fullmatch(connector_id):
             raise BlueprintInputError(
                 f"{argument}[{index}]", f"{connector_id!r} is not a Fivetran connector id", "e.g. `mystified_presiding`"
             )
-    return list(dict.fromkeys(connector_ids))
+        checked.append(connector_id)
+    return list(dict.fromkeys(checked))
 
 
 class FivetranSyncTrigger(pulumi.ComponentResource):

@@ -37,7 +37,7 @@ def _wrap_webhook(config: Mapping[str, Any], sample: Any) -> RawEventData:
     if method != "POST":
         return RawEventData(unsupported=f"webhook method {method}: only POST bodies are wrapped offline")
     headers = {"Content-Type": "application/json", **sample.headers}
-    notes = []
+    notes: list[str] = []
     if config.get("authSecret") is not None and not any(k.lower() == "authorization" for k in headers):
         headers["Authorization"] = "Bearer <token>"
         notes.append("the EventSource admits only 'Authorization: Bearer <token>': the sample is assumed to carry it")

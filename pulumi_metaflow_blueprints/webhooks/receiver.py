@@ -27,13 +27,14 @@ and their endpoints (``/<base name>``) differ too.
 """
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeGuard
 from urllib.parse import urlsplit
 
 import pulumi
 import pulumi_kubernetes as k8s
 import pulumi_random as random
 
+from pulumi_metaflow_blueprints.argo.spec import mapping
 from pulumi_metaflow_blueprints.argo.validation import check_event_source
 from pulumi_metaflow_blueprints.core import kube
 from pulumi_metaflow_blueprints.core.plan import BlueprintPlan
@@ -118,13 +119,18 @@ class WebhookReceiver:
     ingress: k8s.networking.v1.Ingress | None
 
 
-def check_ingress(ingress: WebhookIngress | None, argument: str = "ingress") -> WebhookIngress | None:
+def _is_ingress(value: object) -> TypeGuard[WebhookIngress]:
+    """Whether ``value`` can be read as `WebhookIngress`: a dict (each field is checked as it is read)."""
+    return isinstance(value, dict)
+
+
+def check_ingress(ingress: object, argument: str = "ingress") -> WebhookIngress | None:
     """Validate the Ingress options."""
     if ingress is None:
         return None
-    if not isinstance(ingress, dict):
+    if not _is_ingress(ingress):
         raise BlueprintInputError(argument, "must be an object", "give `{'host': 'hooks.example.com'}`")
-    host = ingress.get("host")
+    host = mapping(ingress).get("host")
     if host is None:
         raise BlueprintInputError(
             f"{argument}.host", "is required", "give the public host name, e.g. hooks.example.com"

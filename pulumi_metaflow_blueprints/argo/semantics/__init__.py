@@ -1,4 +1,3 @@
-# pyright: strict
 """Offline evaluation of Argo Events v1.9 Sensor semantics, for showing what a sample event does to a Sensor.
 
 Mirrors in pure Python what the Sensor does with one event, for what the blueprints emit:

@@ -1,4 +1,3 @@
-# pyright: strict
 """Go value helpers shared by the Argo Events models: errors, float/JSON formatting as Go writes it, strconv
 parsing, the float64 view gjson hands to Go code, and ``fmt``/``reflect`` views (type, kind, printing, truth)."""
 

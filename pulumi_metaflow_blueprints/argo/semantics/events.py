@@ -1,4 +1,3 @@
-# pyright: strict
 """Argo events as a Sensor receives them. What each EventSource kind puts in ``data`` is declared with the kind, by
 its source package (`registry.EventSourceKind`)."""
 

@@ -1,4 +1,3 @@
-# pyright: strict
 """Sensor dependency filters as the blueprints emit them (``pkg/sensors/dependencies/filter.go``): string data
 filters — a gjson path and Go regular expressions — joined by ``dataLogicalOperator``.
 

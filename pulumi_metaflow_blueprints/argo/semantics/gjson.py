@@ -1,4 +1,3 @@
-# pyright: strict
 """gjson path reads (``gjson.GetBytes``) as tidwall/gjson scans a document, quirks included.
 
 Modelled: object keys with ``\\`` escapes and ``*``/``?`` wildcards; array indexes; ``#`` (length); ``#.path`` (map

@@ -1,4 +1,3 @@
-# pyright: strict
 """Go's ``regexp`` (RE2 syntax), run by google-re2: the C++ RE2 that Go's package was ported from.
 
 Argo compiles string data filters with ``regexp.Compile`` and ``Match``es them (an unanchored search over the

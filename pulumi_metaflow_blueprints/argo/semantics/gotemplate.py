@@ -1,4 +1,3 @@
-# pyright: strict
 """Go ``text/template`` with a subset of sprig, as Argo Events runs ``dataTemplate``/``contextTemplate`` (over
 ``{"Input": gjson.Parse(data).Value()}``) and data-filter templates (over ``{"Input": "<string>"}``).
 

@@ -1,4 +1,3 @@
-# pyright: strict
 """Trigger parameters (``pkg/sensors/triggers/params.go``): ``ResolveParamValue``, ``ApplyParams`` and
 ``ConstructPayload``."""
 

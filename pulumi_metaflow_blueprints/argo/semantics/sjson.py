@@ -1,4 +1,3 @@
-# pyright: strict
 """sjson path writes (``sjson.SetBytes`` / ``SetRawBytes``), with gjson locations for "complex" paths."""
 
 from __future__ import annotations
