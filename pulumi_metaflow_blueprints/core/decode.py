@@ -20,6 +20,11 @@ tests/test_oracle_s3_keys.py runs these templates in real Go against Python's ``
 
 from pulumi_metaflow_blueprints.core.fields import FORM_URLENCODED, EventPath, go_string_literal
 
+__all__ = [
+    "WELL_FORMED_FORM",
+    "decode_actions",
+]
+
 _HEX = "[0-9A-Fa-f]"
 _CONT = "%[89ABab]" + _HEX
 """An escaped UTF-8 continuation byte (80-BF)."""

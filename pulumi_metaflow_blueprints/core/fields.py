@@ -10,6 +10,16 @@ from pulumi_metaflow_blueprints.argo.semantics.gjson import escape_gjson_key
 from pulumi_metaflow_blueprints.argo.spec import is_list, is_mapping
 from pulumi_metaflow_blueprints.errors import BlueprintInputError
 
+__all__ = [
+    "FORM_URLENCODED",
+    "RAW_PREFIX",
+    "EventPath",
+    "FieldCatalog",
+    "SourceField",
+    "array_index",
+    "go_string_literal",
+]
+
 PathSegment = str | int
 RAW_PREFIX = "data:"
 _ESCAPE_FIX = "separate keys with `.`, and write a `.` or `\\` inside a key as `\\.` or `\\\\`"

@@ -9,6 +9,14 @@ from pulumi_metaflow_blueprints.core.args import FieldFilter
 from pulumi_metaflow_blueprints.core.fields import EventPath, FieldCatalog
 from pulumi_metaflow_blueprints.errors import BlueprintInputError
 
+__all__ = [
+    "anchored",
+    "check_go_pattern",
+    "exact",
+    "string_filter",
+    "user_filters",
+]
+
 
 def exact(values: Sequence[str]) -> str:
     """An anchored regular expression matching exactly one of ``values``."""

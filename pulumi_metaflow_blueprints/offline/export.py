@@ -8,6 +8,16 @@ import yaml
 from pulumi_metaflow_blueprints.argo.spec import mapping
 from pulumi_metaflow_blueprints.offline.runner import ProgramRun, Registration, mask
 
+__all__ = [
+    "KIND_ORDER",
+    "depth_of",
+    "kubernetes_object",
+    "manifests",
+    "manifests_yaml",
+    "resource_tree",
+    "resources_json",
+]
+
 # kubectl-friendly order: identities and RBAC before the objects that use them.
 KIND_ORDER = [
     "Namespace",

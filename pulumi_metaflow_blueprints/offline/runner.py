@@ -35,6 +35,23 @@ from pulumi_metaflow_blueprints.offline._sdk import (
     without_stack_traces,
 )
 
+__all__ = [
+    "SECRET_KEY",
+    "SECRET_SIG",
+    "PlaceholderMocks",
+    "ProgramDirError",
+    "ProgramError",
+    "ProgramRun",
+    "Registration",
+    "is_secret",
+    "load_project",
+    "mask",
+    "one_line",
+    "reveal",
+    "run_program",
+    "run_program_dir",
+]
+
 
 def is_secret(value: object) -> TypeGuard[dict[str, object]]:
     """Whether a wire-form value is a wrapped Pulumi secret."""
