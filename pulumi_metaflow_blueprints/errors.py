@@ -10,6 +10,11 @@ import pulumi
 __all__ = ["ArgoSpecError", "BlueprintInputError"]
 
 
+def _instance(component: str, resource_name: str) -> str:
+    """`<Component> '<name>': ` once the component instance is known, else nothing."""
+    return f"{component} {resource_name!r}: " if component else ""
+
+
 class BlueprintInputError(pulumi.InputPropertyError, ValueError):
     """An argument a user gave is invalid; the message names the component, the argument, the problem and the fix.
 
@@ -30,8 +35,7 @@ class BlueprintInputError(pulumi.InputPropertyError, ValueError):
     @property
     def message(self) -> str:
         """`<Component> '<name>': <argument>: <problem>. Fix: <fix>`."""
-        where = f"{self.component} {self.resource_name!r}: " if self.component else ""
-        return f"{where}{self.argument}: {self.problem}. Fix: {self.fix}"
+        return f"{_instance(self.component, self.resource_name)}{self.argument}: {self.problem}. Fix: {self.fix}"
 
     def __str__(self) -> str:
         return self.message
@@ -59,8 +63,7 @@ class ArgoSpecError(pulumi.InputPropertyError, ValueError):
         listing = "; ".join(problems)
         reason = f"{kind} {name!r} would be rejected by the Argo Events controller: {listing}"
         pulumi.InputPropertyError.__init__(self, "", reason)
-        where = f"{component} {resource_name!r}: " if component else ""
-        ValueError.__init__(self, f"{where}{reason}")
+        ValueError.__init__(self, f"{_instance(component, resource_name)}{reason}")
 
     @property
     def message(self) -> str:

@@ -2,16 +2,36 @@
 
 import sys
 from collections import Counter
+from collections.abc import Iterator
 
 import pytest
+from pulumi.runtime.proto import engine_pb2_grpc
 
 from tests.oracle_client import TALLY, GoOracle, go_oracle
+from tests.provider_rpc import FakeEngine, ProviderProcess, serve, start_provider
 
 
 @pytest.fixture(scope="session")
 def oracle() -> GoOracle:
     """The Go oracle (skips locally, fails under CI=true, when the Go toolchain or Debian packages are missing)."""
     return go_oracle()
+
+
+@pytest.fixture(scope="module")
+def engine() -> Iterator[tuple[FakeEngine, str]]:
+    """A fake engine the provider plugin logs to, for one test module."""
+    servicer = FakeEngine()
+    server, address = serve(engine_pb2_grpc.add_EngineServicer_to_server, servicer)
+    yield servicer, address
+    server.stop(None)
+
+
+@pytest.fixture(scope="module")
+def plugin(engine: tuple[FakeEngine, str]) -> Iterator[ProviderProcess]:
+    """The provider plugin started as the engine starts it, for one test module."""
+    process = start_provider(engine[1])
+    yield process
+    process.stop()
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

@@ -23,6 +23,7 @@ from pulumi.runtime.proto import (
     engine_pb2,
     engine_pb2_grpc,
     errors_pb2,
+    provider_pb2,
     provider_pb2_grpc,
     resource_pb2,
     resource_pb2_grpc,
@@ -215,3 +216,41 @@ def rpc_failure(error: grpc.RpcError) -> RpcFailure:
             if detail.Unpack(found):
                 property_errors = [*(property_errors or []), *((e.property_path, e.reason) for e in found.errors)]
     return RpcFailure(call.code(), call.details() or "", property_errors)
+
+
+def construct(
+    plugin: ProviderProcess,
+    inputs: dict[str, Any],
+    *,
+    name: str = "raw-events",
+    token: str = "metaflow-blueprints:index:S3ObjectTrigger",
+    project: str = "yaml-s3-to-flow",
+    stack: str = "dev",
+    dependencies: dict[str, list[str]] | None = None,
+) -> tuple[RecordingMonitor, Any]:
+    """Construct one component through the plugin as the engine does during a preview; return the monitor and the
+    response (or the gRPC error). ``dependencies`` maps an input to the URNs it comes from (the provider then hands
+    that value to the blueprint as an Output)."""
+    monitor = RecordingMonitor(project, stack)
+    server, address = serve(resource_pb2_grpc.add_ResourceMonitorServicer_to_server, monitor)
+    request = provider_pb2.ConstructRequest(
+        project=project,
+        stack=stack,
+        config={"aws:region": "us-west-2"},
+        dryRun=True,
+        monitorEndpoint=address,
+        type=token,
+        name=name,
+        parent=stack_urn(project, stack),
+        inputs=to_struct(inputs),
+        inputDependencies={
+            key: provider_pb2.ConstructRequest.PropertyDependencies(urns=urns)
+            for key, urns in (dependencies or {}).items()
+        },
+    )
+    try:
+        return monitor, plugin.stub.Construct(request, timeout=120)
+    except grpc.RpcError as error:
+        return monitor, error
+    finally:
+        server.stop(None)

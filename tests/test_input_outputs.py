@@ -13,7 +13,6 @@ import pulumi_aws
 import pulumi_gcp
 import pulumi_kubernetes as k8s
 import pytest
-from pulumi.runtime.proto import engine_pb2_grpc, provider_pb2, resource_pb2_grpc
 
 from pulumi_metaflow_blueprints.aws import DynamoDBTableTrigger, S3ObjectTrigger, SnsTopicTrigger, SqsQueueTrigger
 from pulumi_metaflow_blueprints.core.arguments import PLAN_TIME
@@ -23,14 +22,9 @@ from pulumi_metaflow_blueprints.offline import ProgramRun, run_program
 from pulumi_metaflow_blueprints.offline.runner import is_secret
 from tests.helpers import OIDC, contains_unknown, policy, rejected, resolved
 from tests.provider_rpc import (
-    FakeEngine,
     ProviderProcess,
-    RecordingMonitor,
+    construct,
     rpc_failure,
-    serve,
-    stack_urn,
-    start_provider,
-    to_struct,
 )
 from tests.test_provider import yaml_inputs
 
@@ -467,51 +461,15 @@ def test_an_output_for_a_value_needed_when_the_program_runs_is_refused_saying_wh
 SOURCE_URN = "urn:pulumi:dev::yaml-s3-to-flow::aws:s3/bucket:Bucket::raw"
 
 
-@pytest.fixture(scope="module")
-def provider_plugin() -> Iterator[ProviderProcess]:
-    engine, address = serve(engine_pb2_grpc.add_EngineServicer_to_server, FakeEngine())
-    process = start_provider(address)
-    yield process
-    process.stop()
-    engine.stop(None)
-
-
-def construct_with_dependency(
-    plugin: ProviderProcess, inputs: dict[str, Any], depends: str
-) -> tuple[RecordingMonitor, Any]:
-    """Construct the YAML example's S3ObjectTrigger as the engine does when input ``depends`` comes from another
-    resource (it lists that resource's URN, so the provider hands the value to the blueprint as an Output)."""
-    monitor = RecordingMonitor("yaml-s3-to-flow", "dev")
-    server, address = serve(resource_pb2_grpc.add_ResourceMonitorServicer_to_server, monitor)
-    request = provider_pb2.ConstructRequest(
-        project="yaml-s3-to-flow",
-        stack="dev",
-        config=AWS,
-        dryRun=True,
-        monitorEndpoint=address,
-        type="metaflow-blueprints:index:S3ObjectTrigger",
-        name="raw-events",
-        parent=stack_urn("yaml-s3-to-flow", "dev"),
-        inputs=to_struct(inputs),
-        inputDependencies={depends: provider_pb2.ConstructRequest.PropertyDependencies(urns=[SOURCE_URN])},
-    )
-    try:
-        return monitor, plugin.stub.Construct(request, timeout=120)
-    except grpc.RpcError as error:
-        return monitor, error
-    finally:
-        server.stop(None)
-
-
-def test_provider_takes_a_bucket_from_another_resource(provider_plugin: ProviderProcess) -> None:
-    monitor, response = construct_with_dependency(provider_plugin, yaml_inputs(), "bucket")
-    assert not isinstance(response, grpc.RpcError), f"{response}\n{provider_plugin.stderr_text()[-4000:]}"
+def test_provider_takes_a_bucket_from_another_resource(plugin: ProviderProcess) -> None:
+    monitor, response = construct(plugin, yaml_inputs(), dependencies={"bucket": [SOURCE_URN]})
+    assert not isinstance(response, grpc.RpcError), f"{response}\n{plugin.stderr_text()[-4000:]}"
     notification = next(r for r in monitor.registrations if r.name == "raw-events-notification")
     assert notification.plain_inputs["bucket"] == yaml_inputs()["bucket"]
 
 
-def test_provider_fails_the_deployment_on_a_bad_bucket_from_another_resource(provider_plugin: ProviderProcess) -> None:
-    _, response = construct_with_dependency(provider_plugin, {**yaml_inputs(), "bucket": "Not_A_Bucket"}, "bucket")
+def test_provider_fails_the_deployment_on_a_bad_bucket_from_another_resource(plugin: ProviderProcess) -> None:
+    _, response = construct(plugin, {**yaml_inputs(), "bucket": "Not_A_Bucket"}, dependencies={"bucket": [SOURCE_URN]})
     assert isinstance(response, grpc.RpcError)
     assert (
         "S3ObjectTrigger 'raw-events': bucket: 'Not_A_Bucket' is not a valid S3 bucket name. Fix: use 3-63 lower-case "
@@ -519,8 +477,9 @@ def test_provider_fails_the_deployment_on_a_bad_bucket_from_another_resource(pro
     ) in rpc_failure(response).details
 
 
-def test_provider_refuses_a_region_from_another_resource_before_registering(provider_plugin: ProviderProcess) -> None:
-    monitor, response = construct_with_dependency(provider_plugin, {**yaml_inputs(), "region": "us-west-2"}, "region")
+def test_provider_refuses_a_region_from_another_resource_before_registering(plugin: ProviderProcess) -> None:
+    inputs = {**yaml_inputs(), "region": "us-west-2"}
+    monitor, response = construct(plugin, inputs, dependencies={"region": [SOURCE_URN]})
     assert isinstance(response, grpc.RpcError)
     failure = rpc_failure(response)
     assert failure.code == grpc.StatusCode.INVALID_ARGUMENT

@@ -22,7 +22,7 @@ from google.protobuf import empty_pb2
 from jsonschema import Draft7Validator
 from pulumi.provider.experimental.util import camel_case
 from pulumi.runtime import rpc
-from pulumi.runtime.proto import engine_pb2_grpc, provider_pb2, resource_pb2_grpc
+from pulumi.runtime.proto import provider_pb2
 
 from pulumi_metaflow_blueprints import RateLimitUnit, provider
 from pulumi_metaflow_blueprints.aws import AwsIdentityMode, S3ObjectTrigger
@@ -35,11 +35,8 @@ from tests.provider_rpc import (
     REPO,
     FakeEngine,
     ProviderProcess,
-    RecordingMonitor,
-    serve,
+    construct,
     stack_urn,
-    start_provider,
-    to_struct,
 )
 
 SCHEMA_FILE = REPO / "schema.json"
@@ -181,57 +178,9 @@ PACKAGE_SUBSET_SCHEMA: dict[str, Any] = {
 
 
 @pytest.fixture(scope="module")
-def engine() -> Iterator[tuple[FakeEngine, str]]:
-    servicer = FakeEngine()
-    server, address = serve(engine_pb2_grpc.add_EngineServicer_to_server, servicer)
-    yield servicer, address
-    server.stop(None)
-
-
-@pytest.fixture(scope="module")
-def plugin(engine: tuple[FakeEngine, str]) -> Iterator[ProviderProcess]:
-    process = start_provider(engine[1])
-    yield process
-    process.stop()
-
-
-@pytest.fixture(scope="module")
 def served(plugin: ProviderProcess) -> dict[str, Any]:
     response = plugin.stub.GetSchema(provider_pb2.GetSchemaRequest(version=0), timeout=30)
     return json.loads(response.schema)
-
-
-def construct(
-    plugin: ProviderProcess,
-    engine: tuple[FakeEngine, str],
-    inputs: dict[str, Any],
-    *,
-    name: str = "raw-events",
-    token: str = S3_TOKEN,
-    project: str = "yaml-s3-to-flow",
-    stack: str = "dev",
-) -> tuple[RecordingMonitor, Any]:
-    """Construct one component through the plugin as the engine does during a preview; return the monitor and the
-    response (or the gRPC error)."""
-    monitor = RecordingMonitor(project, stack)
-    server, address = serve(resource_pb2_grpc.add_ResourceMonitorServicer_to_server, monitor)
-    request = provider_pb2.ConstructRequest(
-        project=project,
-        stack=stack,
-        config={"aws:region": "us-west-2"},
-        dryRun=True,
-        monitorEndpoint=address,
-        type=token,
-        name=name,
-        parent=stack_urn(project, stack),
-        inputs=to_struct(inputs),
-    )
-    try:
-        return monitor, plugin.stub.Construct(request, timeout=120)
-    except grpc.RpcError as error:
-        return monitor, error
-    finally:
-        server.stop(None)
 
 
 def test_plugin_starts_as_the_engine_runs_it_and_reports_its_version(plugin: ProviderProcess) -> None:
@@ -498,7 +447,7 @@ def direct_run() -> ProgramRun:
 def test_construct_registers_the_same_resources_as_a_python_program(
     plugin: ProviderProcess, engine: tuple[FakeEngine, str], direct_run: ProgramRun
 ) -> None:
-    monitor, response = construct(plugin, engine, yaml_inputs())
+    monitor, response = construct(plugin, yaml_inputs())
     assert not isinstance(response, grpc.RpcError), f"{response}\n{plugin.stderr_text()[-4000:]}"
     (component,) = direct_run.of_type(S3_TOKEN)
     assert response.urn == component.urn
@@ -514,7 +463,7 @@ def test_construct_registers_the_same_resources_as_a_python_program(
 def test_construct_returns_the_outputs_and_whole_numbers_stay_integers(
     plugin: ProviderProcess, engine: tuple[FakeEngine, str]
 ) -> None:
-    monitor, response = construct(plugin, engine, yaml_inputs())
+    monitor, response = construct(plugin, yaml_inputs())
     assert not isinstance(response, grpc.RpcError), f"{response}\n{plugin.stderr_text()[-4000:]}"
     state = rpc.deserialize_properties(response.state)
     queue_name = "yaml-s3-to-flow-dev-raw-events"
@@ -540,7 +489,7 @@ def test_construct_returns_the_outputs_and_whole_numbers_stay_integers(
 def test_construct_with_bad_input_names_the_argument_and_registers_nothing(
     plugin: ProviderProcess, engine: tuple[FakeEngine, str]
 ) -> None:
-    monitor, error = construct(plugin, engine, {**yaml_inputs(), "bucket": "Not_A_Bucket"})
+    monitor, error = construct(plugin, {**yaml_inputs(), "bucket": "Not_A_Bucket"})
     assert isinstance(error, grpc.RpcError)
     # The problem and fix travel as the property error's reason (tests/test_provider_errors.py).
     assert error.details() == "S3ObjectTrigger 'raw-events': invalid input bucket"
@@ -551,7 +500,7 @@ def test_construct_without_a_required_input_is_an_invalid_argument(
     plugin: ProviderProcess, engine: tuple[FakeEngine, str]
 ) -> None:
     inputs = {k: v for k, v in yaml_inputs().items() if k != "targets"}
-    monitor, error = construct(plugin, engine, inputs)
+    monitor, error = construct(plugin, inputs)
     assert isinstance(error, grpc.RpcError)
     assert error.code() == grpc.StatusCode.INVALID_ARGUMENT
     assert monitor.registrations == []
@@ -562,7 +511,7 @@ def test_construct_with_an_unknown_enum_value_is_an_invalid_argument(
 ) -> None:
     inputs = yaml_inputs()
     inputs["identity"] = {**inputs["identity"], "mode": "instance-profile"}
-    monitor, error = construct(plugin, engine, inputs)
+    monitor, error = construct(plugin, inputs)
     assert isinstance(error, grpc.RpcError)
     assert error.code() == grpc.StatusCode.INVALID_ARGUMENT
     assert monitor.registrations == []
@@ -576,7 +525,7 @@ def test_secret_outputs_stay_secret_through_construct(plugin: ProviderProcess, e
         "targets": [{"flow": {"flow": "SyncFlow"}}],
     }
     token = "metaflow-blueprints:index:FivetranSyncTrigger"
-    _, response = construct(plugin, engine, inputs, name="syncs", token=token)
+    _, response = construct(plugin, inputs, name="syncs", token=token)
     assert not isinstance(response, grpc.RpcError), f"{response}\n{plugin.stderr_text()[-4000:]}"
     state = rpc.deserialize_properties(response.state)
     assert {key for key, value in state.items() if is_secret(value)} == {"url", "signingSecret"}

@@ -8,14 +8,12 @@ the program sent, so the path must use the schema's (camelCase) names while map 
 
 import copy
 import re
-from collections.abc import Iterator
 from typing import Any, NotRequired, TypedDict
 
 import grpc
 import pulumi
 import pytest
 from pulumi.provider.server import ComponentInitError
-from pulumi.runtime.proto import engine_pb2_grpc
 
 from pulumi_metaflow_blueprints import ArgoSpecError, BlueprintInputError
 from pulumi_metaflow_blueprints.core.args import KubernetesSettings, Target
@@ -25,11 +23,10 @@ from tests.provider_rpc import (
     ProviderProcess,
     RecordingMonitor,
     RpcFailure,
+    construct,
     rpc_failure,
-    serve,
-    start_provider,
 )
-from tests.test_provider import construct, yaml_inputs
+from tests.test_provider import yaml_inputs
 
 FIVETRAN_TOKEN = "metaflow-blueprints:index:FivetranSyncTrigger"
 FIVETRAN_INPUTS: dict[str, Any] = {
@@ -38,21 +35,6 @@ FIVETRAN_INPUTS: dict[str, Any] = {
     "targets": [{"flow": {"flow": "SyncFlow"}}],
 }
 _PATH_SEGMENT = re.compile(r'\.?([A-Za-z0-9_]+)|\[(\d+)\]|\["((?:[^"\\]|\\")*)"\]')
-
-
-@pytest.fixture(scope="module")
-def engine() -> Iterator[tuple[FakeEngine, str]]:
-    servicer = FakeEngine()
-    server, address = serve(engine_pb2_grpc.add_EngineServicer_to_server, servicer)
-    yield servicer, address
-    server.stop(None)
-
-
-@pytest.fixture(scope="module")
-def plugin(engine: tuple[FakeEngine, str]) -> Iterator[ProviderProcess]:
-    process = start_provider(engine[1])
-    yield process
-    process.stop()
 
 
 def value_at(inputs: dict[str, Any], path: str) -> Any:
@@ -69,9 +51,9 @@ def value_at(inputs: dict[str, Any], path: str) -> Any:
 
 
 def failed_construct(
-    plugin: ProviderProcess, engine: tuple[FakeEngine, str], inputs: dict[str, Any], **kwargs: Any
+    plugin: ProviderProcess, inputs: dict[str, Any], **kwargs: Any
 ) -> tuple[RecordingMonitor, RpcFailure]:
-    monitor, error = construct(plugin, engine, inputs, **kwargs)
+    monitor, error = construct(plugin, inputs, **kwargs)
     assert isinstance(error, grpc.RpcError), "the construct succeeded"
     return monitor, rpc_failure(error)
 
@@ -117,7 +99,7 @@ def test_bad_input_is_an_input_property_error_in_the_callers_names(
     plugin: ProviderProcess, engine: tuple[FakeEngine, str], changes: dict[str, Any], path: str, problem: str
 ) -> None:
     inputs = s3_inputs(**changes)
-    monitor, failure = failed_construct(plugin, engine, inputs, name="raw")
+    monitor, failure = failed_construct(plugin, inputs, name="raw")
     assert failure.code == grpc.StatusCode.INVALID_ARGUMENT, failure.details
     assert failure.details == f"S3ObjectTrigger 'raw': invalid input {path}"
     assert failure.property_errors is not None and len(failure.property_errors) == 1, failure
@@ -132,7 +114,7 @@ def test_bad_input_is_an_input_property_error_in_the_callers_names(
 
 def test_the_path_finds_the_value_the_user_wrote(plugin: ProviderProcess, engine: tuple[FakeEngine, str]) -> None:
     inputs = s3_inputs(targets__0__flow__staticParameters={"mode": 3})
-    _, failure = failed_construct(plugin, engine, inputs, name="raw")
+    _, failure = failed_construct(plugin, inputs, name="raw")
     assert failure.property_errors is not None
     ((path, _),) = failure.property_errors
     assert value_at(inputs, path) == 3
@@ -144,7 +126,7 @@ def test_another_blueprint_names_itself_and_its_instance(
 ) -> None:
     inputs = copy.deepcopy(FIVETRAN_INPUTS)
     inputs["kubernetes"]["sensorServiceAccountName"] = "Not_A_Name"
-    monitor, failure = failed_construct(plugin, engine, inputs, name="syncs", token=FIVETRAN_TOKEN)
+    monitor, failure = failed_construct(plugin, inputs, name="syncs", token=FIVETRAN_TOKEN)
     assert failure.code == grpc.StatusCode.INVALID_ARGUMENT, failure.details
     assert failure.details == "FivetranSyncTrigger 'syncs': invalid input kubernetes.sensorServiceAccountName"
     assert failure.property_errors is not None
@@ -158,7 +140,7 @@ def test_a_missing_required_input_is_still_the_sdks_input_error(
     plugin: ProviderProcess, engine: tuple[FakeEngine, str]
 ) -> None:
     inputs = {k: v for k, v in yaml_inputs().items() if k != "targets"}
-    monitor, failure = failed_construct(plugin, engine, inputs)
+    monitor, failure = failed_construct(plugin, inputs)
     assert failure.code == grpc.StatusCode.INVALID_ARGUMENT
     assert failure.property_errors == [("targets", "Missing required input 'targets' on 'S3ObjectTrigger'")]
     assert "Traceback" not in failure.details

@@ -152,12 +152,7 @@ class TableChangeTrigger(pulumi.ComponentResource):
                     string_filter(fields.resolve("table", "table"), exact([source.dotted])),
                 ],
             )
-            options = ReceiverOptions(
-                auth=WebhookAuthMode.BEARER,
-                ingress=args.get("ingress"),
-                public_url=args.get("public_url"),
-                require_public=True,
-            )
+            options = ReceiverOptions.from_args(args, WebhookAuthMode.BEARER, require_public=True)
             receiving = plan_receiver(plan, options)
             assert receiving.public_base is not None  # require_public
             url_argument = "public_url" if args.get("public_url") else "ingress.host"

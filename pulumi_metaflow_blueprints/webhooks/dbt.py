@@ -210,12 +210,7 @@ class DbtCloudJobTrigger(pulumi.ComponentResource):
             webhook_name = mapping(args).get("webhook_name") or f"metaflow-blueprints-{plan.base}"
             if not isinstance(webhook_name, str) or len(webhook_name) > 255:
                 raise BlueprintInputError("webhook_name", f"{webhook_name!r} is not a name", "use up to 255 characters")
-            options = ReceiverOptions(
-                auth=WebhookAuthMode.SECRET_PATH,
-                ingress=args.get("ingress"),
-                public_url=args.get("public_url"),
-                require_public=True,
-            )
+            options = ReceiverOptions.from_args(args, WebhookAuthMode.SECRET_PATH, require_public=True)
             receiving = plan_receiver(plan, options)
         super().__init__(type_token(DbtCloudJobTrigger), name, None, opts)
 

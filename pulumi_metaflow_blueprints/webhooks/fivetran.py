@@ -129,12 +129,7 @@ class FivetranSyncTrigger(pulumi.ComponentResource):
             plan = plan_blueprint(
                 FivetranSyncTrigger, name, args, fields, event_name=EVENT_NAME, source_filters=source_filters
             )
-            options = ReceiverOptions(
-                auth=WebhookAuthMode.SECRET_PATH,
-                ingress=args.get("ingress"),
-                public_url=args.get("public_url"),
-                require_public=True,
-            )
+            options = ReceiverOptions.from_args(args, WebhookAuthMode.SECRET_PATH, require_public=True)
             receiving = plan_receiver(plan, options)
         super().__init__(type_token(FivetranSyncTrigger), name, None, opts)
 

@@ -60,11 +60,7 @@ class WebhookTrigger(pulumi.ComponentResource):
     def __init__(self, name: str, args: WebhookTriggerArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         with blueprint_inputs(WebhookTrigger, name, args) as args:
             plan = plan_blueprint(WebhookTrigger, name, args, WEBHOOK_FIELDS, event_name=EVENT_NAME)
-            options = ReceiverOptions(
-                auth=args.get("auth") or WebhookAuthMode.BEARER,
-                ingress=args.get("ingress"),
-                public_url=args.get("public_url"),
-            )
+            options = ReceiverOptions.from_args(args, args.get("auth") or WebhookAuthMode.BEARER)
             receiving = plan_receiver(plan, options)
         super().__init__(type_token(WebhookTrigger), name, None, opts)
 

@@ -3,10 +3,9 @@ and optionally an Ingress.
 
 API (check before the component's ``super().__init__``, so bad input registers nothing; create after)::
 
-    options = ReceiverOptions(
-        auth=WebhookAuthMode.BEARER,        # or SECRET_PATH for senders that cannot set an Authorization header
-        ingress=args.get("ingress"),        # WebhookIngress or None
-        public_url=args.get("public_url"),  # https base URL of a gateway you run, or None
+    options = ReceiverOptions.from_args(    # reads the blueprint's `ingress` and `public_url` arguments
+        args,
+        WebhookAuthMode.BEARER,             # or SECRET_PATH for senders that cannot set an Authorization header
         require_public=False,               # True: the sender is outside the cluster (ingress or public_url needed)
     )
     receiving = plan_receiver(plan, options)  # -> ReceiverPlan; raises BlueprintInputError/ArgoSpecError
@@ -26,6 +25,7 @@ created by Argo Events from the spec's ``service``): several webhook blueprints 
 and their endpoints (``/<base name>``) differ too.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, TypeGuard
 from urllib.parse import urlsplit
@@ -80,6 +80,14 @@ class ReceiverOptions:
     public_url: str | None = None
     require_public: bool = False
     """The sender runs outside the cluster: an ingress or a public URL (HTTPS) is required."""
+
+    @classmethod
+    def from_args(
+        cls, args: Mapping[str, Any], auth: WebhookAuthMode, *, require_public: bool = False
+    ) -> "ReceiverOptions":
+        """The options a blueprint takes from its `ingress` and `public_url` arguments (the names errors use)."""
+        ingress, public_url = args.get("ingress"), args.get("public_url")
+        return cls(auth=auth, ingress=ingress, public_url=public_url, require_public=require_public)
 
 
 @dataclass(frozen=True)
