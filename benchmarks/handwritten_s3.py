@@ -28,6 +28,7 @@ FIELD_PATHS = {
     "bucket": ("body", "Records", 0, "s3", "bucket", "name"),
     "key": ("body", "Records", 0, "s3", "object", "key"),
     "size": ("body", "Records", 0, "s3", "object", "size"),
+    "etag": ("body", "Records", 0, "s3", "object", "eTag"),
 }
 FORM_ENCODED = {"key"}
 """Fields S3 sends form-URL-encoded: the templates decode them."""
@@ -86,6 +87,54 @@ def value_template(field: str, payload: bool = False) -> str:
     return "".join(steps)
 
 
+def run_name_parameters(event_source: str) -> list[dict[str, Any]]:
+    """Name the run after the object (bucket, decoded key, ETag) so a redelivery finds it; label and annotate it with
+    the event (identity, time, data digest)."""
+    record = ("body", "Records", 0)
+    parts = [(*record, "s3", "bucket", "name"), (*record, "s3", "object", "key"), (*record, "s3", "object", "eTag")]
+    identity = ['{{- $id := "" -}}']
+    for index, path in enumerate(parts):
+        walk = (
+            value_template(field_of(path))
+            .split("{{- $t := $v -}}")[0]
+            .replace("{{- $v := .Input -}}", "{{- $v = .Input -}}")
+        )
+        identity.append(walk + f'{{{{- $id = print $id "{"," if index else ""}" (toRawJson (toString $v)) -}}}}')
+    ids = "{{- $v := .Input -}}" + "".join(identity) + '{{- $id = print "[" $id "]" -}}'
+    digest = f"(sha256sum (print {json.dumps(event_source + '/ingest' + chr(10))} $id))"
+    src = {"dependencyName": "source-event"}
+    return [
+        {
+            "src": {**src, "dataTemplate": ids + "{{- $id -}}"},
+            "dest": "metadata.annotations.metaflow-blueprints/event-identity",
+        },
+        {
+            "src": {
+                **src,
+                "dataTemplate": "{{- with index .Input.body.Records 0 -}}{{- .eventTime -}}{{- end -}}",
+                "value": "unknown",
+            },
+            "dest": "metadata.annotations.metaflow-blueprints/event-time",
+        },
+        {
+            "src": {**src, "dataTemplate": "{{- toRawJson .Input | sha256sum -}}"},
+            "dest": "metadata.annotations.metaflow-blueprints/event-data-sha256",
+        },
+        {
+            "src": {**src, "dataTemplate": ids + f'{{{{- print "{TEMPLATE}-" (trunc 16 {digest}) -}}}}'},
+            "dest": "metadata.name",
+        },
+        {
+            "src": {**src, "dataTemplate": ids + f"{{{{- trunc 32 {digest} -}}}}"},
+            "dest": "metadata.labels.metaflow-blueprints/event",
+        },
+    ]
+
+
+def field_of(path: tuple[Any, ...]) -> str:
+    return next(field for field, known in FIELD_PATHS.items() if known == path)
+
+
 def event_body_template() -> str:
     """The Metaflow event's whole request body, as `ArgoEvent.publish()` sends it (`timestamp` a number)."""
     name = json.dumps("raw_data_landed")
@@ -106,8 +155,39 @@ def mapping_annotation() -> dict[str, str]:
     return {"metaflow-blueprints/mapping": json.dumps(mapping, separators=(",", ":"))}
 
 
-def sensor_spec(event_source: str, service_account: str) -> dict[str, Any]:
-    """The Sensor: one dependency, the event-type filter, a flow trigger and a Metaflow event trigger."""
+def parked(trigger: str, sensor_name: str, labels: dict[str, str]) -> dict[str, Any]:
+    """A trigger's dlqTrigger: park the event it failed on in a ConfigMap."""
+    config_map = {
+        "apiVersion": "v1",
+        "kind": "ConfigMap",
+        "metadata": {
+            "generateName": f"{sensor_name}-parked-",
+            "namespace": NAMESPACE,
+            "labels": {**labels, "metaflow-blueprints/parked": "true"},
+            "annotations": {"metaflow-blueprints/trigger": trigger, "metaflow-blueprints/sensor": sensor_name},
+        },
+        "data": {"trigger": trigger, "event-data": "", "event-context": ""},
+    }
+    return {
+        "template": {
+            "name": f"{trigger}-parked",
+            "k8s": {
+                "operation": "create",
+                "source": {"resource": config_map},
+                "parameters": [
+                    {"src": {"dependencyName": "source-event", "dataKey": "@this"}, "dest": "data.event-data"},
+                    {"src": {"dependencyName": "source-event", "contextKey": "@this"}, "dest": "data.event-context"},
+                ],
+            },
+        },
+        "retryStrategy": {"steps": RETRY_STEPS, "duration": "10s", "factor": 2.0, "jitter": 0.2},
+        "atLeastOnce": True,
+    }
+
+
+def sensor_spec(event_source: str, service_account: str, labels: dict[str, str]) -> dict[str, Any]:
+    """The Sensor: one dependency, the event-type filter, a flow trigger and a Metaflow event trigger, each parking
+    the events it fails on."""
     common = {
         "retryStrategy": {"steps": RETRY_STEPS, "duration": "10s", "factor": 2.0, "jitter": 0.2},
         "atLeastOnce": True,
@@ -118,9 +198,9 @@ def sensor_spec(event_source: str, service_account: str) -> dict[str, Any]:
         "apiVersion": "argoproj.io/v1alpha1",
         "kind": "Workflow",
         "metadata": {
-            "generateName": f"{TEMPLATE}-",
             "namespace": NAMESPACE,
-            "labels": {"app.kubernetes.io/managed-by": "metaflow-blueprints"},
+            "labels": {**labels, "app.kubernetes.io/managed-by": "metaflow-blueprints"},
+            "annotations": {"metaflow-blueprints/source": f"S3 object (EventSource {event_source}, event object)"},
         },
         "spec": {
             "workflowTemplateRef": {"name": TEMPLATE},
@@ -133,9 +213,10 @@ def sensor_spec(event_source: str, service_account: str) -> dict[str, Any]:
     flow_trigger = {
         "name": "ingest",
         "k8s": {
-            "operation": "create",
+            "operation": "patch",
             "source": {"resource": workflow},
-            "parameters": [
+            "parameters": run_name_parameters(event_source)
+            + [
                 {
                     "src": {"dependencyName": "source-event", "dataTemplate": value_template(field)},
                     "dest": f"spec.arguments.parameters.#(name=={json.dumps(parameter)}).value",
@@ -168,7 +249,10 @@ def sensor_spec(event_source: str, service_account: str) -> dict[str, Any]:
                 },
             }
         ],
-        "triggers": [{"template": flow_trigger, **common}, {"template": event_trigger, **common}],
+        "triggers": [
+            {"template": flow_trigger, **common, "dlqTrigger": parked("ingest", service_account, labels)},
+            {"template": event_trigger, **common, "dlqTrigger": parked("landed", service_account, labels)},
+        ],
         "template": {"serviceAccountName": service_account},
     }
 
@@ -335,13 +419,26 @@ def s3_trigger(
         subjects=[{"kind": "ServiceAccount", "name": sensor_name, "namespace": NAMESPACE}],
         opts=pulumi.ResourceOptions(depends_on=[role_k8s]),
     )
+    parked_metadata: k8s.meta.v1.ObjectMetaArgsDict = {**metadata, "name": f"{sensor_name}-parked"}
+    parked_role = k8s.rbac.v1.Role(
+        f"{name}-sensor-parked-role",
+        metadata=parked_metadata,
+        rules=[{"api_groups": [""], "resources": ["configmaps"], "verbs": ["create"]}],
+    )
+    parked_binding = k8s.rbac.v1.RoleBinding(
+        f"{name}-sensor-parked-binding",
+        metadata=parked_metadata,
+        role_ref={"api_group": "rbac.authorization.k8s.io", "kind": "Role", "name": f"{sensor_name}-parked"},
+        subjects=[{"kind": "ServiceAccount", "name": sensor_name, "namespace": NAMESPACE}],
+        opts=pulumi.ResourceOptions(depends_on=[parked_role]),
+    )
     k8s.apiextensions.CustomResource(
         f"{name}-sensor",
         api_version="argoproj.io/v1alpha1",
         kind="Sensor",
         metadata={**metadata, "annotations": mapping_annotation()},
-        spec=sensor_spec(name, sensor_name),
-        opts=pulumi.ResourceOptions(depends_on=[event_source, sensor_account, binding]),
+        spec=sensor_spec(name, sensor_name, labels),
+        opts=pulumi.ResourceOptions(depends_on=[event_source, sensor_account, binding, parked_binding]),
     )
 
 

@@ -7,8 +7,10 @@
 Parts: `import` (import time against `import pulumi`), `scale` (N S3 blueprints against a hand-written program that
 registers the same resources, under the offline mocks), `resources` (resources per blueprint in each example against
 the hand-written minimum of `minimum.py`; EventSource/Sensor pods per N), `preview` (`metaflow-blueprints preview` of
-the repository's example against its import floor: a fresh interpreter importing the SDK modules it loads). Every
-measurement runs in a fresh process.
+the repository's example against its import floor: a fresh interpreter importing the SDK modules it loads), and, only
+when asked, `backfill` (`metaflow-blueprints backfill` over 10,000 and 100,000 listed objects: time and peak memory,
+see backfill.py; about 8 minutes) and `verifier` (the signature-verifying webhook receiver's requests/s and latency
+against its stub upstream, see verifier.py; about 10 seconds). Every measurement runs in a fresh process.
 """
 
 import argparse
@@ -738,6 +740,14 @@ def report(results: dict[str, Any]) -> str:
         body += [*report_resources(results["resources"], goals), ""]
     if "preview" in results:
         body += [*report_preview(results["preview"], goals), ""]
+    if "backfill" in results:
+        from backfill import report_backfill
+
+        body += [*report_backfill(results["backfill"], goals), ""]
+    if "verifier" in results:
+        from verifier import report_verifier
+
+        body += [*report_verifier(results["verifier"], goals), ""]
     head = [
         f"# Benchmarks, {info['date']}",
         "",
@@ -765,6 +775,13 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--preview-runs", type=int, help="fresh preview runs (default 5)")
     parser.add_argument("--work-ns", help="N at which to count function calls (default 5,25,100; --quick 5,25)")
     parser.add_argument("--parts", default="import,scale,resources,preview", help="which parts to run")
+    parser.add_argument(
+        "--backfill-ns", default="10000,100000", help="listing sizes for the backfill part (default 10000,100000)"
+    )
+    parser.add_argument("--backfill-kinds", default="s3,gcs", help="backfill listings: s3, gcs (default both)")
+    parser.add_argument(
+        "--verifier-load", default="2000,20", help="verifier part: requests,clients per round (default 2000,20)"
+    )
     parser.add_argument("--examples", default="", help="comma-separated example folder names (default: all)")
     parser.add_argument("--out", help="also write the Markdown report to this file")
     parser.add_argument("--json", help="write the raw results as JSON to this file")
@@ -798,7 +815,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     started = time.perf_counter()
     parts = {p.strip() for p in args.parts.split(",") if p.strip()}
-    unknown = parts - {"import", "scale", "resources", "preview"}
+    unknown = parts - {"import", "scale", "resources", "preview", "backfill", "verifier"}
     if unknown:
         raise SystemExit(f"unknown parts: {', '.join(sorted(unknown))}")
     ns = [int(n) for n in (args.ns or ("1,10,50" if args.quick else "1,10,100,500")).split(",")]
@@ -814,6 +831,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             results["scale"] = bench_scale(ns, repeats, Path(tmp), work_ns, warm_up=not args.quick)
     if "preview" in parts:
         results["preview"] = bench_preview(args.preview_runs or (3 if args.quick else 5))
+    if "backfill" in parts:
+        from backfill import bench_backfill
+
+        with tempfile.TemporaryDirectory() as tmp:
+            sizes = [int(n) for n in args.backfill_ns.split(",")]
+            kinds = [k.strip() for k in args.backfill_kinds.split(",") if k.strip()]
+            results["backfill"] = bench_backfill(sizes, kinds, Path(tmp))
+    if "verifier" in parts:
+        from verifier import bench_verifier
+
+        requests, clients = (int(n) for n in args.verifier_load.split(","))
+        results["verifier"] = bench_verifier(requests, clients, rounds=1 if args.quick else 3)
     results["elapsed_s"] = time.perf_counter() - started
     results["load_end"] = load_average()
     if args.json:

@@ -1,19 +1,23 @@
-"""`metaflow-blueprints`: preview a program offline, and simulate what a sample event does to its Sensors.
+"""`metaflow-blueprints`: preview a program offline, simulate what a sample event does to its Sensors, replay an
+event and backfill a bucket's objects.
 
 Every error is one line on stderr, `error: ...`, with exit code 2; `--debug` raises it with its traceback instead.
 """
 
 import argparse
+import contextlib
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, TypeVar
 
 if TYPE_CHECKING:
     from pulumi_metaflow_blueprints.offline.runner import ProgramError, ProgramRun
 
-__all__ = ["UsageError", "build_parser", "main", "preview", "simulate"]
+_Event = TypeVar("_Event")
+
+__all__ = ["UsageError", "backfill", "build_parser", "main", "preview", "replay", "simulate"]
 
 
 class UsageError(Exception):
@@ -68,25 +72,79 @@ def _write_out(out: Path, run: "ProgramRun") -> list[str]:
     ]
 
 
+def _event_and_program(args: argparse.Namespace, load: Callable[..., _Event]) -> "tuple[_Event, ProgramRun]":
+    """The event file read by ``load`` (with `--source-format`, `--header`, `--attribute`) and the program run."""
+    from pulumi_metaflow_blueprints.offline import run_program_dir
+
+    event = load(
+        args.event,
+        args.source_format,
+        headers=_pairs(args.header, "--header", ":"),
+        attributes=_pairs(args.attribute, "--attribute"),
+    )
+    return event, run_program_dir(args.program_dir, _config(args.config), stack=args.stack)
+
+
 def simulate(args: argparse.Namespace) -> int:
     """Run the program offline and show what the sample event does to each Sensor (exit codes: see the help)."""
-    from pulumi_metaflow_blueprints.offline import run_program_dir
     from pulumi_metaflow_blueprints.simulate import SimulationInputError, load_sample, to_json, to_text
     from pulumi_metaflow_blueprints.simulate import simulate as run_simulation
 
     try:
-        sample = load_sample(
-            args.event,
-            args.source_format,
-            headers=_pairs(args.header, "--header", ":"),
-            attributes=_pairs(args.attribute, "--attribute"),
-        )
-        run = run_program_dir(args.program_dir, _config(args.config), stack=args.stack)
+        sample, run = _event_and_program(args, load_sample)
         result = run_simulation(run, sample, blueprint=args.blueprint)
     except SimulationInputError as error:
         raise UsageError(str(error)) from error
     print(to_json(result) if args.json else to_text(result))
     return result.exit_code
+
+
+def replay(args: argparse.Namespace) -> int:
+    """Print the Workflows (YAML) and requests (curl) that re-drive one event; exit codes as `simulate`."""
+    from pulumi_metaflow_blueprints.runs.replay import load_replay_event
+    from pulumi_metaflow_blueprints.runs.replay import replay as run_replay
+    from pulumi_metaflow_blueprints.simulate import SimulationInputError
+
+    try:
+        event, run = _event_and_program(args, load_replay_event)
+        result = run_replay(run, event, blueprint=args.blueprint, triggers=args.trigger)
+    except SimulationInputError as error:
+        raise UsageError(str(error)) from error
+    for message in result.messages:
+        print(message, file=sys.stderr)
+    sys.stdout.write(result.stdout())
+    return result.exit_code
+
+
+def backfill(args: argparse.Namespace) -> int:
+    """Print the Workflows a bucket listing's objects would have started (exit codes: see the help)."""
+    from pulumi_metaflow_blueprints.offline import run_program_dir
+    from pulumi_metaflow_blueprints.runs.backfill import BackfillError
+    from pulumi_metaflow_blueprints.runs.backfill import backfill as run_backfill
+
+    if args.progress_every < 0:
+        raise UsageError(f"--progress-every must be 0 or more, not {args.progress_every}")
+    run = run_program_dir(args.program_dir, _config(args.config), stack=args.stack)
+
+    def say(line: str) -> None:
+        print(line, file=sys.stderr, flush=True)
+
+    try:
+        with _open_listing(args.objects) as listing:
+            counts = run_backfill(run, args.blueprint, listing, sys.stdout, say, every=args.progress_every)
+    except BackfillError as error:
+        raise UsageError(str(error)) from error
+    return counts.exit_code
+
+
+def _open_listing(path: str) -> "IO[str]":
+    """The listing file, or stdin for ``-`` (UsageError when it cannot be read)."""
+    if path == "-":
+        return contextlib.nullcontext(sys.stdin)  # type: ignore[return-value]
+    try:
+        return open(path, encoding="utf-8")
+    except OSError as error:
+        raise UsageError(f"--objects {path!r}: cannot read it: {error.strerror}") from None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -134,6 +192,51 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--config", action="append", default=[], metavar="KEY=VALUE", help="stack config (repeatable)")
     sim.add_argument("--stack", default="offline", help="stack name the program sees (default: offline)")
     sim.set_defaults(handler=simulate)
+    rep = commands.add_parser(
+        "replay",
+        parents=[debug],
+        help="print the Workflows (YAML for kubectl create -f -) and HTTP requests (curl) that re-drive one event",
+        description="EVENT is what simulate --event takes, or a parked event: the ConfigMap a dlqTrigger writes "
+        "(kubectl get configmap NAME -o yaml), which re-drives only the trigger it names. Workflows go to stdout as "
+        "YAML; HTTP requests as curl commands (secrets read with kubectl when they run, never printed). Exit codes "
+        "as simulate: 0 printed; 1 the event is filtered out (nothing printed, stderr says why); 2 usage or input "
+        "error; 3 a trigger fails for this event or a value falls back; 4 not evaluable offline.",
+    )
+    rep.add_argument("program_dir", help="folder with Pulumi.yaml and __main__.py")
+    rep.add_argument("--event", required=True, help="JSON file with the event, or a parked ConfigMap (YAML or JSON)")
+    rep.add_argument("--blueprint", help="only this blueprint (component resource name); default: every Sensor")
+    rep.add_argument("--trigger", action="append", default=[], metavar="NAME", help="only this trigger (repeatable)")
+    rep.add_argument(
+        "--source-format", choices=["raw", "argo"], default="raw", help="as simulate (ignored for a parked event)"
+    )
+    rep.add_argument("--header", action="append", default=[], metavar="NAME:VALUE", help="webhook request header")
+    rep.add_argument(
+        "--attribute", action="append", default=[], metavar="NAME=VALUE", help="SQS or Pub/Sub message attribute"
+    )
+    rep.add_argument("--config", action="append", default=[], metavar="KEY=VALUE", help="stack config (repeatable)")
+    rep.add_argument("--stack", default="offline", help="stack name the program sees (default: offline)")
+    rep.set_defaults(handler=replay)
+    back = commands.add_parser(
+        "backfill",
+        parents=[debug],
+        help="print the Workflows that objects already in a bucket would have started (from a bucket listing)",
+        description="FILE is `aws s3api list-objects-v2` (or list-object-versions) output for an "
+        "S3ObjectTrigger, or GCS objects.list responses for a StorageObjectTrigger; several documents may follow "
+        "each other, - reads stdin. Each object becomes the event its source sends live, is filtered as live "
+        "(cloud prefix/suffix or rule, EventSource and Sensor filters) and rendered by the Sensor's triggers: "
+        "Workflows go to stdout as YAML (kubectl create -f -), with the name the live event gets. metaflow_event "
+        "targets are not backfilled. Progress and a summary go to stderr. Exit codes: 0 done; 2 usage or input "
+        "error; 3 a trigger failed or a value fell back for some object; 4 something was not evaluable offline.",
+    )
+    back.add_argument("program_dir", help="folder with Pulumi.yaml and __main__.py")
+    back.add_argument("--blueprint", required=True, help="the S3ObjectTrigger or StorageObjectTrigger component name")
+    back.add_argument("--objects", required=True, metavar="FILE", help="the bucket listing (JSON), - for stdin")
+    back.add_argument(
+        "--progress-every", type=int, default=10_000, metavar="N", help="a progress line every N objects (0: none)"
+    )
+    back.add_argument("--config", action="append", default=[], metavar="KEY=VALUE", help="stack config (repeatable)")
+    back.add_argument("--stack", default="offline", help="stack name the program sees (default: offline)")
+    back.set_defaults(handler=backfill)
     return parser
 
 

@@ -18,6 +18,7 @@ __all__ = [
     "check_qualified_name",
     "child_name",
     "go_duration_seconds",
+    "is_label_value",
     "stable_hash",
     "to_dns_label",
     "validate_dns1035_label",
@@ -93,6 +94,11 @@ def check_qualified_name(key: str, argument: str) -> None:
         )
 
 
+def is_label_value(value: str) -> bool:
+    """Whether ``value`` is a non-empty Kubernetes label value (63 characters at most)."""
+    return len(value) <= LABEL_MAX and _LABEL_NAME.fullmatch(value) is not None
+
+
 def check_labels(labels: dict[str, str], argument: str, reserved: frozenset[str] = frozenset()) -> dict[str, str]:
     """Kubernetes labels: valid keys (none of ``reserved``, which the blueprint sets) and values."""
     for key, value in labels.items():
@@ -101,7 +107,7 @@ def check_labels(labels: dict[str, str], argument: str, reserved: frozenset[str]
         if key in reserved:
             fix = f"drop it (the blueprint sets {', '.join(sorted(reserved))})"
             raise BlueprintInputError(where, "is set by the blueprint", fix)
-        if value and (len(value) > LABEL_MAX or not _LABEL_NAME.fullmatch(value)):
+        if value and not is_label_value(value):
             raise BlueprintInputError(
                 where,
                 f"{value!r} is not a valid label value",

@@ -21,6 +21,8 @@ SENSOR_RESOURCES = [
     ("kubernetes:core/v1:ServiceAccount", "sensor-sa"),
     ("kubernetes:rbac.authorization.k8s.io/v1:Role", "sensor-role"),
     ("kubernetes:rbac.authorization.k8s.io/v1:RoleBinding", "sensor-binding"),
+    ("kubernetes:rbac.authorization.k8s.io/v1:Role", "sensor-parked-role"),
+    ("kubernetes:rbac.authorization.k8s.io/v1:RoleBinding", "sensor-parked-binding"),
     ("kubernetes:argoproj.io/v1alpha1:Sensor", "sensor"),
 ]
 READER_RESOURCES = [

@@ -128,11 +128,21 @@ AWS_IDENTITIES = (
     {"identity": {"mode": "role-arn", "role_arn": AWS_ROLE}},
     {"identity": {"mode": "irsa", "oidc_provider_arn": test_aws_sqs.aws.OIDC, "permissions_boundary_arn": BOUNDARY}},
     {"queue": {"kms_master_key_id": AWS_KEY}},
+    {
+        "alarms": {
+            "topic_arn": "arn:aws:sns:us-west-2:000000000000:oncall",
+            "period_seconds": 300,
+            "evaluation_periods": 3,
+        }
+    },
 )
 OTHER_QUEUE = test_aws_sqs.OTHER_QUEUE_ARN
 GCP_KEY = "projects/acme-sec/locations/europe-west1/keyRings/pubsub/cryptoKeys/orders"
 GSA = {"mode": "google-service-account", "service_account_id": "orders-reader"}
 WIP = {"mode": "workload-identity-principal", "cluster_project": "acme-gke", "cluster_project_number": "123456789012"}
+GCP_ALARMS = {
+    "alarms": {"notification_channels": ["projects/acme-data/notificationChannels/42"], "duration_seconds": 120}
+}
 
 BLUEPRINTS = [
     Blueprint(
@@ -168,13 +178,20 @@ BLUEPRINTS = [
             {"identity": WIP},
             {"topic": None, "new_topic": {"name": "orders-in", "kms_key_name": GCP_KEY}},
             {"project": "acme-other"},
+            GCP_ALARMS,
         ),
     ),
     Blueprint(
         StorageObjectTrigger,
         test_gcp_storage.base_args,
         GCP,
-        ({"identity": GSA}, {"identity": WIP}, {"bucket_project": "acme-lake"}, {"topic": {"kms_key_name": GCP_KEY}}),
+        (
+            {"identity": GSA},
+            {"identity": WIP},
+            {"bucket_project": "acme-lake"},
+            {"topic": {"kms_key_name": GCP_KEY}},
+            GCP_ALARMS,
+        ),
     ),
     Blueprint(WebhookTrigger, test_webhook_trigger.base_args, {}, ({"auth": "secret-path"},)),
     Blueprint(DbtCloudJobTrigger, test_webhook_dbt.base_args, {}),

@@ -124,3 +124,8 @@ def body_template(trigger: dict[str, Any]) -> str:
     (body,) = trigger["template"]["http"]["payload"]
     assert body["dest"] == "" and set(body["src"]) == {"dependencyName", "dataTemplate"}, body
     return body["src"]["dataTemplate"]
+
+
+def argument_parameters(k8s: dict[str, Any]) -> list[dict[str, Any]]:
+    """A k8s trigger's parameters that write Workflow arguments (a flow target's others name and annotate the run)."""
+    return [p for p in k8s.get("parameters", []) if str(p["dest"]).startswith("spec.arguments.")]

@@ -136,7 +136,7 @@ def test_gjson_missing_paths_do_not_exist(path):
     assert not result.exists and result.unsupported is None and result.to_string() == ""
 
 
-@pytest.mark.parametrize("path", ["children.@reverse", "{name.first,age}", "@this", "!true", "..0"])
+@pytest.mark.parametrize("path", ["children.@reverse", "{name.first,age}", "@this.age", "!true", "..0"])
 def test_gjson_modifiers_multipaths_and_literals_are_unsupported(path):
     result = gjson_get(GJSON_SAMPLE, path)
     assert not result.exists

@@ -36,8 +36,34 @@ def workflow() -> dict[str, Any]:
     }
 
 
+def parked() -> dict[str, Any]:
+    """A dlqTrigger like the blueprints emit: park the event in a ConfigMap (`core.dlq`)."""
+    config_map = {
+        "apiVersion": "v1",
+        "kind": "ConfigMap",
+        "metadata": {"generateName": "raw-events-sensor-parked-", "namespace": "argo-events"},
+        "data": {"trigger": "start-flow", "event-data": "", "event-context": ""},
+    }
+    return {
+        "template": {
+            "name": "start-flow-parked",
+            "k8s": {
+                "operation": "create",
+                "source": {"resource": config_map},
+                "parameters": [
+                    {"src": {"dependencyName": DEP, "dataKey": "@this"}, "dest": "data.event-data"},
+                    {"src": {"dependencyName": DEP, "contextKey": "@this"}, "dest": "data.event-context"},
+                ],
+            },
+        },
+        "retryStrategy": {"steps": 3, "duration": "10s", "factor": 2.0, "jitter": 0.2},
+        "atLeastOnce": True,
+    }
+
+
 def valid_sensor() -> dict[str, Any]:
-    """A Sensor spec like the blueprints emit (a flow and a Metaflow-event target) that passes schema and rules."""
+    """A Sensor spec like the blueprints emit (a flow and a Metaflow-event target, the first with a dlqTrigger)
+    that passes schema and rules."""
     retry = {"steps": 3, "duration": "10s", "factor": 2.0, "jitter": 0.2}
     return {
         "eventBusName": "default",
@@ -73,6 +99,7 @@ def valid_sensor() -> dict[str, Any]:
                 "retryStrategy": retry,
                 "atLeastOnce": True,
                 "rateLimit": {"unit": "Second", "requestsPerUnit": 5},
+                "dlqTrigger": parked(),
             },
             {
                 "template": {
@@ -239,6 +266,7 @@ def test_dependency_needs_name_event_source_and_event(field: str, empty: str | N
             + BLUEPRINT.format("the parameter would silently fall back to its default value")
             for path in (
                 f"{T0}.k8s.parameters[0]",
+                *(f"triggers[0].dlqTrigger.template.k8s.parameters[{i}]" for i in range(2)),
                 *(f"{T1}.http.payload[{i}]" for i in range(3)),
             )
         ]
@@ -371,6 +399,41 @@ def test_parameter_dependency_must_exist() -> None:
     ]
 
 
+def test_dlq_trigger_needs_at_least_once_on_the_trigger_and_on_itself() -> None:
+    spec = valid_sensor()
+    spec["triggers"][0]["atLeastOnce"] = False
+    del spec["triggers"][0]["dlqTrigger"]["atLeastOnce"]
+    assert sensor_problems(spec) == [
+        "triggers[0].atLeastOnce: to use dlqTrigger, trigger.atLeastOnce must be set to true",
+        "triggers[0].dlqTrigger.atLeastOnce: atLeastOnce must be set to true within the dlqTrigger",
+    ]
+    assert schema_errors("Sensor", spec) == []  # the schema cannot see it: only the controller rejects it
+
+
+def test_dlq_trigger_is_validated_like_a_trigger() -> None:
+    spec = valid_sensor()
+    dlq = spec["triggers"][0]["dlqTrigger"]["template"]
+    dlq["name"] = ""
+    dlq["k8s"]["operation"] = "apply"
+    dlq["k8s"]["parameters"][1]["src"]["dependencyName"] = "other"
+    assert sensor_problems(spec) == [
+        "triggers[0].dlqTrigger.template.name: required (a non-empty string)",
+        "triggers[0].dlqTrigger.template.k8s.operation: 'apply' is not supported; "
+        "allowed: create, update, patch, delete or empty (create)",
+        "triggers[0].dlqTrigger.template.k8s.parameters[1].src.dependencyName: 'other' names no dependency of this "
+        "Sensor" + BLUEPRINT.format("the parameter would silently fall back to its default value"),
+    ]
+    del spec["triggers"][0]["dlqTrigger"]["template"]
+    assert sensor_problems(spec) == ["triggers[0].dlqTrigger.template: required"]
+
+
+def test_a_dlq_trigger_name_may_repeat_a_trigger_name() -> None:
+    """validateTriggers checks the names of the Sensor's triggers only; a dlqTrigger's is not among them."""
+    spec = valid_sensor()
+    spec["triggers"][0]["dlqTrigger"]["template"]["name"] = "metaflow-event"
+    assert sensor_problems(spec) == []
+
+
 @pytest.mark.parametrize(
     ("where", "key", "value", "path"),
     [
@@ -379,7 +442,7 @@ def test_parameter_dependency_must_exist() -> None:
         (lambda s: s["dependencies"][0]["filters"], "time", {"start": "6:00"}, FILTERS),
         (lambda s: s["dependencies"][0]["filters"]["data"][0], "comparator", "==", f"{FILTERS}.data[0]"),
         (lambda s: s["triggers"][0], "policy", {"k8s": {}}, "triggers[0]"),
-        (lambda s: s["triggers"][0], "dlqTrigger", {"template": {}}, "triggers[0]"),
+        (lambda s: s["triggers"][0]["dlqTrigger"], "policy", {"k8s": {}}, "triggers[0].dlqTrigger"),
         (lambda s: s["triggers"][1], "parameters", [{}], "triggers[1]"),
         (lambda s: s["triggers"][0]["template"], "conditionsReset", [{}], T0),
         (lambda s: s["triggers"][0]["template"], "argoWorkflow", {"operation": ""}, T0),

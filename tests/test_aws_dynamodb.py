@@ -16,7 +16,7 @@ from pulumi_metaflow_blueprints.core.target import value_template
 from pulumi_metaflow_blueprints.errors import BlueprintInputError
 from pulumi_metaflow_blueprints.offline import ProgramRun
 from tests import aws_checks as aws
-from tests.helpers import body_template, policy, resolved, sample
+from tests.helpers import argument_parameters, body_template, policy, resolved, sample
 from tests.oracle_client import GoOracle, tally
 
 TYPE = "metaflow-blueprints:index:DynamoDBTableTrigger"
@@ -132,7 +132,7 @@ def test_specs_read_records_and_the_sensor_keeps_only_the_chosen_changes(run: Pr
     (dependency,) = sensor["dependencies"]
     assert dependency["filters"]["data"] == [{"path": "body.eventName", "type": "string", "value": ["^(?:INSERT)$"]}]
     flow, event = sensor["triggers"]
-    templates = [p["src"]["dataTemplate"] for p in flow["template"]["k8s"]["parameters"]]
+    templates = [p["src"]["dataTemplate"] for p in argument_parameters(flow["template"]["k8s"])]
     assert templates == [
         aws.template_for("body.dynamodb.NewImage.amount.N"),
         aws.template_for("body.dynamodb.Keys.order_id.S"),

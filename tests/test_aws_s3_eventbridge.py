@@ -12,7 +12,7 @@ from pulumi_metaflow_blueprints.core.fields import EventPath
 from pulumi_metaflow_blueprints.core.target import value_template
 from pulumi_metaflow_blueprints.offline import ProgramRun, run_program
 from tests import aws_checks as aws
-from tests.helpers import body_template, sample
+from tests.helpers import argument_parameters, body_template, sample
 
 TYPE = "metaflow-blueprints:index:S3ObjectTrigger"
 QUEUE = "metaflow-blueprints-offline-raw-events"
@@ -118,7 +118,7 @@ def test_specs_read_eventbridge_events_without_the_test_event_filter(run: Progra
     (event_filter,) = sensor["dependencies"][0]["filters"]["data"]
     assert event_filter == {"path": "body.detail-type", "type": "string", "value": ["^(?:Object\\ Created)$"]}
     flow, event = sensor["triggers"]
-    templates = [p["src"]["dataTemplate"] for p in flow["template"]["k8s"]["parameters"]]
+    templates = [p["src"]["dataTemplate"] for p in argument_parameters(flow["template"]["k8s"])]
     assert templates[1] == aws.template_for("body.detail.object.key")
     assert f',"key":{value_template(EventPath.parse("body.detail.object.key"), payload=True)}' in body_template(event)
 

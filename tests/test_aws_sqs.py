@@ -11,7 +11,7 @@ from pulumi_metaflow_blueprints.core.fields import EventPath
 from pulumi_metaflow_blueprints.core.target import value_template
 from pulumi_metaflow_blueprints.offline import ProgramRun
 from tests import aws_checks as aws
-from tests.helpers import body_template, policy, resolved
+from tests.helpers import argument_parameters, body_template, policy, resolved
 
 TYPE = "metaflow-blueprints:index:SqsQueueTrigger"
 QUEUE = "metaflow-blueprints-offline-orders"
@@ -86,7 +86,7 @@ def test_sensor_maps_body_paths_attributes_and_the_message_id(new_queue: Any) ->
     run, _ = new_queue
     _, sensor = aws.valid_specs(run)
     flow, event = sensor["triggers"]
-    sources = [p["src"]["dataTemplate"] for p in flow["template"]["k8s"]["parameters"]]
+    sources = [p["src"]["dataTemplate"] for p in argument_parameters(flow["template"]["k8s"])]
     assert sources == [aws.template_for("body.order.id"), aws.template_for("messageAttributes.tenant.StringValue")]
     assert f',"message":{value_template(EventPath.parse("messageId"), payload=True)}' in body_template(event)
     assert "filters" not in sensor["dependencies"][0]

@@ -21,8 +21,8 @@ S3_CHILDREN = {
     "aws:iam/rolePolicy:RolePolicy": 1,
     "kubernetes:core/v1:ServiceAccount": 2,
     EVENT_SOURCE: 1,
-    "kubernetes:rbac.authorization.k8s.io/v1:Role": 1,
-    "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding": 1,
+    "kubernetes:rbac.authorization.k8s.io/v1:Role": 2,
+    "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding": 2,
     SENSOR: 1,
 }
 
@@ -67,7 +67,7 @@ def results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 
 def test_blueprint_and_handwritten_programs_register_the_same_resources(results: dict[str, Any]) -> None:
     (check,) = results["scale"]["checks"]
-    assert (check["n"], check["resources"]) == (2, 24)  # run.py asserts the same types and names itself
+    assert (check["n"], check["resources"]) == (2, 28)  # run.py asserts the same types and names itself
     # Input differences (specs drifting as the package evolves) are reported, not fatal: the resource set is the claim.
     assert isinstance(check["differ"], dict)
     (row,) = results["scale"]["rows"]
@@ -86,7 +86,7 @@ def test_s3_example_registers_exactly_the_hand_written_minimum(results: dict[str
     assert component["type"] == "S3ObjectTrigger"
     assert component["resources"] == S3_CHILDREN
     result = load_minimum().compare("S3ObjectTrigger", component["resources"])
-    assert (result.registered, result.minimum, result.extra, result.missing) == (12, 12, {}, [])
+    assert (result.registered, result.minimum, result.extra, result.missing) == (14, 14, {}, [])
 
 
 def test_minimum_comparison_reports_extra_and_missing_resources() -> None:

@@ -35,19 +35,30 @@ def test_prints_the_resource_tree_with_parents(preview_out: tuple[Path, str]) ->
     assert lines[1].split() == ["+", "pulumi:pulumi:Stack", "s3-to-flow-offline"]
     assert lines[2].split() == ["+", "└─", "metaflow-blueprints:index:S3ObjectTrigger", "raw-events"]
     children = [line for line in lines if line.startswith(" +     ")]
-    assert len(children) == 12
-    assert "+ 14 to create" in stdout
+    assert len(children) == 14
+    assert "+ 16 to create" in stdout
 
 
 def test_manifests_are_ordered_complete_and_valid(preview_out: tuple[Path, str]) -> None:
     out, _ = preview_out
     documents = list(yaml.safe_load_all((out / "manifests.yaml").read_text()))
     kinds = [d["kind"] for d in documents]
-    assert kinds == ["ServiceAccount", "ServiceAccount", "Role", "RoleBinding", "EventSource", "Sensor"]
+    assert kinds == [
+        "ServiceAccount",
+        "ServiceAccount",
+        "Role",
+        "Role",
+        "RoleBinding",
+        "RoleBinding",
+        "EventSource",
+        "Sensor",
+    ]
     for document in documents:
         assert set(document) >= {"apiVersion", "kind", "metadata"}
-        # The Sensor may create Workflows only where Metaflow put the WorkflowTemplates (`workflowNamespace`).
-        in_workflow_namespace = document["kind"] in {"Role", "RoleBinding"}
+        # The Sensor may create Workflows only where Metaflow put the WorkflowTemplates (`workflowNamespace`), and
+        # park failed events (ConfigMaps, `core.dlq`) only in its own namespace.
+        parks = document["metadata"]["name"].endswith("-parked")
+        in_workflow_namespace = document["kind"] in {"Role", "RoleBinding"} and not parks
         assert document["metadata"]["namespace"] == ("default" if in_workflow_namespace else "argo-events")
         if document["kind"] == "RoleBinding":
             assert [s["namespace"] for s in document["subjects"]] == ["argo-events"]
@@ -60,7 +71,7 @@ def test_resources_json_lists_every_resource_with_its_parent(preview_out: tuple[
     out, _ = preview_out
     data = json.loads((out / "resources.json").read_text())
     resources = data["resources"]
-    assert len(resources) == 13
+    assert len(resources) == 15
     by_name = {r["name"]: r for r in resources}
     assert by_name["raw-events"]["parent"] is None
     assert all(r["parent"] == "raw-events" for r in resources if r["name"] != "raw-events")

@@ -37,6 +37,7 @@ import kubernetes_validate
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 
+from pulumi_metaflow_blueprints.core.identity import run_name
 from pulumi_metaflow_blueprints.errors import ArgoSpecError, BlueprintInputError
 from pulumi_metaflow_blueprints.offline import ProgramRun, run_program
 from tests.argo_schema import controller_problems, schema_errors
@@ -104,6 +105,8 @@ def metadata_problems(kind: str, metadata: Any, where: str) -> list[str]:
     problems: list[str] = []
     if "generateName" in metadata:
         problems += subdomain_problems(f"{metadata['generateName']}x1y2z", f"{where}.generateName")
+    elif kind == "Workflow" and "name" not in metadata:
+        pass  # named after its event by a trigger parameter: checked with its workflowTemplateRef below
     elif kind in LABEL_NAMED:
         problems += label_problems(metadata.get("name"), f"{where}.name")
     elif kind in SERVICE_NAMED:
@@ -147,6 +150,10 @@ def embedded_problems(value: Any, where: str) -> Iterator[str]:
             yield f"{where}.key: {value['key']!r} is not a Secret key"
     if isinstance(value.get("workflowTemplateRef"), Mapping):
         yield from subdomain_problems(value["workflowTemplateRef"].get("name"), f"{where}.workflowTemplateRef.name")
+        run = run_name(str(value["workflowTemplateRef"].get("name")), "fuzz/trigger", ["identity"])
+        if len(run) > 63 or not QUALIFIED_NAME.fullmatch(run):  # Argo's limit; also a label value on its pods
+            yield f"{where}: a run named after its event, {run!r}, is not a label value"
+        yield from subdomain_problems(run, f"{where}: a run named after its event")
     for key, item in value.items():
         if key != "metadata":
             yield from embedded_problems(item, f"{where}.{key}")

@@ -15,7 +15,16 @@ from pulumi_metaflow_blueprints.gcp.package import project_number
 from pulumi_metaflow_blueprints.gcp.pubsub import pubsub_message_fields
 from pulumi_metaflow_blueprints.offline import ProgramRun, run_program, run_program_dir
 from tests.argo_schema import assert_valid_argo
-from tests.helpers import body_template, contains_unknown, pubsub_event, rejected, resolved, sample, spec_of
+from tests.helpers import (
+    argument_parameters,
+    body_template,
+    contains_unknown,
+    pubsub_event,
+    rejected,
+    resolved,
+    sample,
+    spec_of,
+)
 
 CONFIG = {"gcp:project": "acme-data"}
 TOPIC = "projects/acme-events/topics/orders"
@@ -65,6 +74,8 @@ COMMON = [
     ("kubernetes:core/v1:ServiceAccount", "orders-sensor-sa"),
     ("kubernetes:rbac.authorization.k8s.io/v1:Role", "orders-sensor-role"),
     ("kubernetes:rbac.authorization.k8s.io/v1:RoleBinding", "orders-sensor-binding"),
+    ("kubernetes:rbac.authorization.k8s.io/v1:Role", "orders-sensor-parked-role"),
+    ("kubernetes:rbac.authorization.k8s.io/v1:RoleBinding", "orders-sensor-parked-binding"),
     ("kubernetes:argoproj.io/v1alpha1:Sensor", "orders-sensor"),
 ]
 
@@ -306,7 +317,7 @@ def test_sensor_maps_message_paths_and_attributes(run: ProgramRun) -> None:
     (dependency,) = spec["dependencies"]
     assert dependency == {"name": "source-event", "eventSourceName": "orders", "eventName": "message"}
     flow, event = spec["triggers"]
-    templates = [p["src"]["dataTemplate"] for p in flow["template"]["k8s"]["parameters"]]
+    templates = [p["src"]["dataTemplate"] for p in argument_parameters(flow["template"]["k8s"])]
     assert templates == [value_template(EventPath.parse(path)) for path in ["body.order.id", "attributes.source"]]
     workflow = flow["template"]["k8s"]["source"]["resource"]
     assert workflow["spec"]["workflowTemplateRef"] == {"name": "orderflow"}

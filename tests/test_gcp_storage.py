@@ -14,7 +14,16 @@ from pulumi_metaflow_blueprints.gcp.package import project_number
 from pulumi_metaflow_blueprints.gcp.storage import STORAGE_OBJECT_FIELDS
 from pulumi_metaflow_blueprints.offline import ProgramRun, run_program, run_program_dir
 from tests.argo_schema import assert_valid_argo
-from tests.helpers import body_template, contains_unknown, pubsub_event, rejected, resolved, sample, spec_of
+from tests.helpers import (
+    argument_parameters,
+    body_template,
+    contains_unknown,
+    pubsub_event,
+    rejected,
+    resolved,
+    sample,
+    spec_of,
+)
 
 CONFIG = {"gcp:project": "acme-data"}
 STEM = "metaflow-blueprints-offline-landing"
@@ -73,6 +82,8 @@ def test_registers_exactly_the_expected_resources_under_the_component(run: Progr
             ("kubernetes:core/v1:ServiceAccount", "landing-sensor-sa"),
             ("kubernetes:rbac.authorization.k8s.io/v1:Role", "landing-sensor-role"),
             ("kubernetes:rbac.authorization.k8s.io/v1:RoleBinding", "landing-sensor-binding"),
+            ("kubernetes:rbac.authorization.k8s.io/v1:Role", "landing-sensor-parked-role"),
+            ("kubernetes:rbac.authorization.k8s.io/v1:RoleBinding", "landing-sensor-parked-binding"),
             ("kubernetes:argoproj.io/v1alpha1:Sensor", "landing-sensor"),
         ]
     )
@@ -200,7 +211,7 @@ def test_sensor_filters_the_suffix_and_maps_s3_named_fields(run: ProgramRun) -> 
         {"name": "size_bytes", "value": "null"},
         {"name": "mode", "value": '"incremental"'},
     ]
-    templates = [p["src"]["dataTemplate"] for p in flow["template"]["k8s"]["parameters"]]
+    templates = [p["src"]["dataTemplate"] for p in argument_parameters(flow["template"]["k8s"])]
     assert templates == [
         value_template(EventPath.parse(path)) for path in ["attributes.bucketId", "attributes.objectId", "body.size"]
     ]

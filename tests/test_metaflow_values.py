@@ -31,7 +31,7 @@ from pulumi_metaflow_blueprints.simulate import SampleEvent, TriggerCheck, simul
 from pulumi_metaflow_blueprints.simulate.events import go_json_loads
 from pulumi_metaflow_blueprints.simulate.triggers import argument_written
 from pulumi_metaflow_blueprints.webhooks import WebhookTrigger
-from tests.helpers import DATA, as_dict
+from tests.helpers import DATA, argument_parameters, as_dict
 from tests.oracle_client import GoOracle, tally
 
 CAPTURE = json.loads((DATA / "metaflow" / "captured.json").read_text())
@@ -166,7 +166,7 @@ def sensor_values(oracle: GoOracle) -> tuple[dict[str, str], TriggerCheck]:
     (sensor,) = run.custom_resources("Sensor")
     k8s = sensor.plain_inputs["spec"]["triggers"][0]["template"]["k8s"]
     data = go_json(event["data"], escape_html=True, sort_keys=False)
-    params = k8s["parameters"]
+    params = argument_parameters(k8s)
     answers = oracle.ask([{"op": "template", "template": p["src"]["dataTemplate"], "json": data} for p in params])
     for param, answer in zip(params, answers, strict=True):
         name = argument_written(param["dest"], k8s["source"]["resource"])
@@ -239,7 +239,9 @@ def test_values_rendered_once_mangle_objects_and_run_dollar_commands_which_our_t
     run = webhook({"text": "body.dollar"})
     trigger, event = simulated(run, BODY)
     assert trigger.outcome == "fails" and "body.dollar holds a $ or a backtick" in trigger.message
-    (param,) = run.custom_resources("Sensor")[0].plain_inputs["spec"]["triggers"][0]["template"]["k8s"]["parameters"]
+    (param,) = argument_parameters(
+        run.custom_resources("Sensor")[0].plain_inputs["spec"]["triggers"][0]["template"]["k8s"]
+    )
     data = go_json(event["data"], escape_html=True, sort_keys=False)
     go = oracle.one({"op": "template", "template": param["src"]["dataTemplate"], "json": data})
     assert go["status"] == "error" and "body.dollar holds a $ or a backtick" in go["message"]

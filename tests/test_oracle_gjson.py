@@ -220,11 +220,13 @@ def curated() -> list[Case]:
         ("12", "a"),
         ("[1,[2,3]]", "1.1"),
         ("[1,[2,3]]", "#"),
+        # `@this` as the whole path (the dlqTrigger's dataKey/contextKey, core/dlq.py): the document itself
+        *((doc, "@this") for doc in ('{"a":[1,2]}', ' \n{"a" : [1, 2]} \n', "[1, 2]", '"pl\u00e9in"', "12.50", "null")),
     ]
     cases = [text_case(doc, path, supported=True) for doc, path in supported]
     unsupported = [
         ('{"a":[1,2]}', "a.@reverse"),
-        ('{"a":[1,2]}', "@this"),
+        ('{"a":[1,2]}', "@this.a"),
         ('{"a":[1,2]}', "a|@dig:x"),
         ('{"a":[1,2]}', "a.@dig"),
         ('{"a":[1,2]}', "!true"),
@@ -251,7 +253,7 @@ def test_curated_cases_agree_with_go(oracle: GoOracle) -> None:
 
 
 def test_unsupported_constructs_are_reported() -> None:
-    for path in ("a.@reverse", "@this", "a.@dig", "!true", "{a}", "..0", "a.#(==~true)"):
+    for path in ("a.@reverse", "@this.a", "a.@dig", "!true", "{a}", "..0", "a.#(==~true)"):
         assert gjson_get(b'{"a":[1,2]}', path).unsupported, path
     assert gjson_get({"a": math.inf}, "a").unsupported  # its JSON text is lost: 1e400? 1E999?
     assert gjson_get(b'{"a":1', "a").unsupported  # not JSON

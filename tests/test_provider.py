@@ -452,7 +452,7 @@ def test_construct_registers_the_same_resources_as_a_python_program(
     (component,) = direct_run.of_type(S3_TOKEN)
     assert response.urn == component.urn
     assert component.parent == stack_urn("yaml-s3-to-flow", "dev")
-    assert len(monitor.registrations) == len(direct_run.registrations) == 13
+    assert len(monitor.registrations) == len(direct_run.registrations) == 15
     assert snapshot(monitor.registrations) == snapshot(direct_run.registrations)
     assert sorted(set(monitor.invokes)) == [
         "aws:index/getCallerIdentity:getCallerIdentity",

@@ -13,7 +13,17 @@ from pulumi_metaflow_blueprints.core.target import event_body_template
 from pulumi_metaflow_blueprints.errors import BlueprintInputError
 from pulumi_metaflow_blueprints.offline import ProgramRun, run_program
 from tests.argo_schema import assert_valid_argo
-from tests.helpers import OIDC, body_template, contains_unknown, policy, rejected, sample, spec_of, sqs_event
+from tests.helpers import (
+    OIDC,
+    argument_parameters,
+    body_template,
+    contains_unknown,
+    policy,
+    rejected,
+    sample,
+    spec_of,
+    sqs_event,
+)
 
 CONFIG = {"aws:region": "us-west-2"}
 
@@ -66,6 +76,8 @@ def test_registers_exactly_the_expected_resources_under_the_component(run: Progr
             ("kubernetes:core/v1:ServiceAccount", "raw-events-sensor-sa"),
             ("kubernetes:rbac.authorization.k8s.io/v1:Role", "raw-events-sensor-role"),
             ("kubernetes:rbac.authorization.k8s.io/v1:RoleBinding", "raw-events-sensor-binding"),
+            ("kubernetes:rbac.authorization.k8s.io/v1:Role", "raw-events-sensor-parked-role"),
+            ("kubernetes:rbac.authorization.k8s.io/v1:RoleBinding", "raw-events-sensor-parked-binding"),
             ("kubernetes:argoproj.io/v1alpha1:Sensor", "raw-events-sensor"),
         ]
     )
@@ -238,9 +250,9 @@ def test_sensor_creates_the_flow_workflow_and_posts_the_metaflow_event(run: Prog
     flow, event = spec["triggers"]
     assert flow["atLeastOnce"] is True and flow["retryStrategy"]["steps"] == 3
     workflow = flow["template"]["k8s"]["source"]["resource"]
-    assert flow["template"]["k8s"]["operation"] == "create"
+    assert flow["template"]["k8s"]["operation"] == "patch"  # one run per event (tests/test_run_identity.py)
     assert workflow["spec"]["workflowTemplateRef"] == {"name": "ingestflow"}
-    assert workflow["metadata"]["generateName"] == "ingestflow-"
+    assert "generateName" not in workflow["metadata"] and "name" not in workflow["metadata"]
     assert workflow["metadata"]["namespace"] == "jobs"
     assert workflow["spec"]["arguments"]["parameters"] == [
         {"name": "bucket", "value": "null"},
@@ -248,7 +260,7 @@ def test_sensor_creates_the_flow_workflow_and_posts_the_metaflow_event(run: Prog
         {"name": "size_bytes", "value": "null"},
         {"name": "mode", "value": '"incremental"'},
     ]
-    dests = [p["dest"] for p in flow["template"]["k8s"]["parameters"]]
+    dests = [p["dest"] for p in argument_parameters(flow["template"]["k8s"])]
     assert dests == [f'spec.arguments.parameters.#(name=="{n}").value' for n in ("bucket", "key", "size_bytes")]
     http = event["template"]["http"]
     assert http["url"] == "http://argo-events-webhook-eventsource-svc.argo-events.svc:12000/metaflow-event"
@@ -261,13 +273,14 @@ def test_sensor_creates_the_flow_workflow_and_posts_the_metaflow_event(run: Prog
 def test_sensor_rbac_allows_only_creating_workflows_in_the_flow_namespace(run: ProgramRun) -> None:
     role = run.named("raw-events-sensor-role").plain_inputs
     assert role["metadata"]["namespace"] == "jobs"
-    assert role["rules"] == [{"apiGroups": ["argoproj.io"], "resources": ["workflows"], "verbs": ["create"]}]
+    verbs = ["create", "get", "patch"]  # patch: a run named after its event (tests/test_run_identity.py)
+    assert role["rules"] == [{"apiGroups": ["argoproj.io"], "resources": ["workflows"], "verbs": verbs}]
     binding = run.named("raw-events-sensor-binding").plain_inputs
     assert binding["subjects"] == [{"kind": "ServiceAccount", "name": "raw-events-sensor", "namespace": "argo-events"}]
     assert binding["roleRef"]["name"] == role["metadata"]["name"]
 
 
-def test_metaflow_event_only_needs_no_rbac_and_may_send_a_bearer_header() -> None:
+def test_metaflow_event_only_needs_no_workflow_rbac_and_may_send_a_bearer_header() -> None:
     target = {
         "metaflow_event": {
             "event": "raw_data_landed",
@@ -276,7 +289,8 @@ def test_metaflow_event_only_needs_no_rbac_and_may_send_a_bearer_header() -> Non
         }
     }
     run = run_s3(base_args(targets=[target]))
-    assert run.of_type("kubernetes:rbac.authorization.k8s.io/v1:Role") == []
+    roles = run.of_type("kubernetes:rbac.authorization.k8s.io/v1:Role")
+    assert [r.name for r in roles] == ["raw-events-sensor-parked-role"]  # only parking failed events (core.dlq)
     spec = spec_of(run, "Sensor")
     http = spec["triggers"][0]["template"]["http"]
     assert http["url"] == "https://events.example.com/metaflow-event"

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from pulumi_metaflow_blueprints.cli import main
+from pulumi_metaflow_blueprints.core.identity import run_name
 from pulumi_metaflow_blueprints.simulate import SampleEvent, simulate_sensor
 from pulumi_metaflow_blueprints.simulate.events import argo_event
 from pulumi_metaflow_blueprints.simulate.program import EventSourceEvent, SensorTarget
@@ -59,7 +60,7 @@ def test_the_s3_sample_triggers_the_root_example_with_every_value_from_the_event
     flow, event = sensor["triggers"]
     assert flow["verdict"] == event["verdict"] == "triggered"
     assert flow["workflow_template"] == "lakehouse.prod.ingestflow"
-    assert [(p["name"], p["status"]) for p in flow["parameters"]] == [
+    assert [(p["name"], p["status"]) for p in flow["parameters"] if not p["name"].startswith("metadata.")] == [
         ("bucket", "event"),
         ("key", "event"),
         ("size_bytes", "event"),
@@ -72,7 +73,14 @@ def test_the_s3_sample_triggers_the_root_example_with_every_value_from_the_event
     }
     assert flow["workflow"]["kind"] == "Workflow"
     assert flow["workflow"]["spec"]["workflowTemplateRef"] == {"name": "lakehouse.prod.ingestflow"}
-    assert flow["workflow"]["metadata"]["generateName"] == "lakehouse.prod.ingestflow-"
+    metadata = flow["workflow"]["metadata"]
+    assert "generateName" not in metadata
+    assert metadata["name"] == run_name(
+        "lakehouse.prod.ingestflow",
+        "raw-events/lakehouse.prod.ingestflow",
+        ["acme-raw-events", "landing/2026/11/20/orders.parquet", "d41d8cd98f00b204e9800998ecf8427e"],
+    )
+    assert "starts no second run" in flow["message"]
     request = event["request"]
     assert (request["method"], request["url"]) == (
         "POST",

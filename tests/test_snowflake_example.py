@@ -19,8 +19,8 @@ def test_example_runs_offline_with_valid_argo_objects_and_no_plain_token() -> No
     run = run_program_dir(EXAMPLE)
     (component,) = run.of_type("metaflow-blueprints:index:TableChangeTrigger")
     assert component.name == "orders-changes"
-    # the component; 8 receiver and Sensor; 7 Snowflake objects; the role, its parent grant, 7 grants, 4 ownerships
-    assert len(run.registrations) == 29
+    # the component; 10 receiver and Sensor; 7 Snowflake objects; the role, its parent grant, 7 grants, 4 ownerships
+    assert len(run.registrations) == 31
     for kind in ("EventSource", "Sensor"):
         (item,) = run.custom_resources(kind)
         assert_valid_argo(kind, item.plain_inputs)

@@ -15,7 +15,7 @@ from pulumi_metaflow_blueprints.snowflake import SnowflakeObjectKind, TableChang
 from pulumi_metaflow_blueprints.snowflake.sql import LOCAL_VARIABLES, SOURCE
 from pulumi_metaflow_blueprints.snowflake.table_change import SNOWFLAKE_CHANGE_FIELDS
 from tests.argo_schema import assert_valid_argo
-from tests.helpers import contains_unknown, rejected, resolved, sample, strings_outside_secrets
+from tests.helpers import argument_parameters, contains_unknown, rejected, resolved, sample, strings_outside_secrets
 from tests.snowflake_sql import Token, call_arguments, qualified_names, shape, statements, tokenize, words
 
 TOKEN = "placeholder-token-for-orders-token"
@@ -92,6 +92,8 @@ RECEIVER_AND_SENSOR = [
     ("kubernetes:core/v1:ServiceAccount", "orders-sensor-sa"),
     ("kubernetes:rbac.authorization.k8s.io/v1:Role", "orders-sensor-role"),
     ("kubernetes:rbac.authorization.k8s.io/v1:RoleBinding", "orders-sensor-binding"),
+    ("kubernetes:rbac.authorization.k8s.io/v1:Role", "orders-sensor-parked-role"),
+    ("kubernetes:rbac.authorization.k8s.io/v1:RoleBinding", "orders-sensor-parked-binding"),
     ("kubernetes:argoproj.io/v1alpha1:Sensor", "orders-sensor"),
 ]
 SNOWFLAKE_OBJECTS = [
@@ -311,7 +313,7 @@ def test_sensor_accepts_only_this_tables_batches_and_maps_them_to_parameters(run
     workflow = trigger["template"]["k8s"]["source"]["resource"]
     assert workflow["spec"]["workflowTemplateRef"] == {"name": "ordersflow"}
     assert [p["name"] for p in workflow["spec"]["arguments"]["parameters"]] == ["batch_id", "inserted", "source_table"]
-    templates = [p["src"]["dataTemplate"] for p in trigger["template"]["k8s"]["parameters"]]
+    templates = [p["src"]["dataTemplate"] for p in argument_parameters(trigger["template"]["k8s"])]
     for template, key in zip(templates, ["batch_id", "inserted_rows", "table"], strict=True):
         assert template == value_template(EventPath(("body", key)))
 

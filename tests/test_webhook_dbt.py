@@ -13,7 +13,15 @@ from pulumi_metaflow_blueprints.offline.runner import is_secret
 from pulumi_metaflow_blueprints.webhooks import DbtCloudJobTrigger, DbtRunStatus
 from pulumi_metaflow_blueprints.webhooks.dbt import DBT_JOB_RUN_FIELDS
 from tests.argo_schema import assert_valid_argo
-from tests.helpers import contains_unknown, rejected, resolved, sample, spec_of, strings_outside_secrets
+from tests.helpers import (
+    argument_parameters,
+    contains_unknown,
+    rejected,
+    resolved,
+    sample,
+    spec_of,
+    strings_outside_secrets,
+)
 
 TOKEN = "placeholder-token-for-nightly-path-token"
 HMAC = "placeholder-hmac-for-nightly-dbt-webhook"
@@ -70,6 +78,8 @@ def test_registers_exactly_the_expected_resources_under_the_component(run: Progr
             ("kubernetes:core/v1:ServiceAccount", "nightly-sensor-sa"),
             ("kubernetes:rbac.authorization.k8s.io/v1:Role", "nightly-sensor-role"),
             ("kubernetes:rbac.authorization.k8s.io/v1:RoleBinding", "nightly-sensor-binding"),
+            ("kubernetes:rbac.authorization.k8s.io/v1:Role", "nightly-sensor-parked-role"),
+            ("kubernetes:rbac.authorization.k8s.io/v1:RoleBinding", "nightly-sensor-parked-binding"),
             ("kubernetes:argoproj.io/v1alpha1:Sensor", "nightly-sensor"),
         ]
     )
@@ -161,7 +171,7 @@ def test_sensor_accepts_only_successful_completed_runs_of_that_account_and_those
             {"path": "body.data.runStatus", "type": "string", "value": ["^(?:Success)$"]},
         ],
     }
-    templates = [p["src"]["dataTemplate"] for p in spec["triggers"][0]["template"]["k8s"]["parameters"]]
+    templates = [p["src"]["dataTemplate"] for p in argument_parameters(spec["triggers"][0]["template"]["k8s"])]
     assert templates == [
         value_template(EventPath(("body", "data", key))) for key in ("jobId", "runId", "runFinishedAt")
     ]

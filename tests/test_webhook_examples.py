@@ -14,9 +14,9 @@ EXAMPLES = Path(__file__).parent.parent / "examples"
 @pytest.mark.parametrize(
     ("example", "component", "count"),
     [
-        ("webhook-to-flow", "WebhookTrigger", 9),
-        ("dbt-cloud-to-flow", "DbtCloudJobTrigger", 9),
-        ("fivetran-to-flow", "FivetranSyncTrigger", 9),
+        ("webhook-to-flow", "WebhookTrigger", 11),
+        ("dbt-cloud-to-flow", "DbtCloudJobTrigger", 11),
+        ("fivetran-to-flow", "FivetranSyncTrigger", 11),
     ],
 )
 def test_example_runs_offline_with_valid_argo_objects_and_no_plain_secrets(

@@ -64,6 +64,8 @@ def test_registers_exactly_the_expected_resources_under_the_component(run: Progr
             ("kubernetes:core/v1:ServiceAccount", "orders-sync-sensor-sa"),
             ("kubernetes:rbac.authorization.k8s.io/v1:Role", "orders-sync-sensor-role"),
             ("kubernetes:rbac.authorization.k8s.io/v1:RoleBinding", "orders-sync-sensor-binding"),
+            ("kubernetes:rbac.authorization.k8s.io/v1:Role", "orders-sync-sensor-parked-role"),
+            ("kubernetes:rbac.authorization.k8s.io/v1:RoleBinding", "orders-sync-sensor-parked-binding"),
             ("kubernetes:argoproj.io/v1alpha1:Sensor", "orders-sync-sensor"),
         ]
     )

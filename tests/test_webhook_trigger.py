@@ -12,7 +12,7 @@ from pulumi_metaflow_blueprints.offline.runner import is_secret
 from pulumi_metaflow_blueprints.webhooks import WebhookAuthMode, WebhookTrigger
 from pulumi_metaflow_blueprints.webhooks.generic import WEBHOOK_FIELDS
 from tests.argo_schema import assert_valid_argo
-from tests.helpers import contains_unknown, rejected, resolved, spec_of, strings_outside_secrets
+from tests.helpers import argument_parameters, contains_unknown, rejected, resolved, spec_of, strings_outside_secrets
 
 TOKEN = "placeholder-token-for-orders-token"
 """What the offline mocks make the RandomPassword's result: must never appear outside a secret."""
@@ -72,6 +72,8 @@ def test_registers_exactly_the_expected_resources_under_the_component(run: Progr
             ("kubernetes:core/v1:ServiceAccount", "orders-sensor-sa"),
             ("kubernetes:rbac.authorization.k8s.io/v1:Role", "orders-sensor-role"),
             ("kubernetes:rbac.authorization.k8s.io/v1:RoleBinding", "orders-sensor-binding"),
+            ("kubernetes:rbac.authorization.k8s.io/v1:Role", "orders-sensor-parked-role"),
+            ("kubernetes:rbac.authorization.k8s.io/v1:RoleBinding", "orders-sensor-parked-binding"),
             ("kubernetes:argoproj.io/v1alpha1:Sensor", "orders-sensor"),
         ]
     )
@@ -153,7 +155,7 @@ def test_sensor_maps_body_paths_and_first_header_values_and_filters_anchored(run
     assert (dependency["eventSourceName"], dependency["eventName"]) == ("orders", "webhook")
     assert dependency["filters"]["data"] == [{"path": "body.kind", "type": "string", "value": ["^(?:daily)$"]}]
     (trigger,) = spec["triggers"]
-    templates = [p["src"]["dataTemplate"] for p in trigger["template"]["k8s"]["parameters"]]
+    templates = [p["src"]["dataTemplate"] for p in argument_parameters(trigger["template"]["k8s"])]
     assert templates == [
         value_template(EventPath(("body", "order", "id"))),
         value_template(EventPath(("header", "X-Request-Id", 0))),

@@ -32,6 +32,8 @@ orders = WebhookTrigger(
         ],
         # Only requests whose body says {"kind": "daily"} start a run (matched whole).
         "filters": [{"field": "body.kind", "equals": ["daily"]}],
+        # One run per request id: a sender's retry of `X-Request-Id: req-7` finds its run and starts no other.
+        "sensor": {"event_identity": ["header.X-Request-Id"]},
     },
 )
 

@@ -7,10 +7,11 @@ status. These functions find those problems before anything is created. They mir
 each starting with its JSON path.
 
 What is emitted: a Sensor with one dependency (optionally ``filters.data`` joined by ``dataLogicalOperator``) and
-``k8s`` (create a Workflow) or ``http`` (post a Metaflow event) triggers; an EventSource of one kind, whose rules
-its source package declares (`registry.EventSourceKind.check`, written with this module's public helpers). Anything
-else in the objects these rules look into is reported as not emitted by this package (so a bug here), not checked:
-add its rules before emitting it.
+``k8s`` (create a Workflow) or ``http`` (post a Metaflow event) triggers, each with a ``dlqTrigger`` (``k8s``:
+create a ConfigMap); an EventSource of one kind, whose rules its source package declares
+(`registry.EventSourceKind.check`, written with this module's public helpers). Anything else in the objects these
+rules look into is reported as not emitted by this package (so a bug here), not checked: add its rules before
+emitting it.
 
 Rules whose message says "blueprint rule" are stricter than the controller: it accepts those specs, but they
 cannot work (a parameter naming no dependency silently falls back to its default value, a webhook endpoint
@@ -45,7 +46,7 @@ _HTTP_METHODS = ("GET", "DELETE", "PATCH", "POST", "PUT")
 _DEPENDENCY_KEYS = frozenset({"name", "eventSourceName", "eventName", "filters"})
 _FILTER_KEYS = frozenset({"data", "dataLogicalOperator"})
 _DATA_FILTER_KEYS = frozenset({"path", "type", "value"})
-_TRIGGER_KEYS = frozenset({"template", "retryStrategy", "rateLimit", "atLeastOnce"})
+_TRIGGER_KEYS = frozenset({"template", "retryStrategy", "rateLimit", "atLeastOnce", "dlqTrigger"})
 _TEMPLATE_KEYS = frozenset({"name", "k8s", "http"})
 _K8S_TRIGGER_KEYS = frozenset({"operation", "source", "parameters"})
 _HTTP_TRIGGER_KEYS = frozenset({"url", "method", "headers", "secureHeaders", "payload"})
@@ -133,7 +134,8 @@ def _data_filter_problems(data: Mapping[str, object], path: str) -> _Problems:
     return problems
 
 
-# --- Sensor: triggers (validateTriggers, validateTriggerTemplate, validateK8STrigger, validateHTTPTrigger) ---
+# --- Sensor: triggers (validateTriggers, validateTrigger, validateDlqTrigger, validateTriggerTemplate,
+# validateK8STrigger, validateHTTPTrigger) ---
 
 
 def _triggers_problems(triggers: list[object], dependency_names: set[str]) -> _Problems:
@@ -143,11 +145,9 @@ def _triggers_problems(triggers: list[object], dependency_names: set[str]) -> _P
     first_use: dict[str, int] = {}
     for index, raw in enumerate(triggers):
         path, trigger = f"triggers[{index}]", _mapping(raw)
-        problems += _unemitted(trigger, path, _TRIGGER_KEYS)
+        problems += _trigger_problems(trigger, path, dependency_names)
         if trigger.get("template") is None:
-            problems.append(f"{path}.template: required")
             continue
-        problems += _template_problems(_mapping(trigger["template"]), f"{path}.template", dependency_names)
         name = text(_mapping(trigger["template"]), "name")
         if name in first_use:
             problems.append(
@@ -156,6 +156,23 @@ def _triggers_problems(triggers: list[object], dependency_names: set[str]) -> _P
             )
         elif name:
             first_use[name] = index
+    return problems
+
+
+def _trigger_problems(trigger: Mapping[str, object], path: str, dependency_names: set[str]) -> _Problems:
+    """validateTrigger: the template, then validateDlqTrigger (a dlqTrigger is validated as a trigger)."""
+    problems = _unemitted(trigger, path, _TRIGGER_KEYS)
+    if trigger.get("template") is None:
+        problems.append(f"{path}.template: required")
+    else:
+        problems += _template_problems(_mapping(trigger["template"]), f"{path}.template", dependency_names)
+    if trigger.get("dlqTrigger") is not None:
+        dlq, dlq_path = _mapping(trigger["dlqTrigger"]), f"{path}.dlqTrigger"
+        if trigger.get("atLeastOnce") is not True:
+            problems.append(f"{path}.atLeastOnce: to use dlqTrigger, trigger.atLeastOnce must be set to true")
+        if dlq.get("atLeastOnce") is not True:
+            problems.append(f"{dlq_path}.atLeastOnce: atLeastOnce must be set to true within the dlqTrigger")
+        problems += _trigger_problems(dlq, dlq_path, dependency_names)
     return problems
 
 

@@ -9,13 +9,14 @@ from typing import TYPE_CHECKING
 from pulumi_metaflow_blueprints.registry import lazy_exports
 
 if TYPE_CHECKING:
-    from pulumi_metaflow_blueprints.aws.args import AwsIdentity, AwsIdentityMode, QueueOptions, S3Delivery
+    from pulumi_metaflow_blueprints.aws.args import AwsAlarms, AwsIdentity, AwsIdentityMode, QueueOptions, S3Delivery
     from pulumi_metaflow_blueprints.aws.dynamodb import DynamoDBChange, DynamoDBTableTrigger, DynamoDBTableTriggerArgs
     from pulumi_metaflow_blueprints.aws.s3 import S3ObjectTrigger, S3ObjectTriggerArgs
     from pulumi_metaflow_blueprints.aws.sns import SnsTopicTrigger, SnsTopicTriggerArgs
     from pulumi_metaflow_blueprints.aws.sqs_queue import SqsQueueTrigger, SqsQueueTriggerArgs
 
 __all__ = [
+    "AwsAlarms",
     "AwsIdentity",
     "AwsIdentityMode",
     "DynamoDBChange",
@@ -34,7 +35,7 @@ __all__ = [
 __getattr__ = lazy_exports(
     __name__,
     {
-        "args": ("AwsIdentity", "AwsIdentityMode", "QueueOptions", "S3Delivery"),
+        "args": ("AwsAlarms", "AwsIdentity", "AwsIdentityMode", "QueueOptions", "S3Delivery"),
         "dynamodb": ("DynamoDBChange", "DynamoDBTableTrigger", "DynamoDBTableTriggerArgs"),
         "s3": ("S3ObjectTrigger", "S3ObjectTriggerArgs"),
         "sns": ("SnsTopicTrigger", "SnsTopicTriggerArgs"),

@@ -8,7 +8,7 @@ from typing_extensions import NotRequired
 
 from pulumi_metaflow_blueprints.core.arguments import plain_because
 
-__all__ = ["AwsIdentity", "AwsIdentityMode", "QueueOptions", "S3Delivery"]
+__all__ = ["AwsAlarms", "AwsIdentity", "AwsIdentityMode", "QueueOptions", "S3Delivery"]
 
 
 class AwsIdentityMode(str, Enum):
@@ -56,6 +56,21 @@ class QueueOptions(TypedDict):
     kms_master_key_id: NotRequired[pulumi.Input[str]]
     """A customer-managed KMS key for the queues (key id, key ARN, `alias/<name>` or alias ARN; may be another
     resource's output; checked when known); the sender must be allowed to use it. Defaults to SQS-managed SSE."""
+
+
+class AwsAlarms(TypedDict):
+    """A CloudWatch alarm on the dead-letter queue: a message there (an event that failed) notifies an SNS topic."""
+
+    topic_arn: pulumi.Input[str]
+    """ARN of the SNS topic notified when the dead-letter queue holds messages, and again when it is empty (may be
+    another resource's output; checked when known). CloudWatch must be allowed to publish to it (and to use its KMS
+    key, if it has one)."""
+    period_seconds: NotRequired[int]
+    """Length of each evaluation period: a multiple of 60 (SQS publishes one-minute metrics) up to 86400. Defaults
+    to 60."""
+    evaluation_periods: NotRequired[int]
+    """Consecutive periods with messages in the dead-letter queue before the alarm fires. Defaults to 1. Together
+    at most one day (`period_seconds` x `evaluation_periods`; seven days for periods of an hour or more)."""
 
 
 plain_because(

@@ -16,7 +16,7 @@ from typing_extensions import NotRequired
 
 from pulumi_metaflow_blueprints.aws import policies
 from pulumi_metaflow_blueprints.aws.account import caller_account, default_name
-from pulumi_metaflow_blueprints.aws.args import AwsIdentity, QueueOptions
+from pulumi_metaflow_blueprints.aws.args import AwsAlarms, AwsIdentity, QueueOptions
 from pulumi_metaflow_blueprints.aws.plan import plan_aws_source
 from pulumi_metaflow_blueprints.aws.sqs import create_sqs_source, decrypt_key_arn
 from pulumi_metaflow_blueprints.core.args import FieldFilter, KubernetesSettings, SensorOptions, Target
@@ -85,6 +85,9 @@ class DynamoDBTableTriggerArgs(TypedDict):
     """Region of the table, the Pipe, the queue and the EventSource's client. Defaults to the stack's `aws:region`."""
     queue: NotRequired[QueueOptions]
     """Options of the queue between the Pipe and the EventSource."""
+    alarms: NotRequired[AwsAlarms]
+    """A CloudWatch alarm notifying an SNS topic when records reach the dead-letter queue (records the Pipe could
+    not deliver land there too). Unset: no alarm."""
     identity: AwsIdentity
     """The EventSource's credentials (it reads the queue only; the Pipe has its own role for the stream)."""
     kubernetes: KubernetesSettings
@@ -159,7 +162,7 @@ DYNAMODB_RECORD_FIELDS = DynamoDBRecordFields.of(
         ),
         SourceField("stream_arn", _RECORD.child("eventSourceARN"), "The stream's ARN."),
     ],
-)
+).identified_by("event_id", time="created_at")
 
 
 def check_stream_arn(value: object, region: str, argument: str = "stream_arn") -> str:

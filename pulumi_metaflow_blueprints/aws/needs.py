@@ -41,6 +41,12 @@ def sqs_leg(*, new_queue_optional: str = "", policy_optional: str = "") -> tuple
             optional=new_queue_optional,
         ),
         ResourceNeed(
+            "dead-letter queue alarm",
+            "^aws:cloudwatch/metricAlarm:MetricAlarm$",
+            "tells someone when events land in the dead-letter queue",
+            optional="alarms",
+        ),
+        ResourceNeed(
             "SQS queue policy",
             "^aws:sqs/queuePolicy:QueuePolicy$",
             "lets only the upstream resource send (aws:SourceArn/SourceAccount), TLS only",

@@ -8,6 +8,7 @@ from typing import Any
 
 from pulumi_metaflow_blueprints.argo.validation import check_event_source
 from pulumi_metaflow_blueprints.aws.account import default_name, resolve_region
+from pulumi_metaflow_blueprints.aws.alarms import AwsAlarmPlan, plan_alarms
 from pulumi_metaflow_blueprints.aws.args import AwsIdentity, AwsIdentityMode, QueueOptions
 from pulumi_metaflow_blueprints.aws.identity import check_identity
 from pulumi_metaflow_blueprints.core.arguments import checked_when_known
@@ -51,6 +52,8 @@ class AwsSourcePlan:
     queue_options: QueueOptions
     event_source_spec: dict[str, Any]
     """The `sqs` EventSource's spec, checked against the Argo Events controller's rules."""
+    alarms: AwsAlarmPlan | None = None
+    """The alarm on the dead-letter queue (`alarms`), if asked for."""
 
 
 def plan_aws_source(
@@ -66,12 +69,13 @@ def plan_aws_source(
     filter_expression: str | None = None,
     keep_unreadable: bool = False,
 ) -> AwsSourcePlan:
-    """Check identity, region, Kubernetes, targets, filters, Sensor and queue options, and render both Argo specs;
-    raise before any resource. ``existing_queue`` is the (name, account id) of a queue read but not created."""
+    """Check identity, region, Kubernetes, targets, filters, Sensor, queue options and alarms, and render both Argo
+    specs; raise before any resource. ``existing_queue`` is the (name, account id) of a queue read but not created."""
     identity = check_identity(args.get("identity"))
     resolved_region = resolve_region(region or args.get("region"))
     plan = plan_blueprint(blueprint, name, args, catalog, event_name=event_name, source_filters=source_filters)
     queue_name, queue_options = check_queue_options(args.get("queue"), plan.base)
+    alarms = plan_alarms(args.get("alarms"), has_dead_letter_queue=existing_queue is None)
     read_name, read_account = existing_queue or (queue_name, None)
     spec = sqs_event_source_spec(
         plan,
@@ -83,7 +87,7 @@ def plan_aws_source(
         keep_unreadable=keep_unreadable,
     )
     check_event_source(plan.event_source_name, spec)
-    return AwsSourcePlan(plan, identity, resolved_region, queue_name, queue_options, spec)
+    return AwsSourcePlan(plan, identity, resolved_region, queue_name, queue_options, spec, alarms)
 
 
 def default_queue_name(base: str) -> str:

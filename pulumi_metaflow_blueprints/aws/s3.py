@@ -9,7 +9,7 @@ import pulumi_aws as aws
 from typing_extensions import NotRequired
 
 from pulumi_metaflow_blueprints.aws.account import caller_account
-from pulumi_metaflow_blueprints.aws.args import AwsIdentity, QueueOptions, S3Delivery
+from pulumi_metaflow_blueprints.aws.args import AwsAlarms, AwsIdentity, QueueOptions, S3Delivery
 from pulumi_metaflow_blueprints.aws.plan import AwsSourcePlan, plan_aws_source
 from pulumi_metaflow_blueprints.aws.s3_eventbridge import detail_types, eventbridge_fields, route_through_eventbridge
 from pulumi_metaflow_blueprints.aws.sqs import SqsSource, create_sqs_source, service_senders
@@ -75,7 +75,9 @@ S3_NOTIFICATION_FIELDS = FieldCatalog.of(
             "event_time", _RECORD.child("eventTime"), "When S3 saw the event (ISO 8601).", "2026-11-20T08:15:30.123Z"
         ),
     ],
-)
+).identified_by("bucket", "key", "etag|version_id|sequencer", time="event_time")
+"""One object version: its bucket, decoded key and ETag — what a listing of the bucket also gives (`backfill`); a
+removal, which has no ETag, by its version id or sequencer."""
 S3_EVENTBRIDGE_FIELDS = eventbridge_fields(S3_NOTIFICATION_FIELDS)
 """The same fields at their EventBridge paths (`body.detail.object.key`, ...), so targets work in both modes."""
 
@@ -113,6 +115,8 @@ class S3ObjectTriggerArgs(TypedDict):
     """How the EventSource pod gets credentials to read the queue."""
     queue: NotRequired[QueueOptions]
     """Options of the queue between S3 and the EventSource."""
+    alarms: NotRequired[AwsAlarms]
+    """A CloudWatch alarm notifying an SNS topic when events reach the dead-letter queue. Unset: no alarm."""
     kubernetes: KubernetesSettings
     """Namespaces, EventBus and labels of the Argo Events objects."""
     targets: list[Target]

@@ -67,7 +67,7 @@ def eventbridge_fields(notification_fields: FieldCatalog) -> FieldCatalog:
     return EventBridgeFields.of(
         notification_fields.source,
         [_at_eventbridge_path(field) for field in notification_fields.fields if field.name not in NOT_SENT],
-    )
+    ).identified_by(*notification_fields.identity, time=notification_fields.time)
 
 
 def _at_eventbridge_path(field: SourceField) -> SourceField:

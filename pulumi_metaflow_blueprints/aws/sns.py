@@ -7,7 +7,7 @@ import pulumi
 import pulumi_aws as aws
 from typing_extensions import NotRequired
 
-from pulumi_metaflow_blueprints.aws.args import AwsIdentity, QueueOptions
+from pulumi_metaflow_blueprints.aws.args import AwsAlarms, AwsIdentity, QueueOptions
 from pulumi_metaflow_blueprints.aws.plan import plan_aws_source
 from pulumi_metaflow_blueprints.aws.sqs import create_sqs_source, message_fields, service_senders
 from pulumi_metaflow_blueprints.core.args import FieldFilter, KubernetesSettings, SensorOptions, Target
@@ -43,6 +43,8 @@ class SnsTopicTriggerArgs(TypedDict):
     """The EventSource's credentials: a role allowed to consume only the subscribed queue."""
     queue: NotRequired[QueueOptions]
     """Options of the queue between the topic and the EventSource."""
+    alarms: NotRequired[AwsAlarms]
+    """A CloudWatch alarm notifying an SNS topic when messages reach the dead-letter queue. Unset: no alarm."""
     region: NotRequired[str]
     """Region of the queue and the EventSource's client (the topic may be elsewhere). Defaults to `aws:region`."""
     kubernetes: KubernetesSettings

@@ -10,6 +10,7 @@ import pulumi_kubernetes as k8s
 
 from pulumi_metaflow_blueprints.aws import policies
 from pulumi_metaflow_blueprints.aws.account import caller_account
+from pulumi_metaflow_blueprints.aws.alarms import create_dead_letter_alarm
 from pulumi_metaflow_blueprints.aws.identity import QueueReader, create_queue_reader
 from pulumi_metaflow_blueprints.aws.plan import LONG_POLL_SECONDS, AwsSourcePlan
 from pulumi_metaflow_blueprints.core.arguments import when_known
@@ -53,7 +54,7 @@ def message_fields(source: str) -> FieldCatalog:
             ),
             SourceField("message_id", EventPath(("messageId",)), "The SQS message id.", "2d5c3a8e-5f1b-4c1e-9a3e-08f4"),
         ],
-    )
+    ).identified_by("message_id")
 
 
 def service_senders(sid: str, service: str, source_arn: pulumi.Input[str], account: pulumi.Input[str]) -> SendersFor:
@@ -104,8 +105,8 @@ class SqsSource:
 
 
 def create_sqs_source(parent: pulumi.Resource, name: str, source: AwsSourcePlan, *, senders: SendersFor) -> SqsSource:
-    """Create the planned queue pair, the policy admitting only ``senders``, the reader identity and the EventSource
-    (its spec rendered and checked with the plan)."""
+    """Create the planned queue pair (and the alarm on its dead-letter queue, when planned), the policy admitting
+    only ``senders``, the reader identity and the EventSource (its spec rendered and checked with the plan)."""
     opts = pulumi.ResourceOptions(parent=parent)
     account_id, partition = caller_account(parent)
     region, queue_name, queue_options = source.region, source.queue_name, source.queue_options
@@ -117,9 +118,10 @@ def create_sqs_source(parent: pulumi.Resource, name: str, source: AwsSourcePlan,
     )
     tags = source.plan.cloud_tags
     queue_arn = pulumi.Output.format("arn:{0}:sqs:{1}:{2}:{3}", partition, region, account_id, queue_name)
+    dead_letter_name = f"{queue_name}-dlq"
     dead_letter = aws.sqs.Queue(
         f"{name}-dlq",
-        name=f"{queue_name}-dlq",
+        name=dead_letter_name,
         redrive_allow_policy=pulumi.Output.json_dumps({"redrivePermission": "byQueue", "sourceQueueArns": [queue_arn]}),
         message_retention_seconds=int(queue_options.get("dead_letter_retention_seconds", 1209600)),
         region=region,
@@ -127,6 +129,16 @@ def create_sqs_source(parent: pulumi.Resource, name: str, source: AwsSourcePlan,
         opts=opts,
         **encryption,
     )
+    if source.alarms is not None:
+        create_dead_letter_alarm(
+            parent,
+            name,
+            source.alarms,
+            dead_letter_queue=dead_letter,
+            dead_letter_queue_name=dead_letter_name,
+            region=region,
+            tags=tags,
+        )
     queue = aws.sqs.Queue(
         f"{name}-queue",
         name=queue_name,

@@ -8,7 +8,7 @@ import pulumi
 from typing_extensions import NotRequired
 
 from pulumi_metaflow_blueprints.aws.account import caller_account
-from pulumi_metaflow_blueprints.aws.args import AwsIdentity, QueueOptions
+from pulumi_metaflow_blueprints.aws.args import AwsAlarms, AwsIdentity, QueueOptions
 from pulumi_metaflow_blueprints.aws.plan import plan_aws_source
 from pulumi_metaflow_blueprints.aws.policies import reader_may_read
 from pulumi_metaflow_blueprints.aws.sqs import (
@@ -62,6 +62,9 @@ class SqsQueueTriggerArgs(TypedDict):
     """New queue only: IAM principals (role, user or account ARNs, or account ids) its policy lets send."""
     queue: NotRequired[QueueOptions]
     """New queue only: options of the queue and its dead-letter queue."""
+    alarms: NotRequired[AwsAlarms]
+    """New queue only: a CloudWatch alarm notifying an SNS topic when messages reach the dead-letter queue. Unset:
+    no alarm."""
     region: NotRequired[str]
     """Region of the new queue. Defaults to the existing queue's region, else the stack's `aws:region`."""
     identity: AwsIdentity

@@ -31,7 +31,9 @@ class KubernetesSettings(TypedDict):
     event_bus_name: NotRequired[str]
     """EventBus the EventSource publishes to and the Sensor reads from. Defaults to `default`."""
     sensor_service_account_name: NotRequired[str]
-    """An existing service account for the Sensor pod. When unset, one is created with the least RBAC it needs."""
+    """An existing service account for the Sensor pod. When unset, one is created. Either way the blueprint binds it
+    the least RBAC its triggers need: Workflows in `workflow_namespace` (flow targets), and creating ConfigMaps in
+    `namespace`, where failed events are parked."""
     labels: NotRequired[dict[str, str]]
     """Extra labels put on every Kubernetes object the blueprint creates (and on the Workflows it starts); keys the
     blueprint sets itself (`app.kubernetes.io/managed-by`, `metaflow-blueprints/...`) are refused."""
@@ -56,10 +58,17 @@ class FlowTarget(TypedDict):
     """Flow parameter name -> source field (e.g. `{"input_key": "key"}`), or `data:<path>` for a raw event path."""
     static_parameters: NotRequired[dict[str, str]]
     """Flow parameter name -> fixed value, given as on the command line (`--alpha 0.5` is `{"alpha": "0.5"}`)."""
+    deduplicate: NotRequired[bool]
+    """One run per event (default true): the Workflow is named after the event's identity (see `sensor.
+    event_identity`), so a redelivered, replayed or backfilled event finds its run and starts no second one. False
+    gives every delivery a new run (`generateName`)."""
 
 
 class MetaflowEventTarget(TypedDict):
-    """Publish a Metaflow event, so every flow deployed with `@trigger(event=...)` starts with `current.trigger` set."""
+    """Publish a Metaflow event, so every flow deployed with `@trigger(event=...)` starts with `current.trigger` set.
+
+    Not deduplicated: Metaflow's webhook gives each publication a new event id and its Sensors start a run for each,
+    so a redelivered source event starts the triggered flows again. Use a `flow` target for one run per event."""
 
     event: str
     """The Metaflow event name, as in `@trigger(event="raw_data_landed")`."""
@@ -121,3 +130,8 @@ class SensorOptions(TypedDict):
     """At most this many triggers per `rate_limit_unit`. Unlimited when unset."""
     rate_limit_unit: NotRequired[RateLimitUnit]
     """Unit of `rate_limit`. Defaults to `Second`."""
+    event_identity: NotRequired[list[str]]
+    """Source fields whose values together identify one logical event (the same for every delivery of it), e.g.
+    `["body.order_id"]` or `["header.X-Request-Id"]`; flow targets name their runs after them. Defaults to the
+    source's own identity (S3 bucket, key and ETag; the SQS message id; ...); a generic webhook has none, so its
+    runs are deduplicated only when this is set."""

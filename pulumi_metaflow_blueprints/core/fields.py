@@ -1,10 +1,13 @@
 """Named fields a source offers, and how a user's field reference resolves to an Argo event data path."""
 
+import dataclasses
 import difflib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
+
+from typing_extensions import Self
 
 from pulumi_metaflow_blueprints.argo.semantics.gjson import escape_gjson_key
 from pulumi_metaflow_blueprints.argo.spec import is_list, is_mapping
@@ -124,10 +127,15 @@ class SourceField:
 
 @dataclass(frozen=True)
 class FieldCatalog:
-    """The fields one source offers."""
+    """The fields one source offers, and which of them identify one logical event."""
 
     source: str
     fields: tuple[SourceField, ...]
+    identity: tuple[str, ...] = ()
+    """Fields whose values together identify one logical event, the same for every delivery of it (`a|b`: the first
+    of `a`, `b` the event has); empty when the source has none (runs are then not deduplicated by default)."""
+    time: str | None = None
+    """The field saying when the event happened, when the source sends one."""
 
     @classmethod
     def of(cls, source: str, fields: Iterable[SourceField]) -> "FieldCatalog":
@@ -138,6 +146,13 @@ class FieldCatalog:
         if duplicates:
             raise ValueError(f"duplicate field names in {source}: {sorted(duplicates)}")
         return cls(source, items)
+
+    def identified_by(self, *identity: str, time: str | None = None) -> Self:
+        """This catalog with its event identity (see ``identity``) and time field, each a field it has."""
+        for name in [*(alt for part in identity for alt in part.split("|")), *([time] if time else [])]:
+            if self.get(name) is None:
+                raise ValueError(f"{self.source} has no field {name!r}")
+        return dataclasses.replace(self, identity=identity, time=time)
 
     @property
     def names(self) -> list[str]:

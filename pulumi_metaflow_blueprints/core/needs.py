@@ -30,6 +30,16 @@ SENSOR_NEEDS = (
         optional="flow targets",
     ),
     ResourceNeed(
+        "Role (create configmaps)",
+        "^kubernetes:rbac.authorization.k8s.io/v1:Role$",
+        "the Sensor may create ConfigMaps in its namespace, to park the events a trigger fails on (core/dlq.py)",
+    ),
+    ResourceNeed(
+        "RoleBinding (parking)",
+        "^kubernetes:rbac.authorization.k8s.io/v1:RoleBinding$",
+        "binds that Role to the Sensor's service account",
+    ),
+    ResourceNeed(
         "Sensor", "^kubernetes:argoproj.io/v1alpha1:Sensor$", "turns the event into the Workflow / Metaflow event"
     ),
 )

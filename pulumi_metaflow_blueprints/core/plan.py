@@ -13,9 +13,18 @@ from pulumi_metaflow_blueprints.core.args import (
     SensorOptions,
     Target,
 )
+from pulumi_metaflow_blueprints.core.dlq import dlq_trigger
 from pulumi_metaflow_blueprints.core.fields import FieldCatalog
 from pulumi_metaflow_blueprints.core.filters import user_filters
-from pulumi_metaflow_blueprints.core.target import DEPENDENCY, MANAGED_BY, MAPPING_ANNOTATION, TargetPlan, plan_targets
+from pulumi_metaflow_blueprints.core.identity import ANNOTATION_SOURCE, plan_identity
+from pulumi_metaflow_blueprints.core.target import (
+    DEPENDENCY,
+    MANAGED_BY,
+    MAPPING_ANNOTATION,
+    RunTracing,
+    TargetPlan,
+    plan_targets,
+)
 from pulumi_metaflow_blueprints.errors import BlueprintInputError
 from pulumi_metaflow_blueprints.naming import (
     BASE_MAX,
@@ -105,6 +114,12 @@ class BlueprintPlan:
         return any(t.kind == "flow" for t in self.targets)
 
     @property
+    def workflow_verbs(self) -> list[str]:
+        """What the Sensor may do with Workflows: create them, and get and patch them when a target names its runs after
+        the event (Argo's `patch` operation gets the Workflow, then creates or merge-patches it)."""
+        return ["create", "get", "patch"] if any(t.deduplicated for t in self.targets) else ["create"]
+
+    @property
     def cloud_tags(self) -> dict[str, str]:
         """Tags (AWS) or labels (Google Cloud) on every cloud resource the blueprint creates."""
         return {"managed-by": MANAGED_BY, "metaflow-blueprints-instance": self.base}
@@ -152,8 +167,16 @@ def plan_blueprint(
     given_sa = kubernetes.get("sensor_service_account_name")
     if given_sa is not None:
         validate_dns_subdomain(given_sa, "kubernetes.sensor_service_account_name")
+    identity = plan_identity(catalog, options.get("event_identity"), "sensor.event_identity")
+    source = f"{catalog.source} (EventSource {base}, event {event_name})"
+    tracing = RunTracing(
+        scope=base,
+        identity=identity,
+        time=catalog.resolve(catalog.time, "sensor") if catalog.time else None,
+        annotations={ANNOTATION_SOURCE: source},
+    )
     planned = plan_targets(
-        targets, catalog, namespace=namespace, workflow_namespace=workflow_namespace, labels=extra_labels
+        targets, catalog, namespace=namespace, workflow_namespace=workflow_namespace, labels=labels, tracing=tracing
     )
     sensor_name = child_name(base, "sensor")
     plan = BlueprintPlan(
@@ -207,7 +230,8 @@ def rate_limit(options: SensorOptions) -> dict[str, Any] | None:
 
 
 def sensor_spec(plan: BlueprintPlan) -> dict[str, Any]:
-    """The Sensor spec joining the plan's EventSource event to its targets."""
+    """The Sensor spec joining the plan's EventSource event to its targets; each trigger parks the events it
+    fails on (its `dlqTrigger`, `core.dlq`), so the Sensor always runs as its service account."""
     dependency: dict[str, Any] = {
         "name": DEPENDENCY,
         "eventSourceName": plan.event_source_name,
@@ -220,14 +244,16 @@ def sensor_spec(plan: BlueprintPlan) -> dict[str, Any]:
         trigger: dict[str, Any] = {"template": target.template, "retryStrategy": dict(plan.retry), "atLeastOnce": True}
         if plan.rate_limit is not None:
             trigger["rateLimit"] = dict(plan.rate_limit)
+        trigger["dlqTrigger"] = dlq_trigger(
+            target.name, sensor_name=plan.sensor_name, namespace=plan.namespace, labels=plan.labels, retry=plan.retry
+        )
         triggers.append(trigger)
     spec: dict[str, Any] = {
         "eventBusName": plan.event_bus_name,
         "dependencies": [dependency],
         "triggers": triggers,
     }
-    if plan.needs_workflow_rbac or not plan.create_sensor_service_account:
-        spec["template"] = {"serviceAccountName": plan.sensor_service_account}
+    spec["template"] = {"serviceAccountName": plan.sensor_service_account}  # every trigger may park (`core.dlq`)
     return spec
 
 

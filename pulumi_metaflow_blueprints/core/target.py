@@ -13,14 +13,16 @@ from pulumi_metaflow_blueprints.argo.spec import is_mapping
 from pulumi_metaflow_blueprints.core.args import FlowTarget, MetaflowEventTarget, Target
 from pulumi_metaflow_blueprints.core.decode import decode_actions
 from pulumi_metaflow_blueprints.core.fields import EventPath, FieldCatalog, go_string_literal
+from pulumi_metaflow_blueprints.core.identity import EventIdentity, name_parameters, trace_parameters
 from pulumi_metaflow_blueprints.errors import BlueprintInputError
-from pulumi_metaflow_blueprints.naming import SUBDOMAIN_MAX, validate_dns_subdomain
+from pulumi_metaflow_blueprints.naming import SUBDOMAIN_MAX, is_label_value, validate_dns_subdomain
 
 __all__ = [
     "DEPENDENCY",
     "MANAGED_BY",
     "MAPPING_ANNOTATION",
     "SECRET_KEY",
+    "RunTracing",
     "TargetPlan",
     "argument_dest",
     "event_body_template",
@@ -37,6 +39,18 @@ target's ``mapped``; what `simulate` reports a mapped value is taken from (and w
 
 
 @dataclass(frozen=True)
+class RunTracing:
+    """How flow targets name and annotate their Workflows after the event (core/identity.py)."""
+
+    scope: str
+    """The blueprint instance: with the trigger name, it keeps two targets or blueprints from sharing a run."""
+    identity: EventIdentity | None
+    time: EventPath | None
+    annotations: dict[str, str]
+    """Static annotations (the source)."""
+
+
+@dataclass(frozen=True)
 class TargetPlan:
     """A checked target: its Argo trigger's name, its kind, and the Argo trigger template it renders to."""
 
@@ -46,6 +60,8 @@ class TargetPlan:
     mapped: dict[str, str]
     """Parameter or payload key -> the gjson path of the event data it is taken from."""
     workflow_template: str | None = None
+    deduplicated: bool = False
+    """Whether the Workflow is named after the event (one run per event)."""
 
 
 def argument_dest(name: str) -> str:
@@ -124,6 +140,7 @@ def plan_targets(
     namespace: str,
     workflow_namespace: str,
     labels: Mapping[str, str],
+    tracing: RunTracing | None = None,
     argument: str = "targets",
 ) -> list[TargetPlan]:
     """Check every target and render its Argo trigger template; trigger names must be unique."""
@@ -138,7 +155,8 @@ def plan_targets(
         if (flow is None) == (event is None):
             raise BlueprintInputError(where, "must set exactly one of `flow` and `metaflow_event`", "keep one of them")
         if flow is not None:
-            item = _flow_target(flow, target.get("name"), catalog, workflow_namespace, labels, f"{where}.flow")
+            trace = tracing or RunTracing("", None, None, {})
+            item = _flow_target(flow, target.get("name"), catalog, workflow_namespace, labels, trace, f"{where}.flow")
         else:
             assert event is not None
             item = _event_target(event, target.get("name"), catalog, namespace, f"{where}.metaflow_event")
@@ -154,24 +172,29 @@ def _target_plan(
     key: str,
     body: dict[str, Any],
     mapped: Mapping[str, EventPath],
-    given: object,
-    default: str,
-    argument: str,
+    name: str,
     workflow_template: str | None = None,
+    deduplicated: bool = False,
 ) -> TargetPlan:
-    """A target's plan: its Argo trigger, named ``given`` (else ``default``), doing ``body`` (``key``: `k8s` starts a
-    flow, `http` posts a Metaflow event)."""
-    name: object = default if given is None else given
-    if not isinstance(name, str) or not name.strip():
-        fix = "give a short trigger name"
-        raise BlueprintInputError(argument.rsplit(".", 1)[0] + ".name", "must be a non-empty string", fix)
+    """A target's plan: its Argo trigger ``name`` doing ``body`` (``key``: `k8s` starts a flow, `http` posts a
+    Metaflow event)."""
     return TargetPlan(
         name=name,
         kind="flow" if key == "k8s" else "metaflow_event",
         template={"name": name, key: body},
         mapped={parameter: path.gjson for parameter, path in mapped.items()},
         workflow_template=workflow_template,
+        deduplicated=deduplicated,
     )
+
+
+def _trigger_name(given: object, default: str, argument: str) -> str:
+    """The Argo trigger's name: ``given``, else ``default``."""
+    name: object = default if given is None else given
+    if not isinstance(name, str) or not name.strip():
+        fix = "give a short trigger name"
+        raise BlueprintInputError(argument.rsplit(".", 1)[0] + ".name", "must be a non-empty string", fix)
+    return name
 
 
 def _check_keys(mapping: object, argument: str, kind: str) -> dict[str, str]:
@@ -193,6 +216,7 @@ def _flow_target(
     catalog: FieldCatalog,
     workflow_namespace: str,
     labels: Mapping[str, str],
+    tracing: RunTracing,
     argument: str,
 ) -> TargetPlan:
     metaflow.validate_flow_name(flow.get("flow", ""), f"{argument}.flow")
@@ -226,26 +250,41 @@ def _flow_target(
     arguments = [{"name": key, "value": "null"} for key in mapped] + [
         {"name": key, "value": json.dumps(value)} for key, value in sorted(static_args.items())
     ]
+    trigger_name = _trigger_name(name, template_name, argument)
+    named = flow.get("deduplicate", True) and tracing.identity is not None  # its type checked by blueprint_inputs
+    if not named and not is_label_value(trigger_name):
+        raise BlueprintInputError(
+            argument.rsplit(".", 1)[0] + ".name",
+            f"trigger name {trigger_name!r} is not a Kubernetes label value, which Argo Events' create puts on each "
+            "Workflow (events.argoproj.io/trigger), so every run would fail to start",
+            "give `name` of up to 63 letters, digits, '-', '_', '.', starting and ending with a letter or digit",
+        )
     parameters = [
         {"src": {"dependencyName": DEPENDENCY, "dataTemplate": value_template(path)}, "dest": argument_dest(key)}
         for key, path in mapped.items()
     ]
+    if named:
+        assert tracing.identity is not None
+        scope = f"{tracing.scope}/{trigger_name}"
+        parameters = name_parameters(DEPENDENCY, template_name, scope, tracing.identity) + parameters
+    parameters = trace_parameters(DEPENDENCY, tracing.identity, tracing.time) + parameters
+    metadata: dict[str, Any] = {} if named else {"generateName": f"{template_name}-"}
+    metadata["namespace"] = workflow_namespace
+    metadata["labels"] = {**labels, "app.kubernetes.io/managed-by": MANAGED_BY}
+    if tracing.annotations:
+        metadata["annotations"] = dict(tracing.annotations)
     workflow: dict[str, Any] = {
         "apiVersion": "argoproj.io/v1alpha1",
         "kind": "Workflow",
-        "metadata": {
-            "generateName": f"{template_name}-",
-            "namespace": workflow_namespace,
-            "labels": {**labels, "app.kubernetes.io/managed-by": MANAGED_BY},
-        },
+        "metadata": metadata,
         "spec": {"workflowTemplateRef": {"name": template_name}},
     }
     if arguments:
         workflow["spec"]["arguments"] = {"parameters": arguments}
-    k8s: dict[str, Any] = {"operation": "create", "source": {"resource": workflow}}
-    if parameters:
-        k8s["parameters"] = parameters
-    return _target_plan("k8s", k8s, mapped, name, template_name, argument, workflow_template=template_name)
+    # patch: Argo gets the named Workflow, creates it when absent, else merge-patches it with the same content
+    k8s: dict[str, Any] = {"operation": "patch" if named else "create", "source": {"resource": workflow}}
+    k8s["parameters"] = parameters
+    return _target_plan("k8s", k8s, mapped, trigger_name, template_name, deduplicated=named)
 
 
 def _event_target(
@@ -289,7 +328,7 @@ def _event_target(
     secret = _authorization_secret(event, argument)
     if secret:
         http["secureHeaders"] = [{"name": "Authorization", "valueFrom": {"secretKeyRef": secret}}]
-    return _target_plan("http", http, mapped, name, event_name, argument)
+    return _target_plan("http", http, mapped, _trigger_name(name, event_name, argument))
 
 
 def _check_webhook_url(url: str, argument: str) -> str:

@@ -9,11 +9,18 @@ from typing import TYPE_CHECKING
 from pulumi_metaflow_blueprints.registry import lazy_exports
 
 if TYPE_CHECKING:
-    from pulumi_metaflow_blueprints.gcp.args import GcpIdentity, GcpIdentityMode, PubSubSubscription, PubSubTopic
+    from pulumi_metaflow_blueprints.gcp.args import (
+        GcpAlarms,
+        GcpIdentity,
+        GcpIdentityMode,
+        PubSubSubscription,
+        PubSubTopic,
+    )
     from pulumi_metaflow_blueprints.gcp.pubsub import PubSubTrigger, PubSubTriggerArgs
     from pulumi_metaflow_blueprints.gcp.storage import StorageEventType, StorageObjectTrigger, StorageObjectTriggerArgs
 
 __all__ = [
+    "GcpAlarms",
     "GcpIdentity",
     "GcpIdentityMode",
     "PubSubSubscription",
@@ -28,7 +35,7 @@ __all__ = [
 __getattr__ = lazy_exports(
     __name__,
     {
-        "args": ("GcpIdentity", "GcpIdentityMode", "PubSubSubscription", "PubSubTopic"),
+        "args": ("GcpAlarms", "GcpIdentity", "GcpIdentityMode", "PubSubSubscription", "PubSubTopic"),
         "pubsub": ("PubSubTrigger", "PubSubTriggerArgs"),
         "storage": ("StorageEventType", "StorageObjectTrigger", "StorageObjectTriggerArgs"),
     },

@@ -6,7 +6,7 @@ from typing import TypedDict
 import pulumi
 from typing_extensions import NotRequired
 
-__all__ = ["GcpIdentity", "GcpIdentityMode", "PubSubSubscription", "PubSubTopic"]
+__all__ = ["GcpAlarms", "GcpIdentity", "GcpIdentityMode", "PubSubSubscription", "PubSubTopic"]
 
 
 class GcpIdentityMode(str, Enum):
@@ -65,3 +65,15 @@ class PubSubTopic(TypedDict):
     """A Cloud KMS key (`projects/.../cryptoKeys/...`) encrypting the topic's messages (may be another resource's
     output, e.g. a `CryptoKey`'s id; checked when known). Publishers' service agents must be allowed to use it.
     Defaults to Google-managed encryption."""
+
+
+class GcpAlarms(TypedDict):
+    """A Cloud Monitoring alert policy on the dead-letter subscription: a message there (an event that failed)
+    notifies the given channels."""
+
+    notification_channels: list[pulumi.Input[str]]
+    """Notification channels to notify, `projects/<project>/notificationChannels/<id>` (at least one; each may be
+    another resource's output, e.g. a `NotificationChannel`'s id; checked when known)."""
+    duration_seconds: NotRequired[int]
+    """How long the dead-letter subscription must hold messages before the policy opens an incident: a multiple of
+    60 up to 3600. Defaults to 0 (the first sample with a message)."""

@@ -20,6 +20,12 @@ PUBSUB_LEG = (
         "Pub/Sub drops messages published to a topic without subscriptions; this keeps dead letters",
     ),
     ResourceNeed(
+        "dead-letter alert policy",
+        "^gcp:monitoring/alertPolicy:AlertPolicy$",
+        "tells someone when messages land in the dead-letter subscription",
+        optional="alarms",
+    ),
+    ResourceNeed(
         "Pub/Sub agent publish grant",
         "^gcp:pubsub/topicIAMMember:",
         "dead-lettering needs the Pub/Sub service agent to publish to the dead-letter topic",

@@ -13,6 +13,7 @@ from pulumi_metaflow_blueprints.core.arguments import checked_when_known
 from pulumi_metaflow_blueprints.core.fields import FieldCatalog
 from pulumi_metaflow_blueprints.core.plan import BlueprintPlan, plan_blueprint
 from pulumi_metaflow_blueprints.errors import BlueprintInputError
+from pulumi_metaflow_blueprints.gcp.alarms import GcpAlarmPlan, plan_alarms
 from pulumi_metaflow_blueprints.gcp.args import PubSubSubscription, PubSubTopic
 from pulumi_metaflow_blueprints.gcp.identity import GcpIdentityPlan, plan_gcp_identity
 from pulumi_metaflow_blueprints.gcp.names import check_kms_key, check_pubsub_name, stack_stem
@@ -117,6 +118,8 @@ class GcpSourcePlan:
     identity: GcpIdentityPlan
     event_source_spec: dict[str, Any]
     """The `pubSub` EventSource's spec, checked against the Argo Events controller's rules."""
+    alarms: GcpAlarmPlan | None = None
+    """The alert policy on the dead-letter subscription (`alarms`), if asked for."""
 
 
 def plan_gcp_source(
@@ -131,15 +134,16 @@ def plan_gcp_source(
     source_filters: Sequence[dict[str, Any]] = (),
     new_topic: str | None = None,
 ) -> GcpSourcePlan:
-    """Check Kubernetes, targets, filters, Sensor, subscription, topic and identity, and render both Argo specs;
+    """Check Kubernetes, targets, filters, Sensor, subscription, topic, identity and alarms, and render both Argo specs;
     raise before any resource. ``new_topic`` names the argument holding the options of a topic the blueprint
     creates (None: it reads an existing topic)."""
     plan = plan_blueprint(blueprint, name, args, catalog, event_name=event_name, source_filters=source_filters)
     subscription = plan_subscription(args.get("subscription"), plan.base)
     topic = plan_topic(args.get(new_topic), plan.base, new_topic) if new_topic is not None else None
     identity = plan_gcp_identity(args.get("identity"), project, plan.base)
+    alarms = plan_alarms(args.get("alarms"))
     spec = pubsub_event_source_spec(plan, project=project, subscription=subscription, json_body=json_body)
-    return GcpSourcePlan(plan, project, subscription, topic, identity, spec)
+    return GcpSourcePlan(plan, project, subscription, topic, identity, spec, alarms)
 
 
 def pubsub_event_source_spec(

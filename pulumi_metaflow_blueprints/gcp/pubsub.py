@@ -11,7 +11,7 @@ from pulumi_metaflow_blueprints.core.blueprint import publish_outputs, type_toke
 from pulumi_metaflow_blueprints.core.fields import EventPath, FieldCatalog, SourceField
 from pulumi_metaflow_blueprints.core.sensor import create_sensor
 from pulumi_metaflow_blueprints.errors import BlueprintInputError
-from pulumi_metaflow_blueprints.gcp.args import GcpIdentity, PubSubSubscription, PubSubTopic
+from pulumi_metaflow_blueprints.gcp.args import GcpAlarms, GcpIdentity, PubSubSubscription, PubSubTopic
 from pulumi_metaflow_blueprints.gcp.identity import ProjectNumbers
 from pulumi_metaflow_blueprints.gcp.names import check_topic_id, resolve_project
 from pulumi_metaflow_blueprints.gcp.plan import plan_gcp_source
@@ -43,7 +43,7 @@ def pubsub_message_fields(json_body: bool) -> FieldCatalog:
                 "2026-11-20 08:15:30.456 +0000 UTC",
             ),
         ],
-    )
+    ).identified_by("message_id", time="publish_time")
 
 
 class PubSubTriggerArgs(TypedDict):
@@ -61,6 +61,9 @@ class PubSubTriggerArgs(TypedDict):
     JSON is then refused by the EventSource and ends on the dead-letter topic."""
     subscription: NotRequired[PubSubSubscription]
     """Options of the subscription the EventSource reads."""
+    alarms: NotRequired[GcpAlarms]
+    """A Cloud Monitoring alert policy notifying channels when messages reach the dead-letter subscription.
+    Unset: no alert policy."""
     identity: GcpIdentity
     """How the EventSource pod gets Google credentials to pull the subscription."""
     kubernetes: KubernetesSettings

@@ -8,6 +8,7 @@ import pulumi_gcp as gcp
 import pulumi_kubernetes as k8s
 
 from pulumi_metaflow_blueprints.core.source import create_event_source
+from pulumi_metaflow_blueprints.gcp.alarms import create_dead_letter_alert
 from pulumi_metaflow_blueprints.gcp.identity import (
     SUBSCRIBER,
     ProjectNumbers,
@@ -59,8 +60,8 @@ def _seconds(value: int) -> str:
 def create_pubsub_source(
     parent: pulumi.Resource, name: str, source: GcpSourcePlan, *, topic: pulumi.Input[str], numbers: ProjectNumbers
 ) -> PubSubSource:
-    """Create the planned subscription to ``topic`` (and its dead-letter topic), the reader identity and the
-    EventSource (its spec rendered and checked with the plan)."""
+    """Create the planned subscription to ``topic`` (and its dead-letter topic, with the alert policy on it when
+    planned), the reader identity and the EventSource (its spec rendered and checked with the plan)."""
     plan, project, planned = source.plan, source.project, source.subscription
     opts = pulumi.ResourceOptions(parent=parent)
     labels = plan.cloud_tags
@@ -78,6 +79,16 @@ def create_pubsub_source(
         labels=labels,
         opts=opts,
     )
+    if source.alarms is not None:
+        create_dead_letter_alert(
+            parent,
+            name,
+            source.alarms,
+            project=project,
+            subscription=planned.name,
+            dead_letter_subscription=dead_letter_name(planned.name),
+            labels=labels,
+        )
     subscription = gcp.pubsub.Subscription(
         f"{name}-subscription",
         project=project,

@@ -17,7 +17,7 @@ from pulumi_metaflow_blueprints.core.filters import anchored, string_filter
 from pulumi_metaflow_blueprints.core.plan import require
 from pulumi_metaflow_blueprints.core.sensor import create_sensor
 from pulumi_metaflow_blueprints.errors import BlueprintInputError
-from pulumi_metaflow_blueprints.gcp.args import GcpIdentity, PubSubSubscription, PubSubTopic
+from pulumi_metaflow_blueprints.gcp.args import GcpAlarms, GcpIdentity, PubSubSubscription, PubSubTopic
 from pulumi_metaflow_blueprints.gcp.identity import ProjectNumbers
 from pulumi_metaflow_blueprints.gcp.names import check_bucket_name, check_project_id, resolve_project
 from pulumi_metaflow_blueprints.gcp.plan import plan_gcp_source
@@ -82,7 +82,7 @@ STORAGE_OBJECT_FIELDS = FieldCatalog.of(
             json_object=True,
         ),
     ],
-)  # fmt: skip
+).identified_by("bucket", "key", "generation", time="event_time")  # fmt: skip
 
 
 class StorageObjectTriggerArgs(TypedDict):
@@ -105,6 +105,9 @@ class StorageObjectTriggerArgs(TypedDict):
     """Options of the topic this blueprint creates for the bucket's notifications."""
     subscription: NotRequired[PubSubSubscription]
     """Options of the subscription the EventSource reads."""
+    alarms: NotRequired[GcpAlarms]
+    """A Cloud Monitoring alert policy notifying channels when messages reach the dead-letter subscription.
+    Unset: no alert policy."""
     identity: GcpIdentity
     """How the EventSource pod gets Google credentials to pull the subscription."""
     kubernetes: KubernetesSettings

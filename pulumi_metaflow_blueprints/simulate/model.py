@@ -111,6 +111,8 @@ class TriggerCheck:
     request: HttpRequest | None = None
     """What an HTTP trigger sends."""
     notes: tuple[str, ...] = ()
+    parked: "TriggerCheck | None" = None
+    """When the trigger fails: what its ``dlqTrigger`` does with the event (``workflow``: the parked ConfigMap)."""
 
     @property
     def verdict(self) -> Verdict:

@@ -90,7 +90,21 @@ def _trigger(trigger: TriggerCheck) -> list[str]:
         lines.append(f"    request: {request['method']} {request['url']}")
         lines.extend(f"      {name}: {value}" for name, value in request["headers"].items())
         lines.append(f"      body: {request['body']}")
+    if trigger.parked is not None:
+        lines.append(_parked(trigger.parked))
     return lines
+
+
+def _parked(dlq: TriggerCheck) -> str:
+    """Where the dlqTrigger of a failed trigger parks the event."""
+    if dlq.outcome != "fires" or not is_dict(dlq.workflow):
+        lost = " (the event is lost)" if dlq.outcome == "fails" else ""
+        return f"    dlqTrigger {dlq.name}: {dlq.outcome.upper()} - {dlq.message}{lost}"
+    meta = dlq.workflow.get("metadata")
+    meta = meta if is_dict(meta) else {}
+    name = meta.get("name") or f"{meta.get('generateName', '')}<random>"
+    kind = dlq.workflow.get("kind", "resource")
+    return f"    parked by dlqTrigger {dlq.name}: {kind} {meta.get('namespace', '')}/{name}"
 
 
 def _parameters(trigger: TriggerCheck) -> list[str]:

@@ -49,7 +49,8 @@ def simulate_argo_trigger(
 ) -> TriggerCheck:
     """Evaluate one Sensor trigger (``spec.triggers[i]``) against the events received, by dependency name.
 
-    ``mappings`` (``declared_mappings``) names the event paths mapped values are taken from, for the report.
+    ``mappings`` (``declared_mappings``) names the event paths mapped values are taken from, for the report. When
+    the trigger fails, its ``dlqTrigger`` (if any) is simulated too (``TriggerCheck.parked``).
     """
     template = mapping(trigger.get("template"))
     name = str(template.get("name", ""))
@@ -62,10 +63,15 @@ def simulate_argo_trigger(
         return TriggerCheck(name, "conditions", "unsupported", "trigger conditions are not simulated")
     notes = _trigger_notes(trigger)
     if "k8s" in template:
-        return _k8s(name, mapping(template["k8s"]), events, now, notes, mapped)
-    if "http" in template:
-        return _http(name, mapping(template["http"]), events, now, notes, mapped)
-    return TriggerCheck(name, "none", "unsupported", "the trigger has no k8s or http template")
+        check = _k8s(name, mapping(template["k8s"]), events, now, notes, mapped)
+    elif "http" in template:
+        check = _http(name, mapping(template["http"]), events, now, notes, mapped)
+    else:
+        return TriggerCheck(name, "none", "unsupported", "the trigger has no k8s or http template")
+    if check.outcome == "fails" and is_mapping(trigger.get("dlqTrigger")):
+        # Argo runs the dlqTrigger once the retries are exhausted (pkg/sensors/listener.go)
+        check = replace(check, parked=simulate_argo_trigger(mapping(trigger["dlqTrigger"]), events, now=now))
+    return check
 
 
 def _trigger_notes(trigger: Mapping[str, object]) -> tuple[str, ...]:
@@ -185,8 +191,23 @@ def _k8s(
         (arg_name, value, _argument_origin(origin.get(arg_name))) for arg_name, value in final_arguments.items()
     )
     created = mapping(resource).get("kind", "resource")
-    message = f"creates a {created}" + (f" from WorkflowTemplate {ref}" if ref else "")
+    message = f"creates a {created}" + (f" from WorkflowTemplate {ref}" if ref else "") + _redelivery(
+        operation, applied.document
+    )
     return TriggerCheck(name, kind, "fires", message, checks, ref, applied.document, rows, None, notes)
+
+
+def _redelivery(operation: object, document: object) -> str:
+    """What a second delivery of the event does, for a Workflow a flow target creates."""
+    if not _is_metaflow_run(document):
+        return ""
+    name = _text(mapping(mapping(document).get("metadata")).get("name"))
+    if operation == "patch" and name:
+        return (
+            f" named {name} (Metaflow run argo-{name}); a second delivery of this event finds it and starts no"
+            " second run"
+        )
+    return "; not deduplicated: a second delivery of this event starts a second run"
 
 
 def _written_nowhere(
@@ -342,7 +363,8 @@ def _http(
         headers["Authorization"] = "Basic [secret]"
     body = payload.body or ""  # a payload that is "ok" has its body
     request = HttpRequest(method=method, url=url, headers=headers, body=body, json=payload.document)
-    return TriggerCheck(name, kind, "fires", f"sends {method} {url}", checks, request=request, notes=notes)
+    message = f"sends {method} {url}; not deduplicated: a second delivery of this event sends it again"
+    return TriggerCheck(name, kind, "fires", message, checks, request=request, notes=notes)
 
 
 def _mask(name: str, value: str) -> str:

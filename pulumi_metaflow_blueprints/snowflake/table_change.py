@@ -59,7 +59,7 @@ SNOWFLAKE_CHANGE_FIELDS = webhook_catalog(
         ),
         SourceField("source", _BODY.child("source"), f"Always `{SOURCE}`.", SOURCE),
     ],
-)
+).identified_by("batch_id", time="sent_at")
 
 
 class TableChangeTriggerArgs(TypedDict):

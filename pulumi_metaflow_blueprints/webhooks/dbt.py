@@ -82,7 +82,7 @@ DBT_JOB_RUN_FIELDS = webhook_catalog(
         SourceField("timestamp", _BODY.child("timestamp"), "When dbt Cloud sent the event.", "2026-11-20T08:29:32Z"),
         SourceField("data", _DATA, "The run object; `data.<key>` reaches inside.", json_object=True),
     ],
-)
+).identified_by("run_id", time="timestamp")
 
 
 class DbtCloudJobTriggerArgs(TypedDict):

@@ -58,7 +58,7 @@ FIVETRAN_SYNC_FIELDS = webhook_catalog(
         SourceField("event", _BODY.child("event"), "Always `sync_end` here.", SYNC_END),
         SourceField("data", _BODY.child("data"), "Event details; `data.<key>` reaches inside.", json_object=True),
     ],
-)
+).identified_by("sync_id", time="created")
 
 
 class FivetranSyncTriggerArgs(TypedDict):

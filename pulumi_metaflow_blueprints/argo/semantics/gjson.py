@@ -10,7 +10,10 @@ The document is either parsed JSON (Python values) or the raw JSON ``bytes`` Arg
 ``raw`` is the value re-encoded as compact JSON, and what parsing already lost (duplicate keys, the sign of ``-0``,
 the text of a number beyond float64) cannot be seen; with bytes everything is read as written.
 
-Unsupported (reported, never guessed): modifiers ``@...``, multipaths ``[...]``/``{...}``, literals ``!...``, JSON
+``@this`` alone (the whole path) is the document itself, as gjson's ``Parse`` reads it: an object's or array's
+``Raw`` is its text from the first byte that is not a space or control character.
+
+Unsupported (reported, never guessed): other modifiers ``@...``, multipaths ``[...]``/``{...}``, literals ``!...``, JSON
 Lines ``..``, ``~`` query values — these are not modelled or changed between Debian's gjson 1.14.4 and the 1.19.0
 Argo pins — unbalanced queries, a document that is not JSON, and two scanner accidents: reading inside a string
 value that holds ``{``/``[``, and a wildcard pattern ending in a lone ``\\``.
@@ -172,12 +175,26 @@ class PathUnsupported(Exception):
 def gjson_get(data: object, path: str) -> GjsonResult:
     """Read ``path`` the way ``gjson.GetBytes`` does, from parsed JSON ``data`` or from the raw JSON ``bytes``."""
     try:
+        if path == "@this":
+            return _this(data)
         node = _get(_document(data), path)
         if node is None:
             return GjsonResult(False)
         return GjsonResult(True, node.value(), computed=node.computed, raw_json=node.raw())
     except PathUnsupported as exc:
         return GjsonResult(False, unsupported=str(exc))
+
+
+def _this(data: object) -> GjsonResult:
+    """``@this`` as the whole path: the document (a scalar one too), its leading whitespace skipped."""
+    node = _document(data)
+    raw = node.raw()
+    if isinstance(data, (bytes, bytearray)) and node.kind in ("object", "array"):
+        raw = bytes(data).decode("utf-8").lstrip(_SPACE_AND_CONTROL)  # gjson keeps what follows the value
+    return GjsonResult(True, node.value(), raw_json=raw)
+
+
+_SPACE_AND_CONTROL = "".join(map(chr, range(33)))
 
 
 def gjson_locations(data: object, path: str) -> list[tuple[Any, Any]]:

@@ -26,6 +26,7 @@ complex numbers, strings Go would hold as invalid UTF-8, non-ASCII letters in id
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import math
 import re
@@ -69,7 +70,7 @@ def render_go_template(template: str, data: Mapping[str, object], *, now: dateti
     for sprig's ``now`` (default: the current time).
     """
     try:
-        nodes = _Parser(_Lexer(template).items()).parse()
+        nodes = _parsed(template)
         runner = _Runner({str(k): to_go_value(v) for k, v in data.items()}, now or datetime.now(timezone.utc))
         runner.walk(nodes)
         output = "".join(runner.out)
@@ -78,6 +79,13 @@ def render_go_template(template: str, data: Mapping[str, object], *, now: dateti
     except GoError as exc:
         return TemplateResult("error", message=str(exc))
     return TemplateResult("ok", output)
+
+
+@functools.lru_cache(maxsize=512)
+def _parsed(template: str) -> list[_Node]:
+    """The parse tree of ``template``, kept: a Sensor renders the same templates for every event (`backfill`), and
+    executing never changes the tree. Parse errors are not kept: they are raised again each time."""
+    return _Parser(_Lexer(template).items()).parse()
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -1232,6 +1240,27 @@ def _fn_replace(old: str, new: str, text: str) -> str:
     return text.replace(old, new)
 
 
+def _fn_sha256sum(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _fn_trunc(count: object, text: str) -> str:
+    """sprig's ``trunc``: the first ``count`` bytes (the last ``-count`` when negative), or all of ``text``."""
+    if isinstance(count, float):
+        raise Unsupported("trunc of a float count (Go takes an integral literal, refuses a number from the data)")
+    if isinstance(count, bool) or not isinstance(count, int):
+        raise GoError(f"wrong type for value; expected int; got {go_type(count)}")
+    data = text.encode()
+    if count < 0 and len(data) + count > 0:
+        data = data[len(data) + count :]
+    elif 0 <= count < len(data):
+        data = data[:count]
+    try:
+        return data.decode()
+    except UnicodeDecodeError:
+        raise Unsupported("trunc cutting a UTF-8 character (Go keeps the invalid bytes)") from None
+
+
 _FUNCTIONS: dict[str, tuple[tuple[_ParamType, ...], bool, Callable[..., object]]] = {
     # Go's builtins
     "and": (("value", "value"), True, _by_the_runner),
@@ -1271,6 +1300,8 @@ _FUNCTIONS: dict[str, tuple[tuple[_ParamType, ...], bool, Callable[..., object]]
     "hasPrefix": (("string", "string"), False, _fn_has_prefix),
     "hasSuffix": (("string", "string"), False, _fn_has_suffix),
     "replace": (("string", "string", "string"), False, _fn_replace),
+    "sha256sum": (("string",), False, _fn_sha256sum),
+    "trunc": (("any", "string"), False, _fn_trunc),
     "now": ((), False, _by_the_runner),
     "unixEpoch": (("time",), False, _fn_unix_epoch),
     "regexMatch": (("string", "string"), False, _fn_regex_match),
