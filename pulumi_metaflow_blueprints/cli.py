@@ -6,6 +6,7 @@ Every error is one line on stderr, `error: ...`, with exit code 2; `--debug` rai
 
 import argparse
 import contextlib
+import dataclasses
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -75,14 +76,56 @@ def _write_out(out: Path, run: "ProgramRun") -> list[str]:
 def _event_and_program(args: argparse.Namespace, load: Callable[..., _Event]) -> "tuple[_Event, ProgramRun]":
     """The event file read by ``load`` (with `--source-format`, `--header`, `--attribute`) and the program run."""
     from pulumi_metaflow_blueprints.offline import run_program_dir
+    from pulumi_metaflow_blueprints.simulate import SampleEvent
 
+    secret = _signing_secret(args)
     event = load(
         args.event,
         args.source_format,
         headers=_pairs(args.header, "--header", ":"),
         attributes=_pairs(args.attribute, "--attribute"),
     )
+    if secret is not None and isinstance(event, SampleEvent):
+        event = dataclasses.replace(event, signing_secret=secret)
     return event, run_program_dir(args.program_dir, _config(args.config), stack=args.stack)
+
+
+def _signing_secret(args: argparse.Namespace) -> bytes | None:
+    """`--signing-secret` (UTF-8) or `--signing-secret-file` (read as the verifier reads it), else None."""
+    from pulumi_metaflow_blueprints.webhooks.verifier.server import read_secret
+
+    if args.signing_secret is not None:
+        if not args.signing_secret:
+            raise UsageError("--signing-secret is empty")
+        return args.signing_secret.encode("utf-8")
+    if args.signing_secret_file is None:
+        return None
+    try:
+        secret = read_secret(args.signing_secret_file)
+    except OSError as error:
+        raise UsageError(
+            f"--signing-secret-file {args.signing_secret_file!r}: cannot read it: {error.strerror}"
+        ) from None
+    if not secret:
+        raise UsageError(f"--signing-secret-file {args.signing_secret_file!r} is empty")
+    return secret
+
+
+def _signing_options(parser: argparse.ArgumentParser) -> None:
+    """`--signing-secret` and `--signing-secret-file` (one of them)."""
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument(
+        "--signing-secret",
+        metavar="VALUE",
+        help="the webhook's signing secret: a verifier fronting the EventSource checks the sample's signature header "
+        "(from --header) against the event file's exact bytes; without it the signature is not checked (a value "
+        "here shows in the process list and shell history: prefer --signing-secret-file)",
+    )
+    group.add_argument(
+        "--signing-secret-file",
+        metavar="PATH",
+        help="as --signing-secret, read from a file (one trailing newline is stripped, as the verifier does)",
+    )
 
 
 def simulate(args: argparse.Namespace) -> int:
@@ -171,8 +214,9 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[debug],
         help="show what a sample event does to the program's Sensors (filters, Workflow, HTTP request), offline",
         description="Exit codes: 0 every trigger fires with every mapped value from the event; 1 the event is "
-        "filtered out; 2 usage or input error; 3 mis-wired (a trigger fails, or a mapped value falls back to its "
-        "default); 4 something the simulator cannot evaluate (it says what).",
+        "filtered out (or a verifier fronting the webhook rejects it); 2 usage or input error; 3 mis-wired (a trigger "
+        "fails, a mapped value falls back to its default, or a verifier cannot deliver); 4 something the simulator "
+        "cannot evaluate (it says what).",
     )
     sim.add_argument("program_dir", help="folder with Pulumi.yaml and __main__.py")
     sim.add_argument("--event", required=True, help="JSON file with the sample event")
@@ -188,6 +232,7 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument(
         "--attribute", action="append", default=[], metavar="NAME=VALUE", help="SQS or Pub/Sub message attribute"
     )
+    _signing_options(sim)
     sim.add_argument("--json", action="store_true", help="print the result as JSON")
     sim.add_argument("--config", action="append", default=[], metavar="KEY=VALUE", help="stack config (repeatable)")
     sim.add_argument("--stack", default="offline", help="stack name the program sees (default: offline)")
@@ -199,8 +244,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="EVENT is what simulate --event takes, or a parked event: the ConfigMap a dlqTrigger writes "
         "(kubectl get configmap NAME -o yaml), which re-drives only the trigger it names. Workflows go to stdout as "
         "YAML; HTTP requests as curl commands (secrets read with kubectl when they run, never printed). Exit codes "
-        "as simulate: 0 printed; 1 the event is filtered out (nothing printed, stderr says why); 2 usage or input "
-        "error; 3 a trigger fails for this event or a value falls back; 4 not evaluable offline.",
+        "as simulate: 0 printed; 1 the event is filtered out or a verifier rejects it (nothing printed, stderr says "
+        "why); 2 usage or input error; 3 a trigger fails for this event or a value falls back; 4 not evaluable "
+        "offline.",
     )
     rep.add_argument("program_dir", help="folder with Pulumi.yaml and __main__.py")
     rep.add_argument("--event", required=True, help="JSON file with the event, or a parked ConfigMap (YAML or JSON)")
@@ -213,6 +259,7 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument(
         "--attribute", action="append", default=[], metavar="NAME=VALUE", help="SQS or Pub/Sub message attribute"
     )
+    _signing_options(rep)
     rep.add_argument("--config", action="append", default=[], metavar="KEY=VALUE", help="stack config (repeatable)")
     rep.add_argument("--stack", default="offline", help="stack name the program sees (default: offline)")
     rep.set_defaults(handler=replay)

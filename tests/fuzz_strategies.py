@@ -144,6 +144,15 @@ GCP_ALARMS = {
     "alarms": {"notification_channels": ["projects/acme-data/notificationChannels/42"], "duration_seconds": 120}
 }
 
+SIGNATURE = {"header": "X-Hub-Signature-256", "prefix": "sha256=", "algorithm": "sha512", "encoding": "base64"}
+VERIFIER = {
+    "image": "registry.example.com/python:3.12-slim@sha256:" + "ab" * 32,
+    "replicas": 3,
+    "network_policy": True,
+    "resources": {"requests": {"cpu": "100m"}, "limits": {"memory": "256Mi"}},
+}
+"""Verifying-receiver settings the webhook blueprints' references use (issue 17)."""
+
 BLUEPRINTS = [
     Blueprint(
         S3ObjectTrigger,
@@ -193,9 +202,18 @@ BLUEPRINTS = [
             GCP_ALARMS,
         ),
     ),
-    Blueprint(WebhookTrigger, test_webhook_trigger.base_args, {}, ({"auth": "secret-path"},)),
-    Blueprint(DbtCloudJobTrigger, test_webhook_dbt.base_args, {}),
-    Blueprint(FivetranSyncTrigger, test_webhook_fivetran.base_args, {}),
+    Blueprint(
+        WebhookTrigger,
+        test_webhook_trigger.base_args,
+        {},
+        (
+            {"auth": "secret-path"},
+            {"signature": SIGNATURE, "verifier": VERIFIER},
+            {"signature": {"header": "X-Signature", "secret_name": "hook-keys", "secret_key": "orders"}},
+        ),
+    ),
+    Blueprint(DbtCloudJobTrigger, test_webhook_dbt.base_args, {}, ({"auth": "signature", "verifier": VERIFIER},)),
+    Blueprint(FivetranSyncTrigger, test_webhook_fivetran.base_args, {}, ({"auth": "signature"},)),
     Blueprint(
         TableChangeTrigger,
         test_snowflake_table_change.base_args,

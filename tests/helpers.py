@@ -2,12 +2,15 @@
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pulumi.output import Unknown
 
 from pulumi_metaflow_blueprints.offline import ProgramRun
 from pulumi_metaflow_blueprints.offline.runner import reveal
+
+if TYPE_CHECKING:
+    from pulumi_metaflow_blueprints.simulate import SampleEvent
 
 DATA = Path(__file__).parent / "data"
 EVENTS = DATA / "events"
@@ -129,3 +132,24 @@ def body_template(trigger: dict[str, Any]) -> str:
 def argument_parameters(k8s: dict[str, Any]) -> list[dict[str, Any]]:
     """A k8s trigger's parameters that write Workflow arguments (a flow target's others name and annotate the run)."""
     return [p for p in k8s.get("parameters", []) if str(p["dest"]).startswith("spec.arguments.")]
+
+
+SIGNING_SECRET = b"offline-signing-secret"
+"""The signing secret `signed_sample` signs with (any secret verifies offline when the same one is given)."""
+_SIGNATURE_HEADERS = {"dbt-cloud-": "Authorization", "fivetran-": "X-Fivetran-Signature-256"}
+
+
+def signed_sample(path: Path) -> "SampleEvent":
+    """A raw sample as its sender posts it: dbt Cloud and Fivetran samples carry their signature header (HMAC-SHA256
+    hex of the file's exact bytes) and the signing secret, so the examples' verifier passes them; others as they are."""
+    import dataclasses
+    import hashlib
+    import hmac
+
+    from pulumi_metaflow_blueprints.simulate import load_sample
+
+    header = next((h for prefix, h in _SIGNATURE_HEADERS.items() if path.name.startswith(prefix)), None)
+    if header is None:
+        return load_sample(path)
+    signature = hmac.new(SIGNING_SECRET, path.read_bytes(), hashlib.sha256).hexdigest()
+    return dataclasses.replace(load_sample(path, headers={header: signature}), signing_secret=SIGNING_SECRET)

@@ -33,7 +33,7 @@ from pulumi_metaflow_blueprints.registry import blueprint_classes
 from pulumi_metaflow_blueprints.simulate import load_sample, simulate, to_text
 from pulumi_metaflow_blueprints.simulate.triggers import simulate_argo_trigger
 from tests.argo_schema import controller_problems, schema_errors
-from tests.helpers import EVENTS, as_dict
+from tests.helpers import EVENTS, as_dict, signed_sample
 from tests.oracle_client import GoOracle, tally
 from tests.test_samples_trigger import SAMPLES
 
@@ -148,7 +148,7 @@ def test_names_stay_valid_whatever_the_trigger_and_sensor_names() -> None:
 
 def received_event(example: str, sample: str) -> tuple[dict[str, Any], dict[str, Any]]:
     """The example's Sensor spec and the Argo event it receives for the sample (as `simulate` wraps it)."""
-    result = simulate(example_run(example), load_sample(EVENTS / sample))
+    result = simulate(example_run(example), signed_sample(EVENTS / sample))
     (sensor,) = result.sensors
     (spec,) = [s["spec"] for s in sensors(example_run(example))]
     return spec, as_dict(sensor.event)

@@ -28,13 +28,13 @@ from pulumi_metaflow_blueprints.gcp.package import pubsub_event_data
 from pulumi_metaflow_blueprints.gcp.pubsub import pubsub_message_fields
 from pulumi_metaflow_blueprints.gcp.storage import STORAGE_OBJECT_FIELDS
 from pulumi_metaflow_blueprints.offline import run_program_dir
-from pulumi_metaflow_blueprints.simulate import load_sample, simulate
+from pulumi_metaflow_blueprints.simulate import simulate
 from pulumi_metaflow_blueprints.snowflake.table_change import SNOWFLAKE_CHANGE_FIELDS
 from pulumi_metaflow_blueprints.webhooks.dbt import DBT_JOB_RUN_FIELDS
 from pulumi_metaflow_blueprints.webhooks.fivetran import FIVETRAN_SYNC_FIELDS
 from pulumi_metaflow_blueprints.webhooks.generic import WEBHOOK_FIELDS
 from pulumi_metaflow_blueprints.webhooks.package import webhook_event_data
-from tests.helpers import EVENTS
+from tests.helpers import EVENTS, signed_sample
 from tests.oracle_client import GoOracle, tally
 
 ROOT = __import__("pathlib").Path(__file__).parent.parent
@@ -143,7 +143,7 @@ def example_events() -> list[tuple[str, FieldCatalog, str, dict[str, Any]]]:
     """(label, catalog, reference, event) for every field of every blueprint, on its sample event."""
     cases = []
     for example, sample, catalog in EXAMPLES:
-        result = simulate(run_program_dir(ROOT / "examples" / example), load_sample(EVENTS / sample))
+        result = simulate(run_program_dir(ROOT / "examples" / example), signed_sample(EVENTS / sample))
         (sensor,) = result.sensors
         assert sensor.event is not None, sensor.reason
         for name in catalog.names:

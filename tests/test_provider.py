@@ -520,6 +520,7 @@ def test_construct_with_an_unknown_enum_value_is_an_invalid_argument(
 def test_secret_outputs_stay_secret_through_construct(plugin: ProviderProcess, engine: tuple[FakeEngine, str]) -> None:
     # The schema cannot say so (see above), but the wire does: Construct returns secret outputs wrapped as secrets.
     inputs = {
+        "auth": "secret-path",  # the URL is secret only in this opt-out mode
         "publicUrl": "https://hooks.example.com",
         "kubernetes": {"namespace": "argo-events"},
         "targets": [{"flow": {"flow": "SyncFlow"}}],

@@ -29,11 +29,11 @@ from pulumi_metaflow_blueprints.errors import BlueprintInputError
 from pulumi_metaflow_blueprints.metaflow import workflow_template_name
 from pulumi_metaflow_blueprints.naming import DNS1123_SUBDOMAIN
 from pulumi_metaflow_blueprints.offline import ProgramRun, run_program, run_program_dir
-from pulumi_metaflow_blueprints.simulate import SampleEvent, load_sample, simulate
+from pulumi_metaflow_blueprints.simulate import SampleEvent, simulate
 from pulumi_metaflow_blueprints.simulate.model import SensorSimulation, TriggerCheck
 from pulumi_metaflow_blueprints.simulate.triggers import simulate_argo_trigger
 from pulumi_metaflow_blueprints.webhooks import WebhookTrigger
-from tests.helpers import EVENTS, as_dict, sample, spec_of
+from tests.helpers import EVENTS, as_dict, sample, signed_sample, spec_of
 from tests.oracle_client import GoOracle, tally
 from tests.test_oracle_blueprints import go_data
 from tests.test_webhook_trigger import base_args as webhook_args
@@ -115,7 +115,7 @@ def test_go_names_the_run_as_simulate_reports_after_the_sources_identity(
     oracle: GoOracle, example: str, file: str, identity: Identity
 ) -> None:
     run = example_run(example)
-    sensor = simulated(run, load_sample(EVENTS / file))
+    sensor = simulated(run, signed_sample(EVENTS / file))
     checks = flow_checks(sensor)
     assert checks, example
     for check in checks:
@@ -142,7 +142,7 @@ def test_go_names_the_run_as_simulate_reports_after_the_sources_identity(
 def test_every_annotation_template_renders_in_go_as_simulate_reports(oracle: GoOracle) -> None:
     for example, file, _ in EXAMPLES:
         run = example_run(example)
-        sensor = simulated(run, load_sample(EVENTS / file))
+        sensor = simulated(run, signed_sample(EVENTS / file))
         spec = spec_of(run, "Sensor")
         for check in flow_checks(sensor):
             (trigger,) = [t for t in spec["triggers"] if t["template"]["name"] == check.name]

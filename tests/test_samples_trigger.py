@@ -13,7 +13,7 @@ import pytest
 
 from pulumi_metaflow_blueprints.offline import ProgramRun, run_program_dir
 from pulumi_metaflow_blueprints.simulate import Simulation, load_sample, simulate
-from tests.helpers import EVENTS, as_dict
+from tests.helpers import EVENTS, as_dict, signed_sample
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
 ROOT = Path(__file__).parent.parent
@@ -86,7 +86,7 @@ def test_each_sample_triggers_its_blueprint_with_every_mapped_value_from_the_eve
 ) -> None:
     if not (EXAMPLES / example / "__main__.py").is_file():
         pytest.skip(f"examples/{example} is not there (yet)")
-    result = simulate(example_run(example), load_sample(EVENTS / sample))
+    result = simulate(example_run(example), signed_sample(EVENTS / sample))
     assert_triggers_from_the_event(result)
     (sensor,) = result.sensors
     flow = sensor.triggers[0]
@@ -105,7 +105,7 @@ def test_every_sample_is_paired_with_an_example() -> None:
 
 
 def test_metaflow_event_payloads_carry_the_sample_values() -> None:
-    result = simulate(example_run("fivetran-to-flow"), load_sample(EVENTS / "fivetran-sync-end.webhook.json"))
+    result = simulate(example_run("fivetran-to-flow"), signed_sample(EVENTS / "fivetran-sync-end.webhook.json"))
     (sensor,) = result.sensors
     request = sensor.triggers[1].request
     assert request is not None

@@ -31,10 +31,10 @@ from pulumi_metaflow_blueprints.core.target import (
     plan_targets,
 )
 from pulumi_metaflow_blueprints.offline import ProgramRun, run_program_dir
-from pulumi_metaflow_blueprints.simulate import load_sample, simulate
+from pulumi_metaflow_blueprints.simulate import simulate
 from pulumi_metaflow_blueprints.simulate.program import SensorTarget, sensors
 from pulumi_metaflow_blueprints.simulate.triggers import argument_written, declared_mappings, simulate_argo_trigger
-from tests.helpers import DATA, EVENTS, argument_parameters, as_dict, as_list
+from tests.helpers import DATA, EVENTS, argument_parameters, as_dict, as_list, signed_sample
 from tests.oracle_client import GoOracle, tally
 from tests.test_samples_trigger import SAMPLES
 
@@ -183,7 +183,7 @@ def test_the_sensor_declares_each_triggers_mapping(example: str) -> None:
 def delivered(example: str, sample: str) -> tuple[SensorTarget, dict[str, Any]]:
     """The example's Sensor and the Argo event it receives for ``sample``."""
     run = example_run(example)
-    (result,) = simulate(run, load_sample(EVENTS / sample), now=NOW).sensors
+    (result,) = simulate(run, signed_sample(EVENTS / sample), now=NOW).sensors
     (sensor,) = sensors(run)
     assert result.verdict == "triggered", result.reason
     return sensor, as_dict(result.event)

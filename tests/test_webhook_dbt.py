@@ -1,4 +1,6 @@
-"""DbtCloudJobTrigger: the dbt Cloud subscription, the secret-path receiver, the anchored Sensor, and bad input."""
+"""DbtCloudJobTrigger with the `auth: secret-path` opt-out (the default, a verifying receiver, is tested in
+test_webhook_verifier_wiring.py): the dbt Cloud subscription, the secret-path receiver, the anchored Sensor, and bad
+input."""
 
 import copy
 import re
@@ -30,6 +32,7 @@ URL = f"https://hooks.example.com/nightly/{TOKEN}"
 
 def base_args(**overrides: Any) -> dict[str, Any]:
     args: dict[str, Any] = {
+        "auth": "secret-path",
         "job_ids": [481516, 42.0],
         "account_id": 70403103926818,
         "ingress": {"host": "hooks.example.com", "class_name": "nginx", "tls_secret_name": "hooks-tls"},

@@ -15,8 +15,8 @@ EXAMPLES = Path(__file__).parent.parent / "examples"
     ("example", "component", "count"),
     [
         ("webhook-to-flow", "WebhookTrigger", 11),
-        ("dbt-cloud-to-flow", "DbtCloudJobTrigger", 11),
-        ("fivetran-to-flow", "FivetranSyncTrigger", 11),
+        ("dbt-cloud-to-flow", "DbtCloudJobTrigger", 17),
+        ("fivetran-to-flow", "FivetranSyncTrigger", 17),
     ],
 )
 def test_example_runs_offline_with_valid_argo_objects_and_no_plain_secrets(

@@ -1,4 +1,5 @@
-"""FivetranSyncTrigger: the secret-path receiver, the signing secret, the anchored Sensor, and bad input."""
+"""FivetranSyncTrigger with the `auth: secret-path` opt-out (the default, a verifying receiver, is in
+test_webhook_verifier_wiring.py): the secret-path receiver, the signing secret, the anchored Sensor, and bad input."""
 
 import copy
 import re
@@ -21,6 +22,7 @@ SIGNING = "placeholder-token-for-orders-sync-signing-secret"
 
 def base_args(**overrides: Any) -> dict[str, Any]:
     args: dict[str, Any] = {
+        "auth": "secret-path",
         "connector_ids": ["mystified_presiding", "warm_harbor"],
         "ingress": {"host": "hooks.example.com", "tls_secret_name": "hooks-tls"},
         "kubernetes": {"namespace": "argo-events", "workflow_namespace": "jobs"},

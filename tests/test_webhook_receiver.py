@@ -131,3 +131,22 @@ def test_header_index_and_masked_authorization() -> None:
         CATALOG.resolve("header.authorization", "p")
     with pytest.raises(BlueprintInputError, match="header reference"):
         CATALOG.resolve("header.Accept.first", "p")
+
+
+def test_signature_receiver_is_bearer_behind_the_verifier_service() -> None:
+    plan = make_plan()
+    decided = plan_receiver(
+        plan, ReceiverOptions(auth=WebhookAuthMode.SIGNATURE, ingress={"host": "hooks.example.com"})
+    )
+    assert decided.bearer and decided.front_name == "alerts-verifier"
+    assert decided.service_url_base == "http://alerts-verifier.events.svc"
+    assert decided.upstream_url_base == "http://alerts-eventsource-svc.events.svc:12000"
+    run, values = receive(ReceiverOptions(auth=WebhookAuthMode.SIGNATURE, ingress={"host": "hooks.example.com"}))
+    assert values["url"] == ("https://hooks.example.com/alerts", False)
+    assert values["service_url"] == ("http://alerts-verifier.events.svc/alerts", False)
+    assert values["has_secret"]
+    (route,) = run.custom_resources("EventSource")[0].plain_inputs["spec"]["webhook"].values()
+    assert route["endpoint"] == "/alerts" and route["authSecret"] == {"name": "alerts-webhook-token", "key": "token"}
+    (path,) = run.named("alerts-ingress").plain_inputs["spec"]["rules"][0]["http"]["paths"]
+    assert path["pathType"] == "Exact"
+    assert path["backend"]["service"] == {"name": "alerts-verifier", "port": {"number": 80}}

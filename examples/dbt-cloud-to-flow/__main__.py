@@ -1,5 +1,8 @@
 """Each successful run of the nightly dbt Cloud job starts `FeaturesFlow` with the run's id and finish time.
 
+dbt Cloud posts to a verifying receiver (two pods running the package's verifier on `python:3.12-slim`), which checks
+each delivery's HMAC signature against the webhook's `hmac_secret` before Argo Events sees it.
+
 Set `dbtcloud:token` (a service token allowed to manage webhooks) as a secret: `pulumi config set --secret
 dbtcloud:token ...`. The account id comes from `dbtcloud:accountId`.
 """
@@ -41,6 +44,6 @@ nightly = DbtCloudJobTrigger(
     },
 )
 
-pulumi.export("url", nightly.url)  # a secret: its path is the credential
+pulumi.export("url", nightly.url)  # plain: the signature, not the URL, is the credential
 pulumi.export("webhook_id", nightly.webhook_id)
 pulumi.export("sensor", nightly.sensor_name)

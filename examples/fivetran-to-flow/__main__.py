@@ -1,10 +1,12 @@
 """Each successful sync of one Fivetran connector starts `OrdersFlow`, and publishes a Metaflow event.
 
-After `pulumi up`, create the Fivetran webhook once (the README section on `FivetranSyncTrigger`):
+Fivetran posts to a verifying receiver (two pods running the package's verifier on `python:3.12-slim`), which checks
+each delivery's `X-Fivetran-Signature-256` before Argo Events sees it. After `pulumi up`, create the Fivetran webhook
+once (the README section on `FivetranSyncTrigger`):
 
     curl -X POST https://api.fivetran.com/v1/webhooks/account -u "$FIVETRAN_API_KEY:$FIVETRAN_API_SECRET" \
          -H 'Content-Type: application/json' \
-         -d "{\"url\": \"$(pulumi stack output --show-secrets url)\", \"events\": [\"sync_end\"], \"active\": true,
+         -d "{\"url\": \"$(pulumi stack output url)\", \"events\": [\"sync_end\"], \"active\": true,
               \"secret\": \"$(pulumi stack output --show-secrets signing_secret)\"}"
 """
 
@@ -34,6 +36,6 @@ synced = FivetranSyncTrigger(
     },
 )
 
-pulumi.export("url", synced.url)  # a secret: its path is the credential
+pulumi.export("url", synced.url)  # plain: the signature, not the URL, is the credential
 pulumi.export("signing_secret", synced.signing_secret)
 pulumi.export("sensor", synced.sensor_name)

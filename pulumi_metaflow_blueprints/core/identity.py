@@ -95,7 +95,7 @@ def _digest_input(scope: str, values: Sequence[str]) -> str:
 
 def run_name(template_name: str, scope: str, values: Sequence[str]) -> str:
     """The Workflow name the Sensor renders for an event whose identity values are ``values`` (for docs and tests;
-    the Sensor computes it with ``identity_parameters``' template). ``values`` are the texts of the identity parts:
+    the Sensor computes it with ``name_parameters``' template). ``values`` are the texts of the identity parts:
     a string as it is (S3 keys decoded), any other value as its JSON."""
     prefix, digits = run_name_shape(template_name)
     return f"{prefix}-{hashlib.sha256(_digest_input(scope, values).encode()).hexdigest()[:digits]}"

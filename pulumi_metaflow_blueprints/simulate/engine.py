@@ -1,6 +1,7 @@
 """Deliver one sample event to each Sensor of a program run and decide what happens."""
 
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -26,6 +27,7 @@ from pulumi_metaflow_blueprints.simulate.program import (
     sensors,
 )
 from pulumi_metaflow_blueprints.simulate.triggers import declared_mappings, simulate_argo_trigger
+from pulumi_metaflow_blueprints.simulate.verifier import VerifierGate, verify
 
 __all__ = ["simulate", "simulate_sensor"]
 
@@ -75,11 +77,19 @@ def simulate_sensor(
             f"{dependency.get('eventName')!r} in namespace {target.namespace!r}"
         )
         return result("unsupported", reason)
+    front: dict[str, Any] = {}
+    gate = _verifier_gate(source, sample)
+    if gate is not None:
+        front["verifier"] = gate.check
+        if gate.headers is None:
+            return result(_GATE_VERDICTS[gate.check.outcome], gate.check.reason, source, **front)
+        sample = replace(sample, headers=gate.headers)
     wrapped = argo_event(source, sample, now=now)
+    notes = (*(gate.notes if gate else _unused_secret(source, sample)), *wrapped.notes)
     if wrapped.event is None:
-        return result("unsupported", str(wrapped.unsupported), source, notes=wrapped.notes)
+        return result("unsupported", str(wrapped.unsupported), source, notes=notes, **front)
     event = wrapped.event
-    common: dict[str, Any] = {"event": event, "notes": wrapped.notes}
+    common: dict[str, Any] = {"event": event, "notes": notes, **front}
     source_filter = _source_filter(source, event)
     if source_filter is not None:
         common["source_filter"] = source_filter
@@ -103,6 +113,32 @@ def simulate_sensor(
         return result("unsupported", f"dependency {checked.name!r}: {checked.reason}", source, **common)
     verdict = worst([t.verdict for t in triggers])
     return result(verdict, _trigger_summary(verdict, triggers), source, **common)
+
+
+_GATE_VERDICTS: dict[str, Verdict] = {"rejected": "not-triggered", "broken": "mis-wired", "unsupported": "unsupported"}
+"""The verdict when the verifier stops the request: refused (as a filter), mis-wired, or not decidable offline."""
+
+
+def _verifier_gate(source: EventSourceEvent, sample: SampleEvent) -> VerifierGate | None:
+    """What the verifier fronting ``source`` does with a raw sample (None when none fronts it, or the sample is an
+    Argo event, which is past the verifier)."""
+    if sample.source_format != "raw" or not source.verifiers:
+        return None
+    return verify(
+        source.verifiers,
+        source.name,
+        source.namespace,
+        source.config,
+        sample.headers,
+        sample.body,
+        sample.signing_secret,
+    )
+
+
+def _unused_secret(source: EventSourceEvent, sample: SampleEvent) -> tuple[str, ...]:
+    if sample.signing_secret is None or sample.source_format != "raw":
+        return ()
+    return (f"the signing secret is not used: no verifier fronts EventSource {source.name!r}",)
 
 
 def _source_filter(source: EventSourceEvent, event: Mapping[str, object]) -> FilterCheck | None:

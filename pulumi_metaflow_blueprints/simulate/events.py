@@ -32,9 +32,17 @@ class SampleEvent:
 
     payload: object
     text: str
+    """The file's exact text: as a raw webhook sample, the request body a signature covers (UTF-8 encoded)."""
     source_format: SourceFormat = "raw"
     headers: Mapping[str, str] = field(default_factory=dict[str, str])
     attributes: Mapping[str, str] = field(default_factory=dict[str, str])
+    signing_secret: bytes | None = field(default=None, repr=False)
+    """The webhook's signing secret, to check the signature a verifying receiver checks (None: not checked)."""
+
+    @property
+    def body(self) -> bytes:
+        """The request body as sent: the file's bytes."""
+        return self.text.encode("utf-8")
 
 
 def load_sample(
@@ -45,7 +53,7 @@ def load_sample(
 ) -> SampleEvent:
     """Read a JSON event file (SimulationInputError when it is missing or not JSON)."""
     try:
-        text = Path(path).read_text()
+        text = Path(path).read_bytes().decode("utf-8")  # the exact bytes: no newline translation
     except OSError as error:
         raise SimulationInputError(f"cannot read the event file {str(path)!r}: {error.strerror}") from None
     except UnicodeDecodeError as error:

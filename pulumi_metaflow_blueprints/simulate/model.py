@@ -15,6 +15,8 @@ __all__ = [
     "SimulationInputError",
     "TriggerCheck",
     "Verdict",
+    "VerifierCheck",
+    "VerifierOutcome",
     "worst",
 ]
 
@@ -26,6 +28,10 @@ EXIT_CODES: dict[Verdict, int] = {"triggered": 0, "not-triggered": 1, "mis-wired
 """Exit codes of `metaflow-blueprints simulate` (2 is taken by usage and input errors)."""
 _SEVERITY: tuple[Verdict, ...] = ("not-triggered", "mis-wired", "unsupported", "triggered")
 
+VerifierOutcome = Literal["verified", "not-checked", "rejected", "broken", "unsupported"]
+"""verified: the signature is the body's HMAC; not-checked: well-formed, no signing secret given; rejected: the
+verifier answers an error and forwards nothing; broken: the verifier cannot start or forwards where Argo refuses;
+unsupported: its settings are not readable offline."""
 ParameterStatus = Literal["event", "computed", "fallback", "failed", "static", "skipped", "unsupported"]
 
 
@@ -125,6 +131,21 @@ class TriggerCheck:
 
 
 @dataclass(frozen=True)
+class VerifierCheck:
+    """What the signature-verifying receiver (a Deployment fronting the webhook EventSource) does with the sample."""
+
+    deployment: str
+    namespace: str
+    preset: str | None
+    header: str
+    """The signature header it checks."""
+    outcome: VerifierOutcome
+    status: int | None
+    """The status it answers the sender when it rejects the request (401, 413), else None."""
+    reason: str
+
+
+@dataclass(frozen=True)
 class SensorSimulation:
     """One Sensor and the event delivered to its EventSource."""
 
@@ -142,6 +163,8 @@ class SensorSimulation:
     dependencies: tuple[DependencyCheck, ...] = ()
     triggers: tuple[TriggerCheck, ...] = ()
     notes: tuple[str, ...] = ()
+    verifier: VerifierCheck | None = None
+    """The verifying receiver in front of the EventSource, when one fronts it and the sample is a raw request."""
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from pulumi_metaflow_blueprints.argo.spec import is_mapping, mapping
 from pulumi_metaflow_blueprints.offline import ProgramRun
 from pulumi_metaflow_blueprints.registry import event_source_kinds
 from pulumi_metaflow_blueprints.simulate.model import SimulationInputError
+from pulumi_metaflow_blueprints.simulate.verifier import Verifier, verifiers
 
 __all__ = ["EventSourceEvent", "SensorTarget", "event_sources", "find_event_source", "sensors"]
 
@@ -22,6 +23,8 @@ class EventSourceEvent:
     type_key: str
     event_name: str
     config: Mapping[str, object]
+    verifiers: tuple[Verifier, ...] = ()
+    """The verifier Deployments fronting this EventSource (annotated ``metaflow-blueprints/verifies: <name>``)."""
 
     @property
     def event_type(self) -> str:
@@ -78,7 +81,8 @@ def sensors(run: ProgramRun, blueprint: str | None = None) -> list[SensorTarget]
 
 
 def event_sources(run: ProgramRun) -> list[EventSourceEvent]:
-    """Every event of every EventSource the program creates."""
+    """Every event of every EventSource the program creates, with the verifiers fronting it."""
+    fronts = verifiers(run)
     found: list[EventSourceEvent] = []
     for registration in run.custom_resources("EventSource"):
         inputs = registration.plain_inputs
@@ -86,17 +90,12 @@ def event_sources(run: ProgramRun) -> list[EventSourceEvent]:
         for type_key, events in mapping(inputs.get("spec")).items():
             if type_key in _NOT_EVENT_TYPES or not is_mapping(events):
                 continue
+            name = str(metadata.get("name", registration.name))
+            namespace = str(metadata.get("namespace", ""))
+            fronting = tuple(v for v in fronts if v.verifies == name and v.namespace == namespace)
             for event_name, config in events.items():
                 if is_mapping(config):
-                    found.append(
-                        EventSourceEvent(
-                            name=str(metadata.get("name", registration.name)),
-                            namespace=str(metadata.get("namespace", "")),
-                            type_key=str(type_key),
-                            event_name=str(event_name),
-                            config=config,
-                        )
-                    )
+                    found.append(EventSourceEvent(name, namespace, str(type_key), str(event_name), config, fronting))
     return found
 
 

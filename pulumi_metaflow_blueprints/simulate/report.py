@@ -11,6 +11,7 @@ from pulumi_metaflow_blueprints.simulate.model import (
     SensorSimulation,
     Simulation,
     TriggerCheck,
+    VerifierCheck,
 )
 
 __all__ = ["to_json", "to_text"]
@@ -39,6 +40,8 @@ def _sensor(sensor: SensorSimulation) -> str:
     ]
     if sensor.event_source:
         lines.append(f"  EventSource {sensor.event_source}, event {sensor.event_name!r} ({sensor.event_type})")
+    if sensor.verifier is not None:
+        lines.append(_verifier(sensor.verifier))
     lines.extend(f"  note: {note}" for note in sensor.notes)
     if sensor.source_filter is not None:
         lines.append("  EventSource filter")
@@ -52,6 +55,17 @@ def _sensor(sensor: SensorSimulation) -> str:
         lines.extend(_trigger(trigger))
     lines.append(f"  => {sensor.verdict} (exit {EXIT_CODES[sensor.verdict]}): {sensor.reason}")
     return "\n".join(lines)
+
+
+def _verifier(check: VerifierCheck) -> str:
+    preset = f"preset {check.preset}" if check.preset else "no preset"
+    header = f", header {check.header}" if check.header else ""
+    state = {"verified": "verified", "not-checked": "not checked", "rejected": f"REJECTED {check.status}"}
+    state.update({"broken": "MIS-WIRED", "unsupported": "UNSUPPORTED"})
+    return (
+        f"  Verifier Deployment {check.namespace}/{check.deployment} ({preset}{header}): "
+        f"{state[check.outcome]} - {check.reason}"
+    )
 
 
 def _filter(check: FilterCheck, indent: str) -> list[str]:

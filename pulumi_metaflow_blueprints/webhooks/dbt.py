@@ -1,8 +1,10 @@
 """`DbtCloudJobTrigger`: a dbt Cloud job run finishing starts a Metaflow flow (dbt Cloud webhook -> Argo).
 
-dbt Cloud signs each delivery with an HMAC of the body in the `Authorization` header. Argo Events cannot check an
-HMAC and masks that header, so the endpoint path carries an unguessable token instead, and the Sensor accepts only
-`job.run.completed` events of the given account, jobs and statuses. Needs the extra `[dbt]` (pulumi-dbtcloud),
+dbt Cloud signs each delivery with an HMAC-SHA256 of the body in the `Authorization` header, keyed by the webhook's
+`hmac_secret`. Argo Events cannot check an HMAC, so by default a verifying receiver (`webhooks.verifying`) checks it
+and forwards verified deliveries to the EventSource with its bearer token; `auth: secret-path` opts out (the endpoint
+path carries an unguessable token instead, no verifier). The Sensor accepts only `job.run.completed` events of the
+given account, jobs and statuses. Needs the extra `[dbt]` (pulumi-dbtcloud),
 imported only here.
 """
 
@@ -21,9 +23,10 @@ from pulumi_metaflow_blueprints.core.filters import exact, string_filter
 from pulumi_metaflow_blueprints.core.plan import plan_blueprint, require
 from pulumi_metaflow_blueprints.core.sensor import create_sensor
 from pulumi_metaflow_blueprints.errors import BlueprintInputError
-from pulumi_metaflow_blueprints.webhooks.args import WebhookAuthMode, WebhookIngress
+from pulumi_metaflow_blueprints.webhooks.args import VerifierOptions, WebhookAuthMode, WebhookIngress
 from pulumi_metaflow_blueprints.webhooks.fields import webhook_catalog
 from pulumi_metaflow_blueprints.webhooks.receiver import ReceiverOptions, create_receiver, plan_receiver
+from pulumi_metaflow_blueprints.webhooks.verifying import create_verifier, plan_verifier, preset_signature, signed_auth
 
 __all__ = [
     "DBT_EVENT_TYPE",
@@ -96,10 +99,15 @@ class DbtCloudJobTriggerArgs(TypedDict):
     """dbt Cloud account id (the Sensor accepts only its events). Defaults to the stack's `dbtcloud:accountId`."""
     webhook_name: NotRequired[str]
     """Name of the dbt Cloud webhook subscription. Defaults to `metaflow-blueprints-<name>`."""
+    auth: NotRequired[WebhookAuthMode]
+    """`signature` (default): a verifying receiver checks dbt Cloud's signature; `secret-path`: no verifier, the URL
+    path carries an unguessable token instead (the EventSource spec then holds it)."""
+    verifier: NotRequired[VerifierOptions]
+    """Image, replicas, NetworkPolicy and resources of the verifying receiver."""
     ingress: NotRequired[WebhookIngress]
     """The Ingress dbt Cloud posts through. Required unless `public_url` is given."""
     public_url: NotRequired[str]
-    """HTTPS base URL at which you expose the EventSource's Service yourself; the secret endpoint is appended."""
+    """HTTPS base URL at which you expose the receiver's Service yourself; the endpoint is appended."""
     kubernetes: KubernetesSettings
     """Namespaces, EventBus and labels of the Argo Events objects."""
     targets: list[Target]
@@ -164,16 +172,18 @@ def resolve_account_id(account_id: int | None, argument: str = "account_id") -> 
 class DbtCloudJobTrigger(pulumi.ComponentResource):
     """A dbt Cloud job run finishing (successfully, by default) starts a Metaflow flow or publishes a Metaflow event.
 
-    Creates the receiving side (a random path token, a `webhook` EventSource with its own Service, an Ingress), the
-    dbt Cloud webhook subscription for `job.run.completed` of the given jobs, and the Sensor.
+    Creates the receiving side (a bearer token and its Secret, a `webhook` EventSource with its own Service, the
+    verifying receiver dbt Cloud posts to, an Ingress), the dbt Cloud webhook subscription for `job.run.completed` of
+    the given jobs, and the Sensor. With `auth: secret-path`: a random path token instead of the bearer token and the
+    verifier.
     """
 
     url: pulumi.Output[str]
-    """The URL dbt Cloud posts to, secret because its path is the credential."""
+    """The URL dbt Cloud posts to (secret with `auth: secret-path`, where its path is the credential)."""
     webhook_id: pulumi.Output[str]
     """Id of the dbt Cloud webhook subscription."""
     hmac_secret: pulumi.Output[str]
-    """The key dbt Cloud signs deliveries with, for a proxy of yours that checks it (secret)."""
+    """The key dbt Cloud signs deliveries with, which the verifier checks (secret)."""
     event_source_name: pulumi.Output[str]
     """Name of the EventSource."""
     sensor_name: pulumi.Output[str]
@@ -210,8 +220,11 @@ class DbtCloudJobTrigger(pulumi.ComponentResource):
             webhook_name = mapping(args).get("webhook_name") or f"metaflow-blueprints-{plan.base}"
             if not isinstance(webhook_name, str) or len(webhook_name) > 255:
                 raise BlueprintInputError("webhook_name", f"{webhook_name!r} is not a name", "use up to 255 characters")
-            options = ReceiverOptions.from_args(args, WebhookAuthMode.SECRET_PATH, require_public=True)
-            receiving = plan_receiver(plan, options)
+            auth = signed_auth(args.get("auth"), args.get("verifier"), "dbt Cloud")
+            receiving = plan_receiver(plan, ReceiverOptions.from_args(args, auth, require_public=True))
+            verifying = None
+            if auth is WebhookAuthMode.SIGNATURE:
+                verifying = plan_verifier(plan, receiving, preset_signature("dbt-cloud"), args.get("verifier"))
         super().__init__(type_token(DbtCloudJobTrigger), name, None, opts)
 
         receiver = create_receiver(self, name, plan, receiving)
@@ -226,6 +239,8 @@ class DbtCloudJobTrigger(pulumi.ComponentResource):
             active=True,
             opts=pulumi.ResourceOptions(parent=self, depends_on=waits),
         )
+        if verifying is not None:
+            create_verifier(self, name, verifying, receiver, subscription.hmac_secret)
         create_sensor(self, name, plan, depends_on=[receiver.event_source])
 
         publish_outputs(

@@ -1,7 +1,10 @@
 """`FivetranSyncTrigger`: a Fivetran connector's sync ending successfully starts a Metaflow flow.
 
-Fivetran signs deliveries with `X-Fivetran-Signature-256` (an HMAC Argo Events cannot check), so the endpoint path
-carries an unguessable token, and the Sensor accepts only successful `sync_end` events (of the given connectors).
+Fivetran signs deliveries with `X-Fivetran-Signature-256` (an HMAC-SHA256 of the body, keyed by the webhook's
+`secret`), which Argo Events cannot check: by default a verifying receiver (`webhooks.verifying`) checks it and
+forwards verified deliveries to the EventSource with its bearer token; `auth: secret-path` opts out (the endpoint path
+carries an unguessable token instead, no verifier). The Sensor accepts only successful `sync_end` events (of the given
+connectors).
 No maintained Pulumi provider on PyPI creates Fivetran webhooks, so the one Fivetran step (create the webhook with
 `url`) is documented in the README section on `FivetranSyncTrigger` instead of shipping an API client.
 """
@@ -22,9 +25,10 @@ from pulumi_metaflow_blueprints.core.filters import exact, string_filter
 from pulumi_metaflow_blueprints.core.plan import plan_blueprint
 from pulumi_metaflow_blueprints.core.sensor import create_sensor
 from pulumi_metaflow_blueprints.errors import BlueprintInputError
-from pulumi_metaflow_blueprints.webhooks.args import WebhookAuthMode, WebhookIngress
+from pulumi_metaflow_blueprints.webhooks.args import VerifierOptions, WebhookAuthMode, WebhookIngress
 from pulumi_metaflow_blueprints.webhooks.fields import webhook_catalog
 from pulumi_metaflow_blueprints.webhooks.receiver import TOKEN_LENGTH, ReceiverOptions, create_receiver, plan_receiver
+from pulumi_metaflow_blueprints.webhooks.verifying import create_verifier, plan_verifier, preset_signature, signed_auth
 
 __all__ = [
     "CONNECTOR_ID",
@@ -66,10 +70,15 @@ class FivetranSyncTriggerArgs(TypedDict):
 
     connector_ids: NotRequired[list[str]]
     """Only syncs of these connectors (ids like `mystified_presiding`). Defaults to all the webhook reports."""
+    auth: NotRequired[WebhookAuthMode]
+    """`signature` (default): a verifying receiver checks Fivetran's signature; `secret-path`: no verifier, the URL
+    path carries an unguessable token instead (the EventSource spec then holds it)."""
+    verifier: NotRequired[VerifierOptions]
+    """Image, replicas, NetworkPolicy and resources of the verifying receiver."""
     ingress: NotRequired[WebhookIngress]
     """The Ingress Fivetran posts through (it requires HTTPS). Required unless `public_url` is given."""
     public_url: NotRequired[str]
-    """HTTPS base URL at which you expose the EventSource's Service yourself; the secret endpoint is appended."""
+    """HTTPS base URL at which you expose the receiver's Service yourself; the endpoint is appended."""
     kubernetes: KubernetesSettings
     """Namespaces, EventBus and labels of the Argo Events objects."""
     targets: list[Target]
@@ -99,15 +108,16 @@ def check_connector_ids(connector_ids: object, argument: str = "connector_ids") 
 class FivetranSyncTrigger(pulumi.ComponentResource):
     """A Fivetran connector's sync ending successfully starts a Metaflow flow or publishes a Metaflow event.
 
-    Creates the receiving side (a random path token, a `webhook` EventSource with its own Service, an Ingress) and the
-    Sensor. Create the Fivetran webhook (event `sync_end`) with the `url` and `signing_secret` outputs: one REST
-    call, see the docs.
+    Creates the receiving side (a bearer token and its Secret, a `webhook` EventSource with its own Service, the
+    verifying receiver Fivetran posts to, an Ingress), a random signing secret and the Sensor; with
+    `auth: secret-path`, a random path token instead of the bearer token and the verifier. Create the Fivetran webhook
+    (event `sync_end`) with the `url` and `signing_secret` outputs: one REST call, see the docs.
     """
 
     url: pulumi.Output[str]
-    """The URL to give Fivetran's webhook, secret because its path is the credential."""
+    """The URL to give Fivetran's webhook (secret with `auth: secret-path`, where its path is the credential)."""
     signing_secret: pulumi.Output[str]
-    """The `secret` to give Fivetran's webhook, which signs deliveries with it (Argo cannot check; a proxy can)."""
+    """The `secret` to give Fivetran's webhook, which signs deliveries with it; the verifier checks them."""
     event_source_name: pulumi.Output[str]
     """Name of the EventSource."""
     sensor_name: pulumi.Output[str]
@@ -129,14 +139,19 @@ class FivetranSyncTrigger(pulumi.ComponentResource):
             plan = plan_blueprint(
                 FivetranSyncTrigger, name, args, fields, event_name=EVENT_NAME, source_filters=source_filters
             )
-            options = ReceiverOptions.from_args(args, WebhookAuthMode.SECRET_PATH, require_public=True)
-            receiving = plan_receiver(plan, options)
+            auth = signed_auth(args.get("auth"), args.get("verifier"), "Fivetran")
+            receiving = plan_receiver(plan, ReceiverOptions.from_args(args, auth, require_public=True))
+            verifying = None
+            if auth is WebhookAuthMode.SIGNATURE:
+                verifying = plan_verifier(plan, receiving, preset_signature("fivetran"), args.get("verifier"))
         super().__init__(type_token(FivetranSyncTrigger), name, None, opts)
 
         receiver = create_receiver(self, name, plan, receiving)
         signing = random.RandomPassword(
             f"{name}-signing-secret", length=TOKEN_LENGTH, special=False, opts=pulumi.ResourceOptions(parent=self)
         )
+        if verifying is not None:
+            create_verifier(self, name, verifying, receiver, signing.result)
         create_sensor(self, name, plan, depends_on=[receiver.event_source])
 
         publish_outputs(self, plan, url=receiver.url, signing_secret=pulumi.Output.secret(signing.result))

@@ -4,7 +4,7 @@
 from pulumi_metaflow_blueprints.core.needs import EVENT_SOURCE, RANDOM, SENSOR_NEEDS
 from pulumi_metaflow_blueprints.registry import ResourceNeed
 
-__all__ = ["BEARER", "MINIMUM", "RECEIVER"]
+__all__ = ["BEARER", "MINIMUM", "RECEIVER", "SIGNATURE", "VERIFIER"]
 
 RECEIVER = (
     ResourceNeed("EventSource (webhook)", EVENT_SOURCE, "the HTTP endpoint"),
@@ -27,21 +27,61 @@ BEARER = (
     ResourceNeed("Kubernetes Secret", "^kubernetes:core/v1:Secret$", "the token the EventSource's authSecret checks"),
 )
 
+VERIFIER = (
+    ResourceNeed(
+        "verifier script", "^kubernetes:core/v1:ConfigMap$", "the package's verifier, run on a stock Python image"
+    ),
+    ResourceNeed(
+        "verifier Deployment",
+        "^kubernetes:apps/v1:Deployment$",
+        "checks each request's HMAC (Argo cannot), forwards verified ones with the bearer token",
+    ),
+    ResourceNeed("verifier Service", "^kubernetes:core/v1:Service$", "where senders (and the Ingress) post"),
+    ResourceNeed(
+        "PodDisruptionBudget",
+        "^kubernetes:policy/v1:PodDisruptionBudget$",
+        "keeps one verifier up through node drains",
+        optional="2 or more verifier replicas",
+    ),
+    ResourceNeed(
+        "NetworkPolicy",
+        "^kubernetes:networking.k8s.io/v1:NetworkPolicy$",
+        "only the verifier may reach the EventSource",
+        optional="`verifier.network_policy`",
+    ),
+)
+
+SIGNATURE = (
+    ResourceNeed(
+        "signing secret Secret", "^kubernetes:core/v1:Secret$", "the signing secret, mounted into the verifier"
+    ),
+    *VERIFIER,
+)
+"""What a signed webhook adds to the bearer receiving side: the verifier and its signing secret's Secret."""
+
 MINIMUM: dict[str, tuple[ResourceNeed, ...]] = {
-    "WebhookTrigger": (*BEARER, *RECEIVER, *SENSOR_NEEDS),
-    "DbtCloudJobTrigger": (
-        ResourceNeed(
-            "path token", RANDOM, "dbt Cloud signs with an HMAC Argo cannot check: an unguessable path instead"
-        ),
+    "WebhookTrigger": (
+        *BEARER,
         *RECEIVER,
+        ResourceNeed("signing secret", RANDOM, "generated for senders that sign", optional="`signature`"),
+        *(
+            ResourceNeed(need.role, need.pattern, need.why, need.count, need.optional or "`signature`")
+            for need in SIGNATURE
+        ),
+        *SENSOR_NEEDS,
+    ),
+    "DbtCloudJobTrigger": (
+        *BEARER,
+        *RECEIVER,
+        *SIGNATURE,
         ResourceNeed("dbt Cloud webhook", "^dbtcloud:index/webhook:Webhook$", "job.run.completed for the chosen jobs"),
         *SENSOR_NEEDS,
     ),
     "FivetranSyncTrigger": (
-        ResourceNeed(
-            "path token", RANDOM, "Fivetran's signature cannot be checked by Argo: an unguessable path instead"
-        ),
+        *BEARER,
+        ResourceNeed("signing secret", RANDOM, "the key Fivetran signs with, generated once"),
         *RECEIVER,
+        *SIGNATURE,
         *SENSOR_NEEDS,
     ),
 }

@@ -5,12 +5,17 @@ API (check before the component's ``super().__init__``, so bad input registers n
 
     options = ReceiverOptions.from_args(    # reads the blueprint's `ingress` and `public_url` arguments
         args,
-        WebhookAuthMode.BEARER,             # or SECRET_PATH for senders that cannot set an Authorization header
+        WebhookAuthMode.BEARER,             # or SECRET_PATH for senders that cannot set an Authorization header,
+                                            # or SIGNATURE: a verifier (`webhooks.verifying`) fronts the EventSource
         require_public=False,               # True: the sender is outside the cluster (ingress or public_url needed)
     )
     receiving = plan_receiver(plan, options)  # -> ReceiverPlan; raises BlueprintInputError/ArgoSpecError
     receiver = create_receiver(self, name, plan, receiving)  # -> WebhookReceiver (registers)
     create_sensor(self, name, plan, depends_on=[receiver.event_source])
+
+In SIGNATURE mode the EventSource runs in bearer mode as in BEARER, but senders post to the verifying receiver's
+Service (``<base>-verifier``, port 80; `webhooks.verifying` plans and creates it), which the Ingress routes to; the
+verifier checks each signature and forwards with the bearer token from the receiver's Secret.
 
 Errors name the arguments `ingress`, `ingress.<key>`, `public_url`, `auth` and `name`: use those keys in your args.
 
@@ -18,7 +23,7 @@ Errors name the arguments `ingress`, `ingress.<key>`, `public_url`, `auth` and `
 ``<public_url>/<endpoint>``, else the in-cluster ``service_url``; a secret Output in SECRET_PATH mode), ``token`` (a
 secret Output: the bearer token, or the path token), ``endpoint``, ``service_url``, ``event_name`` and the resources:
 ``token_resource`` (``random.RandomPassword``, generated once and kept in state), ``secret`` (the Kubernetes Secret
-``authSecret`` reads, BEARER mode only), ``event_source`` and ``ingress``.
+``authSecret`` reads, BEARER and SIGNATURE modes), ``event_source`` and ``ingress``.
 
 Each blueprint instance gets its own EventSource, so its own pod and Service (``<event source>-eventsource-svc``,
 created by Argo Events from the spec's ``service``): several webhook blueprints in one namespace never share a port,
@@ -49,6 +54,7 @@ from pulumi_metaflow_blueprints.naming import (
 from pulumi_metaflow_blueprints.webhooks.args import WebhookAuthMode, WebhookIngress
 
 __all__ = [
+    "FRONT_PORT",
     "PORT",
     "RESERVED_ENDPOINTS",
     "TOKEN_KEY",
@@ -60,15 +66,23 @@ __all__ = [
     "check_public_url",
     "create_receiver",
     "plan_receiver",
+    "verifier_name",
     "webhook_spec",
 ]
 
 PORT = 12000
+FRONT_PORT = 80
+"""The verifying receiver's Service port (SIGNATURE mode)."""
 TOKEN_LENGTH = 48
 TOKEN_KEY = "token"
 RESERVED_ENDPOINTS = frozenset({"/health"})
 """Argo Events serves its own health check there, on the same port."""
 _PATH_TOKEN_STAND_IN = "x" * TOKEN_LENGTH
+
+
+def verifier_name(plan: BlueprintPlan) -> str:
+    """`<base>-verifier`: the name of the verifying receiver's Deployment, Service and ConfigMap."""
+    return child_name(plan.base, "verifier")
 
 
 @dataclass(frozen=True)
@@ -100,14 +114,26 @@ class ReceiverPlan:
     """`/<base>`: the whole endpoint in BEARER mode, the part before the token in SECRET_PATH mode."""
     secret_name: str
     service_name: str
+    """The EventSource's Service (Argo Events creates it)."""
     service_url_base: str
+    """Where in-cluster senders post (without the endpoint): the verifier's Service in SIGNATURE mode, else the
+    EventSource's."""
+    upstream_url_base: str
+    """The EventSource's Service URL (without the endpoint), which the verifier forwards to."""
     public_base: str | None
     ingress: WebhookIngress | None
+    front_name: str | None = None
+    """The verifying receiver's Service, which fronts the EventSource (SIGNATURE mode), else None."""
+
+    @property
+    def bearer(self) -> bool:
+        """Whether the EventSource checks a bearer token (`authSecret`): BEARER and SIGNATURE modes."""
+        return self.auth is not WebhookAuthMode.SECRET_PATH
 
     @property
     def checked_endpoint(self) -> str:
         """The endpoint with a stand-in for the path token (SECRET_PATH), for checking the spec before it exists."""
-        if self.auth is WebhookAuthMode.BEARER:
+        if self.bearer:
             return self.endpoint_base
         return f"{self.endpoint_base}/{_PATH_TOKEN_STAND_IN}"
 
@@ -181,7 +207,8 @@ def plan_receiver(plan: BlueprintPlan, options: ReceiverOptions) -> ReceiverPlan
     """Check the receiver options and decide its names and URLs (pure: registers nothing)."""
     auth = options.auth
     if auth not in {mode.value for mode in WebhookAuthMode}:
-        raise BlueprintInputError("auth", f"{auth!r} is not an auth mode", "use `bearer` or `secret-path`")
+        allowed = ", ".join(f"`{mode.value}`" for mode in WebhookAuthMode)
+        raise BlueprintInputError("auth", f"{auth!r} is not an auth mode", f"use one of {allowed}")
     ingress = check_ingress(options.ingress)
     public_url = check_public_url(options.public_url)
     if options.require_public and ingress is None and public_url is None:
@@ -191,7 +218,7 @@ def plan_receiver(plan: BlueprintPlan, options: ReceiverOptions) -> ReceiverPlan
             "give `ingress` with a public `host`, or `public_url` if you expose the EventSource yourself",
         )
     endpoint_base = f"/{plan.base}"
-    if WebhookAuthMode(auth) is WebhookAuthMode.BEARER and endpoint_base in RESERVED_ENDPOINTS:
+    if WebhookAuthMode(auth) is not WebhookAuthMode.SECRET_PATH and endpoint_base in RESERVED_ENDPOINTS:
         raise BlueprintInputError(
             "name", f"endpoint {endpoint_base!r} is Argo Events' own health check", "give the blueprint another name"
         )
@@ -200,6 +227,14 @@ def plan_receiver(plan: BlueprintPlan, options: ReceiverOptions) -> ReceiverPlan
         "name",
         "start the blueprint's resource name with a letter: Argo Events names the EventSource's Service after it",
     )
+    upstream_url_base = f"http://{service_name}.{plan.namespace}.svc:{PORT}"
+    front_name = None
+    service_url_base = upstream_url_base
+    if WebhookAuthMode(auth) is WebhookAuthMode.SIGNATURE:
+        front_name = validate_dns1035_label(
+            verifier_name(plan), "name", "start the blueprint's resource name with a letter: it names a Service"
+        )
+        service_url_base = f"http://{front_name}.{plan.namespace}.svc"
     if public_url is not None:
         public_base: str | None = public_url
     elif ingress is not None:
@@ -212,23 +247,26 @@ def plan_receiver(plan: BlueprintPlan, options: ReceiverOptions) -> ReceiverPlan
         endpoint_base=endpoint_base,
         secret_name=child_name(plan.base, "webhook-token"),
         service_name=service_name,
-        service_url_base=f"http://{service_name}.{plan.namespace}.svc:{PORT}",
+        service_url_base=service_url_base,
         public_base=public_base,
         ingress=ingress,
+        upstream_url_base=upstream_url_base,
+        front_name=front_name,
     )
     check_event_source(plan.event_source_name, webhook_spec(plan, receiver, receiver.checked_endpoint))
     return receiver
 
 
 def webhook_spec(plan: BlueprintPlan, receiver: ReceiverPlan, endpoint: Any) -> dict[str, Any]:
-    """The EventSource spec: one POST route on port 12000, a ClusterIP Service, and `authSecret` in BEARER mode."""
+    """The EventSource spec: one POST route on port 12000, a ClusterIP Service, and `authSecret` unless in
+    SECRET_PATH mode (`url` is where senders post, informational)."""
     route: dict[str, Any] = {
         "endpoint": endpoint,
         "method": "POST",
         "port": str(PORT),
         "url": receiver.public_base or receiver.service_url_base,
     }
-    if receiver.auth is WebhookAuthMode.BEARER:
+    if receiver.bearer:
         route["authSecret"] = {"name": receiver.secret_name, "key": TOKEN_KEY}
     return {
         "eventBusName": plan.event_bus_name,
@@ -238,9 +276,10 @@ def webhook_spec(plan: BlueprintPlan, receiver: ReceiverPlan, endpoint: Any) -> 
 
 
 def create_receiver(parent: pulumi.Resource, name: str, plan: BlueprintPlan, receiver: ReceiverPlan) -> WebhookReceiver:
-    """Register the planned token, (BEARER) its Secret, the EventSource and (maybe) the Ingress under ``parent``."""
+    """Register the planned token, (BEARER, SIGNATURE) its Secret, the EventSource and (maybe) the Ingress under
+    ``parent``; in SIGNATURE mode call `webhooks.verifying.create_verifier` next (the Ingress routes to it)."""
     child = pulumi.ResourceOptions(parent=parent)
-    bearer = receiver.auth is WebhookAuthMode.BEARER
+    bearer = receiver.bearer
     password = random.RandomPassword(
         f"{name}-token" if bearer else f"{name}-path-token", length=TOKEN_LENGTH, special=False, opts=child
     )
@@ -287,7 +326,7 @@ def _ingress(
     receiver: ReceiverPlan,
     event_source: pulumi.Resource,
 ) -> k8s.networking.v1.Ingress:
-    """Route `https://<host>/<base>` to the EventSource's Service.
+    """Route `https://<host>/<base>` to the EventSource's Service, or in SIGNATURE mode to the verifier's.
 
     In SECRET_PATH mode the rule is the `Prefix` `/<base>`, so the token stays out of the Ingress object (readable
     by more people than Secrets usually are); the EventSource still answers only the exact secret path.
@@ -296,12 +335,13 @@ def _ingress(
     assert ingress is not None
     host = ingress["host"]
     tls_secret = ingress.get("tls_secret_name")
+    service, port = (receiver.front_name, FRONT_PORT) if receiver.front_name else (receiver.service_name, PORT)
     backend = k8s.networking.v1.IngressBackendArgs(
         service=k8s.networking.v1.IngressServiceBackendArgs(
-            name=receiver.service_name, port=k8s.networking.v1.ServiceBackendPortArgs(number=PORT)
+            name=service, port=k8s.networking.v1.ServiceBackendPortArgs(number=port)
         )
     )
-    path_type = "Exact" if receiver.auth is WebhookAuthMode.BEARER else "Prefix"
+    path_type = "Exact" if receiver.bearer else "Prefix"
     return k8s.networking.v1.Ingress(
         f"{name}-ingress",
         metadata=k8s.meta.v1.ObjectMetaArgs(
