@@ -111,8 +111,15 @@ def _signing_secret(args: argparse.Namespace) -> bytes | None:
     return secret
 
 
-def _signing_options(parser: argparse.ArgumentParser) -> None:
-    """`--signing-secret` and `--signing-secret-file` (one of them)."""
+def _event_options(parser: argparse.ArgumentParser, *, event: str, source_format: str) -> None:
+    """What `simulate` and `replay` read an event with: the file, its format, headers, attributes, signing secret."""
+    parser.add_argument("--event", required=True, help=event)
+    parser.add_argument("--blueprint", help="only this blueprint (component resource name); default: every Sensor")
+    parser.add_argument("--source-format", choices=["raw", "argo"], default="raw", help=source_format)
+    parser.add_argument("--header", action="append", default=[], metavar="NAME:VALUE", help="webhook request header")
+    parser.add_argument(
+        "--attribute", action="append", default=[], metavar="NAME=VALUE", help="SQS or Pub/Sub message attribute"
+    )
     group = parser.add_mutually_exclusive_group()
     group.add_argument(
         "--signing-secret",
@@ -199,47 +206,39 @@ def build_parser() -> argparse.ArgumentParser:
         default=argparse.SUPPRESS,  # given after the command, it must not reset one given before it
         help="on an error, raise it with its Python traceback instead of printing one line",
     )
+    program = argparse.ArgumentParser(add_help=False)
+    program.add_argument("program_dir", help="folder with Pulumi.yaml and __main__.py")
+    program.add_argument("--config", action="append", default=[], metavar="KEY=VALUE", help="stack config (repeatable)")
+    program.add_argument("--stack", default="offline", help="stack name the program sees (default: offline)")
     parser = argparse.ArgumentParser(prog="metaflow-blueprints", description=__doc__, parents=[debug])
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser(
-        "preview", help="run a Pulumi Python program offline under mocks and show what it creates", parents=[debug]
+        "preview",
+        help="run a Pulumi Python program offline under mocks and show what it creates",
+        parents=[debug, program],
     )
-    run.add_argument("program_dir", help="folder with Pulumi.yaml and __main__.py")
     run.add_argument("--out", help="write manifests.yaml and resources.json here")
-    run.add_argument("--config", action="append", default=[], metavar="KEY=VALUE", help="stack config (repeatable)")
-    run.add_argument("--stack", default="offline", help="stack name the program sees (default: offline)")
     run.set_defaults(handler=preview)
     sim = commands.add_parser(
         "simulate",
-        parents=[debug],
+        parents=[debug, program],
         help="show what a sample event does to the program's Sensors (filters, Workflow, HTTP request), offline",
         description="Exit codes: 0 every trigger fires with every mapped value from the event; 1 the event is "
         "filtered out (or a verifier fronting the webhook rejects it); 2 usage or input error; 3 mis-wired (a trigger "
         "fails, a mapped value falls back to its default, or a verifier cannot deliver); 4 something the simulator "
         "cannot evaluate (it says what).",
     )
-    sim.add_argument("program_dir", help="folder with Pulumi.yaml and __main__.py")
-    sim.add_argument("--event", required=True, help="JSON file with the sample event")
-    sim.add_argument("--blueprint", help="only this blueprint (component resource name); default: every Sensor")
-    sim.add_argument(
-        "--source-format",
-        choices=["raw", "argo"],
-        default="raw",
-        help="raw: the source's payload (S3 notification, webhook body, Pub/Sub message), wrapped like the "
+    _event_options(
+        sim,
+        event="JSON file with the sample event",
+        source_format="raw: the source's payload (S3 notification, webhook body, Pub/Sub message), wrapped like the "
         "EventSource does (default); argo: an Argo event {context, data} or its bare data",
     )
-    sim.add_argument("--header", action="append", default=[], metavar="NAME:VALUE", help="webhook request header")
-    sim.add_argument(
-        "--attribute", action="append", default=[], metavar="NAME=VALUE", help="SQS or Pub/Sub message attribute"
-    )
-    _signing_options(sim)
     sim.add_argument("--json", action="store_true", help="print the result as JSON")
-    sim.add_argument("--config", action="append", default=[], metavar="KEY=VALUE", help="stack config (repeatable)")
-    sim.add_argument("--stack", default="offline", help="stack name the program sees (default: offline)")
     sim.set_defaults(handler=simulate)
     rep = commands.add_parser(
         "replay",
-        parents=[debug],
+        parents=[debug, program],
         help="print the Workflows (YAML for kubectl create -f -) and HTTP requests (curl) that re-drive one event",
         description="EVENT is what simulate --event takes, or a parked event: the ConfigMap a dlqTrigger writes "
         "(kubectl get configmap NAME -o yaml), which re-drives only the trigger it names. Workflows go to stdout as "
@@ -248,24 +247,16 @@ def build_parser() -> argparse.ArgumentParser:
         "why); 2 usage or input error; 3 a trigger fails for this event or a value falls back; 4 not evaluable "
         "offline.",
     )
-    rep.add_argument("program_dir", help="folder with Pulumi.yaml and __main__.py")
-    rep.add_argument("--event", required=True, help="JSON file with the event, or a parked ConfigMap (YAML or JSON)")
-    rep.add_argument("--blueprint", help="only this blueprint (component resource name); default: every Sensor")
+    _event_options(
+        rep,
+        event="JSON file with the event, or a parked ConfigMap (YAML or JSON)",
+        source_format="as simulate (ignored for a parked event)",
+    )
     rep.add_argument("--trigger", action="append", default=[], metavar="NAME", help="only this trigger (repeatable)")
-    rep.add_argument(
-        "--source-format", choices=["raw", "argo"], default="raw", help="as simulate (ignored for a parked event)"
-    )
-    rep.add_argument("--header", action="append", default=[], metavar="NAME:VALUE", help="webhook request header")
-    rep.add_argument(
-        "--attribute", action="append", default=[], metavar="NAME=VALUE", help="SQS or Pub/Sub message attribute"
-    )
-    _signing_options(rep)
-    rep.add_argument("--config", action="append", default=[], metavar="KEY=VALUE", help="stack config (repeatable)")
-    rep.add_argument("--stack", default="offline", help="stack name the program sees (default: offline)")
     rep.set_defaults(handler=replay)
     back = commands.add_parser(
         "backfill",
-        parents=[debug],
+        parents=[debug, program],
         help="print the Workflows that objects already in a bucket would have started (from a bucket listing)",
         description="FILE is `aws s3api list-objects-v2` (or list-object-versions) output for an "
         "S3ObjectTrigger, or GCS objects.list responses for a StorageObjectTrigger; several documents may follow "
@@ -275,14 +266,11 @@ def build_parser() -> argparse.ArgumentParser:
         "targets are not backfilled. Progress and a summary go to stderr. Exit codes: 0 done; 2 usage or input "
         "error; 3 a trigger failed or a value fell back for some object; 4 something was not evaluable offline.",
     )
-    back.add_argument("program_dir", help="folder with Pulumi.yaml and __main__.py")
     back.add_argument("--blueprint", required=True, help="the S3ObjectTrigger or StorageObjectTrigger component name")
     back.add_argument("--objects", required=True, metavar="FILE", help="the bucket listing (JSON), - for stdin")
     back.add_argument(
         "--progress-every", type=int, default=10_000, metavar="N", help="a progress line every N objects (0: none)"
     )
-    back.add_argument("--config", action="append", default=[], metavar="KEY=VALUE", help="stack config (repeatable)")
-    back.add_argument("--stack", default="offline", help="stack name the program sees (default: offline)")
     back.set_defaults(handler=backfill)
     return parser
 

@@ -1,17 +1,19 @@
 """Shared test helpers: run a program under the offline mocks and read what it registered."""
 
+import functools
 import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pulumi.output import Unknown
 
-from pulumi_metaflow_blueprints.offline import ProgramRun
+from pulumi_metaflow_blueprints.offline import ProgramRun, run_program_dir
 from pulumi_metaflow_blueprints.offline.runner import reveal
 
 if TYPE_CHECKING:
     from pulumi_metaflow_blueprints.simulate import SampleEvent
 
+EXAMPLES_DIR = Path(__file__).parent.parent / "examples"
 DATA = Path(__file__).parent / "data"
 EVENTS = DATA / "events"
 UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
@@ -153,3 +155,9 @@ def signed_sample(path: Path) -> "SampleEvent":
         return load_sample(path)
     signature = hmac.new(SIGNING_SECRET, path.read_bytes(), hashlib.sha256).hexdigest()
     return dataclasses.replace(load_sample(path, headers={header: signature}), signing_secret=SIGNING_SECRET)
+
+
+@functools.cache
+def example_run(example: str) -> ProgramRun:
+    """The offline run of `examples/<example>`, made once per test session (tests only read it)."""
+    return run_program_dir(EXAMPLES_DIR / example)

@@ -28,12 +28,12 @@ from pulumi_metaflow_blueprints.core.dlq import (
 )
 from pulumi_metaflow_blueprints.core.target import DEPENDENCY
 from pulumi_metaflow_blueprints.naming import validate_dns_label
-from pulumi_metaflow_blueprints.offline import ProgramRun, run_program, run_program_dir
+from pulumi_metaflow_blueprints.offline import ProgramRun, run_program
 from pulumi_metaflow_blueprints.registry import blueprint_classes
 from pulumi_metaflow_blueprints.simulate import load_sample, simulate, to_text
 from pulumi_metaflow_blueprints.simulate.triggers import simulate_argo_trigger
 from tests.argo_schema import controller_problems, schema_errors
-from tests.helpers import EVENTS, as_dict, signed_sample
+from tests.helpers import EVENTS, as_dict, example_run, signed_sample
 from tests.oracle_client import GoOracle, tally
 from tests.test_samples_trigger import SAMPLES
 
@@ -43,13 +43,6 @@ KUBERNETES_VERSION = "1.33"
 CONTEXT_FIELDS = ["id", "source", "specversion", "type", "datacontenttype", "subject", "time"]
 ROLE = "kubernetes:rbac.authorization.k8s.io/v1:Role"
 BINDING = "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding"
-_RUNS: dict[str, ProgramRun] = {}
-
-
-def example_run(example: str) -> ProgramRun:
-    if example not in _RUNS:
-        _RUNS[example] = run_program_dir(ROOT / "examples" / example)
-    return _RUNS[example]
 
 
 def sensors(run: ProgramRun) -> list[dict[str, Any]]:

@@ -13,10 +13,9 @@ import yaml
 from pulumi_metaflow_blueprints.argo.semantics import make_event
 from pulumi_metaflow_blueprints.aws.package import sqs_event_data
 from pulumi_metaflow_blueprints.cli import main
-from pulumi_metaflow_blueprints.offline import run_program_dir
 from pulumi_metaflow_blueprints.simulate import SampleEvent, load_sample, simulate
 from pulumi_metaflow_blueprints.simulate.triggers import simulate_argo_trigger
-from tests.helpers import as_dict, spec_of
+from tests.helpers import as_dict, example_run, spec_of
 
 boto3 = pytest.importorskip("boto3")
 moto = pytest.importorskip("moto")
@@ -68,7 +67,7 @@ def workflow_names(text: str) -> list[str]:
 def live_name(body: Any, message_id: str, event_id: str) -> str:
     data = sqs_event_data(body, message_id=message_id)
     event = make_event(data, source="raw-events", type_="sqs", subject="object", id_=event_id)
-    (sensor,) = simulate(run_program_dir(PROGRAM), SampleEvent(event, "", "argo")).sensors
+    (sensor,) = simulate(example_run("s3-to-flow"), SampleEvent(event, "", "argo")).sensors
     (flow,) = [t for t in sensor.triggers if t.name == FLOW_TRIGGER]
     assert flow.outcome == "fires", flow.message
     return as_dict(flow.workflow)["metadata"]["name"]
@@ -77,7 +76,7 @@ def live_name(body: Any, message_id: str, event_id: str) -> str:
 def parked(body: Any) -> dict[str, Any]:
     """The ConfigMap the flow trigger's dlqTrigger writes for this event (rendered as Argo would)."""
     (trigger,) = [
-        t for t in spec_of(run_program_dir(PROGRAM), "Sensor")["triggers"] if t["template"]["name"] == FLOW_TRIGGER
+        t for t in spec_of(example_run("s3-to-flow"), "Sensor")["triggers"] if t["template"]["name"] == FLOW_TRIGGER
     ]
     event = make_event(sqs_event_data(body), source="raw-events", type_="sqs", subject="object")
     check = simulate_argo_trigger(trigger["dlqTrigger"], {"source-event": event})
@@ -122,6 +121,6 @@ def test_simulate_of_the_live_sample_reports_the_same_name(
     bodies, _ = bucket
     sample = tmp_path / "live.json"
     sample.write_text(json.dumps(bodies[0]))
-    (sensor,) = simulate(run_program_dir(PROGRAM), load_sample(sample)).sensors
+    (sensor,) = simulate(example_run("s3-to-flow"), load_sample(sample)).sensors
     (flow,) = [t for t in sensor.triggers if t.name == FLOW_TRIGGER]
     assert as_dict(flow.workflow)["metadata"]["name"] == live_name(bodies[0], "m", "e")

@@ -8,7 +8,6 @@ SQS message id, Argo event id and time); a different object, version or message 
 
 from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
-from pathlib import Path
 from typing import Any
 from urllib.parse import unquote_plus
 
@@ -28,17 +27,16 @@ from pulumi_metaflow_blueprints.core.identity import (
 from pulumi_metaflow_blueprints.errors import BlueprintInputError
 from pulumi_metaflow_blueprints.metaflow import workflow_template_name
 from pulumi_metaflow_blueprints.naming import DNS1123_SUBDOMAIN
-from pulumi_metaflow_blueprints.offline import ProgramRun, run_program, run_program_dir
+from pulumi_metaflow_blueprints.offline import ProgramRun, run_program
 from pulumi_metaflow_blueprints.simulate import SampleEvent, simulate
 from pulumi_metaflow_blueprints.simulate.model import SensorSimulation, TriggerCheck
 from pulumi_metaflow_blueprints.simulate.triggers import simulate_argo_trigger
 from pulumi_metaflow_blueprints.webhooks import WebhookTrigger
-from tests.helpers import EVENTS, as_dict, sample, signed_sample, spec_of
+from tests.helpers import EVENTS, as_dict, example_run, sample, signed_sample, spec_of
 from tests.oracle_client import GoOracle, tally
 from tests.test_oracle_blueprints import go_data
 from tests.test_webhook_trigger import base_args as webhook_args
 
-ROOT = Path(__file__).resolve().parent.parent
 NOW = datetime(2026, 11, 20, 8, 30, tzinfo=timezone.utc)
 LABEL_VALUE_MAX = 63
 
@@ -74,14 +72,6 @@ EXAMPLES: list[tuple[str, str, Identity]] = [
     ("fivetran-to-flow", "fivetran-sync-end.webhook.json", lambda p: [p["sync_id"]]),
     ("snowflake-to-flow", "snowflake-table-change.webhook.json", lambda p: [p["batch_id"]]),
 ]
-
-_RUNS: dict[str, ProgramRun] = {}
-
-
-def example_run(example: str) -> ProgramRun:
-    if example not in _RUNS:
-        _RUNS[example] = run_program_dir(ROOT / "examples" / example)
-    return _RUNS[example]
 
 
 def simulated(run: ProgramRun, event: SampleEvent) -> SensorSimulation:

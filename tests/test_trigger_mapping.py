@@ -30,11 +30,10 @@ from pulumi_metaflow_blueprints.core.target import (
     argument_dest,
     plan_targets,
 )
-from pulumi_metaflow_blueprints.offline import ProgramRun, run_program_dir
 from pulumi_metaflow_blueprints.simulate import simulate
 from pulumi_metaflow_blueprints.simulate.program import SensorTarget, sensors
 from pulumi_metaflow_blueprints.simulate.triggers import argument_written, declared_mappings, simulate_argo_trigger
-from tests.helpers import DATA, EVENTS, argument_parameters, as_dict, as_list, signed_sample
+from tests.helpers import DATA, EVENTS, argument_parameters, as_dict, as_list, example_run, signed_sample
 from tests.oracle_client import GoOracle, tally
 from tests.test_samples_trigger import SAMPLES
 
@@ -43,14 +42,6 @@ EXAMPLES = sorted(p.parent.name for p in (ROOT / "examples").glob("*/__main__.py
 NOW = datetime(2026, 11, 20, 8, 30, tzinfo=timezone.utc)
 VALUE = 'a "quoted" é\\ value'
 """Written at each dest: sjson must JSON-escape it (``appendStringify``)."""
-
-_RUNS: dict[str, ProgramRun] = {}
-
-
-def example_run(example: str) -> ProgramRun:
-    if example not in _RUNS:
-        _RUNS[example] = run_program_dir(ROOT / "examples" / example)
-    return _RUNS[example]
 
 
 def stress_target() -> TargetPlan:

@@ -73,6 +73,18 @@ class EventPath:
         """This path, its value sent encoded as ``decode`` says (targets get the decoded value)."""
         return EventPath(self.segments, decode)
 
+    def go_steps(self) -> list[tuple[str, str]]:
+        """Per segment, for a Go template walking ``$v`` down this path: the tests that ``$v`` holds the segment (a
+        key only in an object, an index only within a list; for an ``and``) and the action reaching it."""
+        steps: list[tuple[str, str]] = []
+        for segment in self.segments:
+            if isinstance(segment, int):
+                steps.append((f'(kindIs "slice" $v) (gt (len $v) {segment})', f"index $v {segment}"))
+            else:
+                key = go_string_literal(segment)
+                steps.append((f'(kindIs "map" $v) (hasKey $v {key})', f"get $v {key}"))
+        return steps
+
     @cached_property
     def gjson(self) -> str:
         """The path in gjson syntax, as Argo's `dataKey` and data filters' `path` expect (computed once per path)."""

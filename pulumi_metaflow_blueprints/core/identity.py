@@ -60,8 +60,6 @@ ANNOTATION_SOURCE = "metaflow-blueprints/source"
 class EventIdentity:
     """What identifies one logical event: parts, each the first of its alternative paths the event has."""
 
-    fields: tuple[str, ...]
-    """The parts as written (field names or references; `a|b` for alternatives), for reports."""
     parts: tuple[tuple[EventPath, ...], ...]
 
 
@@ -73,13 +71,13 @@ def plan_identity(catalog: FieldCatalog, given: Sequence[str] | None, argument: 
         if not catalog.identity:
             return None
         parts = tuple(tuple(catalog.resolve(name, argument) for name in part.split("|")) for part in catalog.identity)
-        return EventIdentity(catalog.identity, parts)
+        return EventIdentity(parts)
     if not given:
         raise BlueprintInputError(
             argument, "must name at least one source field", "give e.g. `['body.order_id']`, or leave it unset"
         )
     paths = tuple((catalog.resolve(reference, f"{argument}[{index}]"),) for index, reference in enumerate(given))
-    return EventIdentity(tuple(given), paths)
+    return EventIdentity(paths)
 
 
 def run_name_shape(template_name: str) -> tuple[str, int]:
@@ -109,13 +107,9 @@ def _try_path(path: EventPath) -> str:
     """Unless ``$found``: when the event has a non-empty value at ``path``, set ``$found`` and ``$t`` to its text (a
     string as it is, decoded when the source encodes it; any other value as its JSON)."""
     walk = "{{- $ok = true -}}{{- $v = .Input -}}"
-    for segment in path.segments:
-        if isinstance(segment, int):
-            present, step = f'and $ok (kindIs "slice" $v) (gt (len $v) {segment})', f"index $v {segment}"
-        else:
-            key = go_string_literal(segment)
-            present, step = f'and $ok (kindIs "map" $v) (hasKey $v {key})', f"get $v {key}"
-        walk += f"{{{{- if {present} -}}}}{{{{- $v = {step} -}}}}{{{{- else -}}}}{{{{- $ok = false -}}}}{{{{- end -}}}}"
+    for present, step in path.go_steps():
+        walk += f"{{{{- if and $ok {present} -}}}}{{{{- $v = {step} -}}}}"
+        walk += "{{- else -}}{{- $ok = false -}}{{- end -}}"
     usable = '{{- if and $ok (not (kindIs "invalid" $v)) (ne (toString $v) "") -}}'
     keep = '{{- $found = true -}}{{- $t = $v -}}{{- if not (kindIs "string" $v) -}}{{- $t = toRawJson $v -}}{{- end -}}'
     decode = decode_actions(path).replace("$v", "$t")

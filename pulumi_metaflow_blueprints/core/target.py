@@ -118,13 +118,9 @@ def _walk(path: EventPath) -> str:
     """Actions setting ``$v`` to the value at ``path``, failing with "event has no <path>" where it is absent."""
     missing = go_string_literal(f"event has no {path.gjson}")
     steps = ["{{- $v := .Input -}}"]
-    for segment in path.segments:
-        if isinstance(segment, int):
-            present, step = f'and (kindIs "slice" $v) (gt (len $v) {segment})', f"index $v {segment}"
-        else:
-            key = go_string_literal(segment)
-            present, step = f'and (kindIs "map" $v) (hasKey $v {key})', f"get $v {key}"
-        steps.append(f"{{{{- if not ({present}) -}}}}{{{{- fail {missing} -}}}}{{{{- end -}}}}{{{{- $v = {step} -}}}}")
+    for present, step in path.go_steps():
+        fail = f"{{{{- if not (and {present}) -}}}}{{{{- fail {missing} -}}}}{{{{- end -}}}}"
+        steps.append(f"{fail}{{{{- $v = {step} -}}}}")
     return "".join(steps)
 
 
