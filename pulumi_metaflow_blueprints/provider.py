@@ -18,7 +18,12 @@ from types import ModuleType
 import pulumi
 from pulumi.provider import ConstructResult
 from pulumi.provider import main as serve_provider
-from pulumi.provider.experimental.analyzer import PropertyDefinition, PropertyType, TypeDefinition
+from pulumi.provider.experimental.analyzer import (
+    ComponentDefinition,
+    PropertyDefinition,
+    PropertyType,
+    TypeDefinition,
+)
 from pulumi.provider.experimental.component import ComponentProvider
 from pulumi.provider.experimental.util import camel_case
 from pulumi.provider.server import ComponentInitError
@@ -169,6 +174,14 @@ class BlueprintProvider(ComponentProvider):
         if object_type is None:
             return rest
         return "." + self._object_path(rest[1:], object_type.properties, object_type.properties_mapping)
+
+    def component_definitions(self) -> dict[str, ComponentDefinition]:
+        """What the analyzer inferred for each component, by class name (with its schema -> Python name mappings)."""
+        return dict(self._component_defs)
+
+    def type_definitions(self) -> dict[str, TypeDefinition]:
+        """What the analyzer inferred for each TypedDict and Enum, by type name."""
+        return dict(self._type_defs)
 
     def _object_type(self, prop: PropertyDefinition) -> TypeDefinition | None:
         type_def = self.get_type_definition(prop) if prop.ref else None

@@ -11,7 +11,7 @@ tomllib = pytest.importorskip("tomllib")  # Python 3.11+; the check needs to run
 
 ROOT = Path(__file__).resolve().parent.parent
 CONSTRAINTS = ROOT / ".ci" / "lower-bounds.txt"
-NOT_RUNTIME = {"test"}  # extras the lower-bounds run does not install
+NOT_RUNTIME = {"test", "docs"}  # extras the lower-bounds run does not install
 CLOUD_EXTRAS = {"aws", "gcp", "snowflake", "dbt", "webhooks"}
 
 

@@ -25,7 +25,7 @@ nightly = DbtCloudJobTrigger(
             "class_name": "nginx",
             "tls_secret_name": config.require("tlsSecretName"),
             # Admit only dbt Cloud's published egress IPs for your region
-            # (see the README section on `DbtCloudJobTrigger`).
+            # (see docs/blueprints/dbt-cloud.md, "Security").
             "annotations": {"nginx.ingress.kubernetes.io/whitelist-source-range": DBT_CLOUD_NA1_IPS},
         },
         "kubernetes": {

@@ -2,7 +2,7 @@
 
 Fivetran posts to a verifying receiver (two pods running the package's verifier on `python:3.12-slim`), which checks
 each delivery's `X-Fivetran-Signature-256` before Argo Events sees it. After `pulumi up`, create the Fivetran webhook
-once (the README section on `FivetranSyncTrigger`):
+once (docs/blueprints/fivetran.md, "The one Fivetran step"):
 
     curl -X POST https://api.fivetran.com/v1/webhooks/account -u "$FIVETRAN_API_KEY:$FIVETRAN_API_SECRET" \
          -H 'Content-Type: application/json' \

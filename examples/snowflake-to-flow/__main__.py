@@ -2,7 +2,7 @@
 
 Configure the Snowflake provider with a role that may create streams, tables, secrets, network rules, procedures and
 tasks in the schema, plus an external access integration and a role (`pulumi config set snowflake:role ACCOUNTADMIN`
-for a first try; see the README section on `TableChangeTrigger` for the privileges). Snowflake posts to
+for a first try; docs/blueprints/snowflake.md lists the privileges). Snowflake posts to
 `https://<host>/orders-changes` from outside the cluster, so the Ingress must be public.
 """
 

@@ -6,7 +6,7 @@ forwards verified deliveries to the EventSource with its bearer token; `auth: se
 carries an unguessable token instead, no verifier). The Sensor accepts only successful `sync_end` events (of the given
 connectors).
 No maintained Pulumi provider on PyPI creates Fivetran webhooks, so the one Fivetran step (create the webhook with
-`url`) is documented in the README section on `FivetranSyncTrigger` instead of shipping an API client.
+`url`) is documented in `docs/blueprints/fivetran.md` ("The one Fivetran step") instead of shipping an API client.
 """
 
 import re
