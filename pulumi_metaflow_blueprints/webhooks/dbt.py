@@ -25,8 +25,8 @@ from pulumi_metaflow_blueprints.core.sensor import create_sensor
 from pulumi_metaflow_blueprints.errors import BlueprintInputError
 from pulumi_metaflow_blueprints.webhooks.args import VerifierOptions, WebhookAuthMode, WebhookIngress
 from pulumi_metaflow_blueprints.webhooks.fields import webhook_catalog
-from pulumi_metaflow_blueprints.webhooks.receiver import ReceiverOptions, create_receiver, plan_receiver
-from pulumi_metaflow_blueprints.webhooks.verifying import create_verifier, plan_verifier, preset_signature, signed_auth
+from pulumi_metaflow_blueprints.webhooks.receiver import create_receiver
+from pulumi_metaflow_blueprints.webhooks.verifying import create_verifier, plan_signing_sender
 
 __all__ = [
     "DBT_EVENT_TYPE",
@@ -220,11 +220,7 @@ class DbtCloudJobTrigger(pulumi.ComponentResource):
             webhook_name = mapping(args).get("webhook_name") or f"metaflow-blueprints-{plan.base}"
             if not isinstance(webhook_name, str) or len(webhook_name) > 255:
                 raise BlueprintInputError("webhook_name", f"{webhook_name!r} is not a name", "use up to 255 characters")
-            auth = signed_auth(args.get("auth"), args.get("verifier"), "dbt Cloud")
-            receiving = plan_receiver(plan, ReceiverOptions.from_args(args, auth, require_public=True))
-            verifying = None
-            if auth is WebhookAuthMode.SIGNATURE:
-                verifying = plan_verifier(plan, receiving, preset_signature("dbt-cloud"), args.get("verifier"))
+            receiving, verifying = plan_signing_sender(plan, args, "dbt Cloud", "dbt-cloud")
         super().__init__(type_token(DbtCloudJobTrigger), name, None, opts)
 
         receiver = create_receiver(self, name, plan, receiving)

@@ -27,8 +27,8 @@ from pulumi_metaflow_blueprints.core.sensor import create_sensor
 from pulumi_metaflow_blueprints.errors import BlueprintInputError
 from pulumi_metaflow_blueprints.webhooks.args import VerifierOptions, WebhookAuthMode, WebhookIngress
 from pulumi_metaflow_blueprints.webhooks.fields import webhook_catalog
-from pulumi_metaflow_blueprints.webhooks.receiver import TOKEN_LENGTH, ReceiverOptions, create_receiver, plan_receiver
-from pulumi_metaflow_blueprints.webhooks.verifying import create_verifier, plan_verifier, preset_signature, signed_auth
+from pulumi_metaflow_blueprints.webhooks.receiver import TOKEN_LENGTH, create_receiver
+from pulumi_metaflow_blueprints.webhooks.verifying import create_verifier, plan_signing_sender
 
 __all__ = [
     "CONNECTOR_ID",
@@ -139,11 +139,7 @@ class FivetranSyncTrigger(pulumi.ComponentResource):
             plan = plan_blueprint(
                 FivetranSyncTrigger, name, args, fields, event_name=EVENT_NAME, source_filters=source_filters
             )
-            auth = signed_auth(args.get("auth"), args.get("verifier"), "Fivetran")
-            receiving = plan_receiver(plan, ReceiverOptions.from_args(args, auth, require_public=True))
-            verifying = None
-            if auth is WebhookAuthMode.SIGNATURE:
-                verifying = plan_verifier(plan, receiving, preset_signature("fivetran"), args.get("verifier"))
+            receiving, verifying = plan_signing_sender(plan, args, "Fivetran", "fivetran")
         super().__init__(type_token(FivetranSyncTrigger), name, None, opts)
 
         receiver = create_receiver(self, name, plan, receiving)

@@ -39,8 +39,10 @@ from pulumi_metaflow_blueprints.webhooks.receiver import (
     FRONT_PORT,
     PORT,
     TOKEN_KEY,
+    ReceiverOptions,
     ReceiverPlan,
     WebhookReceiver,
+    plan_receiver,
 )
 from pulumi_metaflow_blueprints.webhooks.verifier import SCRIPT_NAME, source
 
@@ -62,6 +64,7 @@ __all__ = [
     "check_signature",
     "check_verifier_options",
     "create_verifier",
+    "plan_signing_sender",
     "plan_verifier",
     "preset_signature",
     "signed_auth",
@@ -198,6 +201,18 @@ def signed_auth(auth: object, verifier: object, sender: str) -> WebhookAuthMode:
         return WebhookAuthMode.SECRET_PATH
     fix = "use `signature` (the default) or `secret-path`"
     raise BlueprintInputError("auth", f"{auth!r} is not an auth mode {sender} can use", fix)
+
+
+def plan_signing_sender(
+    plan: BlueprintPlan, args: Mapping[str, Any], sender: str, preset: str
+) -> tuple[ReceiverPlan, "VerifierPlan | None"]:
+    """The receiving side of a vendor that signs its deliveries (dbt Cloud, Fivetran): `auth` as `signed_auth` reads
+    it, a public receiver, and in `signature` mode the verifier with the vendor's `preset` (pure: registers nothing)."""
+    auth = signed_auth(args.get("auth"), args.get("verifier"), sender)
+    receiving = plan_receiver(plan, ReceiverOptions.from_args(args, auth, require_public=True))
+    if auth is not WebhookAuthMode.SIGNATURE:
+        return receiving, None
+    return receiving, plan_verifier(plan, receiving, preset_signature(preset), args.get("verifier"))
 
 
 def _enum_value(value: object, allowed: list[str], argument: str, default: str) -> str:
