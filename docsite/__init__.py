@@ -1,6 +1,13 @@
 """The documentation site's build-time generators (loaded by `mkdocs.yml` through `docsite/hooks.py`)."""
 
-__all__ = ["table_cell"]
+from pathlib import Path
+
+__all__ = ["MERMAID", "MERMAID_URL", "table_cell"]
+
+MERMAID = Path(__file__).resolve().parent / "node_modules" / "mermaid" / "dist" / "mermaid.min.js"
+"""Mermaid as `npm ci --prefix docsite` installs it (`package.json` pins the version)."""
+MERMAID_URL = "assets/javascripts/mermaid.min.js"
+"""Where the site serves it."""
 
 
 def table_cell(text: str) -> str:

@@ -23,7 +23,7 @@ from mkdocs.utils.meta import get_data
 
 from pulumi_metaflow_blueprints.registry import blueprint_classes
 
-__all__ = ["Catalogue", "Pattern", "read_catalogue"]
+__all__ = ["Catalogue", "Pattern", "docs_pages", "read_catalogue"]
 
 FILTERS = ("cloud", "events")
 KEYS = ("blueprint", "package", "cloud", "events", "summary")
@@ -83,6 +83,11 @@ class Catalogue:
                 "</div>",
             ]
         )
+
+
+def docs_pages(docs: Path) -> dict[str, Path]:
+    """The Markdown pages under the folder `docs`, by their path in it (MkDocs' `src_uri`)."""
+    return {path.relative_to(docs).as_posix(): path for path in docs.rglob("*.md")}
 
 
 def read_catalogue(pages: Mapping[str, Path]) -> Catalogue:

@@ -22,14 +22,13 @@ if str(ROOT) not in sys.path:  # MkDocs loads this file by path; the generators 
     sys.path.insert(0, str(ROOT))
 warnings.filterwarnings("ignore", category=DeprecationWarning, module=r"pulumi_(aws|gcp)\b.*")  # their own notices
 
+from docsite import MERMAID, MERMAID_URL  # noqa: E402
 from docsite.catalogue import Catalogue, read_catalogue  # noqa: E402
 from docsite.fields import expand_fields  # noqa: E402
 from docsite.reference import StaleSchemaError, reference_pages  # noqa: E402
 
 __all__ = ["on_config", "on_files", "on_page_markdown"]
 
-MERMAID = ROOT / "docsite" / "node_modules" / "mermaid" / "dist" / "mermaid.min.js"
-MERMAID_URL = "assets/javascripts/mermaid.min.js"
 CATALOGUE_MARK = "<!-- generated: catalogue -->"
 SEARCH_BOOST = 4
 

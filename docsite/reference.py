@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from docsite import table_cell
-from pulumi_metaflow_blueprints.provider import blueprint_provider, schema_json
+from pulumi_metaflow_blueprints.provider import BlueprintProvider, blueprint_provider, schema_json
 from pulumi_metaflow_blueprints.registry import blueprint_classes
 
 __all__ = [
@@ -28,7 +28,6 @@ __all__ = [
 ]
 
 ROOT = Path(__file__).resolve().parents[1]
-TYPE_PREFIX = "#/types/"
 
 _DEFAULT = re.compile(r"\bDefaults?\s+to\s+(?P<value>.+?)(?:\.(?:\s|$)|;|$)", re.DOTALL)
 _MARKED_DEFAULT = re.compile(r"(?P<before>`[^`]+`)?\s*\(default(?P<value>\s+[^);]+)?[);]")
@@ -66,9 +65,8 @@ class PythonNames:
     types: Mapping[str, Mapping[str, str]]
 
 
-def python_names() -> PythonNames:
+def python_names(provider: BlueprintProvider) -> PythonNames:
     """The analyzer's mappings, as the provider that serves the schema recorded them."""
-    provider = blueprint_provider()
     components = provider.component_definitions()
     return PythonNames(
         inputs={name: dict(c.inputs_mapping) for name, c in components.items()},
@@ -227,11 +225,12 @@ class StaleSchemaError(Exception):
 
 def reference_pages(schema_path: Path = ROOT / "schema.json") -> ReferencePages:
     """The reference of the committed schema, which must be the one the provider serves."""
+    provider = blueprint_provider()
     committed = schema_path.read_text(encoding="utf-8")
-    if committed != schema_json():
+    if committed != schema_json(provider):
         raise StaleSchemaError(
             f"{schema_path.name} is not the schema the provider serves: regenerate it with "
             "`.venv/bin/python -m pulumi_metaflow_blueprints.provider --schema > schema.json`"
         )
     modules = {cls.__name__: cls.__module__.rsplit(".", 1)[0] for cls in blueprint_classes()}
-    return ReferencePages(json.loads(committed), python_names(), modules)
+    return ReferencePages(json.loads(committed), python_names(provider), modules)

@@ -198,9 +198,11 @@ def blueprint_provider() -> BlueprintProvider:
     return BlueprintProvider(served_components(), PACKAGE_NAME, NAMESPACE, package_version())
 
 
-def schema_json() -> str:
-    """The package schema the provider serves, as committed in `schema.json` (indented, trailing newline)."""
-    return json.dumps(json.loads(blueprint_provider().schema or "{}"), indent=2, ensure_ascii=False) + "\n"
+def schema_json(provider: BlueprintProvider | None = None) -> str:
+    """The package schema `provider` (by default a new `blueprint_provider()`) serves, as committed in `schema.json`
+    (indented, trailing newline)."""
+    served = (provider or blueprint_provider()).schema
+    return json.dumps(json.loads(served or "{}"), indent=2, ensure_ascii=False) + "\n"
 
 
 def main() -> None:

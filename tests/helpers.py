@@ -5,8 +5,11 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import pytest
+import yaml
 from pulumi.output import Unknown
 
+from pulumi_metaflow_blueprints.cli import main
 from pulumi_metaflow_blueprints.offline import ProgramRun, run_program_dir
 from pulumi_metaflow_blueprints.offline.runner import reveal
 
@@ -161,3 +164,15 @@ def signed_sample(path: Path) -> "SampleEvent":
 def example_run(example: str) -> ProgramRun:
     """The offline run of `examples/<example>`, made once per test session (tests only read it)."""
     return run_program_dir(EXAMPLES_DIR / example)
+
+
+def run_cli(capsys: pytest.CaptureFixture[str], *args: str | Path) -> tuple[int, str, str]:
+    """`metaflow-blueprints ARGS...` run in-process: (exit code, stdout, stderr)."""
+    code = main([*map(str, args)])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def yaml_documents(text: str) -> list[dict[str, Any]]:
+    """The non-empty documents of a YAML stream (what `replay` and `backfill` print)."""
+    return [d for d in yaml.safe_load_all(text) if d is not None]

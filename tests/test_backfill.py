@@ -8,13 +8,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from pulumi_metaflow_blueprints.cli import main
 from pulumi_metaflow_blueprints.runs.cloud import CloudRoute, pattern_matches
 from pulumi_metaflow_blueprints.runs.listings import ListedObject
 from pulumi_metaflow_blueprints.runs.objects import s3_notification
-from tests.helpers import EVENTS
+from tests.helpers import EVENTS, run_cli, yaml_documents
 
 ROOT = Path(__file__).parent.parent
 S3 = ROOT / "examples" / "s3-to-flow"
@@ -24,13 +23,7 @@ SAMPLE_ETAG = "d41d8cd98f00b204e9800998ecf8427e"
 
 
 def cli(capsys: pytest.CaptureFixture[str], *args: str | Path) -> tuple[int, str, str]:
-    code = main(["backfill", *map(str, args)])
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
-
-
-def documents(text: str) -> list[dict[str, Any]]:
-    return [d for d in yaml.safe_load_all(text) if d is not None]
+    return run_cli(capsys, "backfill", *args)
 
 
 def arguments(workflow: dict[str, Any]) -> dict[str, str]:
@@ -83,7 +76,7 @@ def replayed(
     """The Workflow the live event makes: `replay` of the raw sample through the Sensor."""
     code = main(["replay", str(program), "--event", str(event), "--trigger", trigger])
     assert code == 0
-    (workflow,) = documents(capsys.readouterr().out)
+    (workflow,) = yaml_documents(capsys.readouterr().out)
     return workflow
 
 
@@ -107,7 +100,7 @@ def test_s3_objects_under_the_prefix_with_the_suffix_become_workflows_of_the_flo
     )
     code, out, err = cli(capsys, S3, "--blueprint", "raw-events", "--objects", listing)
     assert code == 0
-    workflows = documents(out)
+    workflows = yaml_documents(out)
     assert [w["kind"] for w in workflows] == ["Workflow"] * 3
     assert {w["spec"]["workflowTemplateRef"]["name"] for w in workflows} == {"lakehouse.prod.ingestflow"}
     assert [arguments(w) for w in workflows] == [
@@ -133,7 +126,7 @@ def test_a_backfilled_object_gets_the_name_its_live_event_gets(
     listing = write(tmp_path, "s3.json", {"Contents": [s3_item("landing/2026/11/20/orders.parquet")]})
     code, out, _ = cli(capsys, S3, "--blueprint", "raw-events", "--objects", listing)
     assert code == 0
-    (workflow,) = documents(out)
+    (workflow,) = yaml_documents(out)
     live = replayed(capsys, S3, EVENTS / "s3-object-created.sqs-message.json")
     assert workflow["metadata"]["name"] == live["metadata"]["name"]
     assert workflow["metadata"]["labels"] == live["metadata"]["labels"]
@@ -158,7 +151,7 @@ def test_through_eventbridge_the_rule_pattern_filters_and_names_match_the_live_e
     )
     code, out, err = cli(capsys, S3_EVENTBRIDGE, "--blueprint", "landing-parquet", "--objects", listing)
     assert code == 0
-    (workflow,) = documents(out)
+    (workflow,) = yaml_documents(out)
     assert arguments(workflow)["key"] == f'"{obj["key"]}"'
     assert "2 outside the cloud filter" in err
     live = replayed(capsys, S3_EVENTBRIDGE, EVENTS / "s3-object-created.eventbridge.json", "ingestflow")
@@ -184,7 +177,7 @@ def test_gcs_objects_become_workflows_named_as_their_live_notification(
     )
     code, out, err = cli(capsys, GCS, "--blueprint", "landing", "--objects", listing)
     assert code == 0
-    first, second = documents(out)
+    first, second = yaml_documents(out)
     assert arguments(first) == {
         "bucket": '"acme-landing"',
         "key": '"exports/2026-11-20/users.csv"',
@@ -207,7 +200,7 @@ def test_list_object_versions_backfills_the_latest_versions_with_their_version_i
     listing = write(tmp_path, "versions.json", {"Versions": versions, "DeleteMarkers": [{"Key": "landing/b.parquet"}]})
     code, out, err = cli(capsys, S3, "--blueprint", "raw-events", "--objects", listing)
     assert code == 0
-    (workflow,) = documents(out)
+    (workflow,) = yaml_documents(out)
     assert arguments(workflow)["key"] == '"landing/a.parquet"'
     assert "1 not the latest version (skipped)" in err
     route = CloudRoute("notification", "acme-raw-events", region="us-west-2")
@@ -225,7 +218,7 @@ def test_an_object_its_trigger_fails_on_prints_nothing_names_the_reason_and_exit
     )
     code, out, err = cli(capsys, S3, "--blueprint", "raw-events", "--objects", listing)
     assert code == 3
-    assert [arguments(w)["key"] for w in documents(out)] == ['"landing/fine.parquet"']
+    assert [arguments(w)["key"] for w in yaml_documents(out)] == ['"landing/fine.parquet"']
     assert "backfill: landing/$(id).parquet: trigger lakehouse.prod.ingestflow: " in err
     assert "holds a $ or a backtick" in err
     assert "1 failed, 0 mis-wired, 0 not evaluated" in err
@@ -255,7 +248,7 @@ def test_the_sensor_filters_are_honoured(capsys: pytest.CaptureFixture[str], tmp
     )
     code, out, err = cli(capsys, program, "--blueprint", "raw-events", "--objects", listing)
     assert code == 0, err
-    assert [arguments(w)["key"] for w in documents(out)] == ['"landing/keep/a.parquet"']
+    assert [arguments(w)["key"] for w in yaml_documents(out)] == ['"landing/keep/a.parquet"']
     assert "0 outside the cloud filter, 2 dropped by the EventSource or Sensor filters, 1 matched" in err
 
 
@@ -267,7 +260,7 @@ def test_twenty_thousand_objects_stream_from_stdin_with_progress(
     monkeypatch.setattr("sys.stdin", io.StringIO(json.dumps({"Contents": items})))
     code, out, err = cli(capsys, S3, "--blueprint", "raw-events", "--objects", "-", "--progress-every", "5000")
     assert code == 0
-    workflows = documents(out)
+    workflows = yaml_documents(out)
     assert len(workflows) == 1000
     assert len({w["metadata"]["name"] for w in workflows}) == 1000
     assert [arguments(w)["key"] for w in workflows[:2]] == ['"landing/000000.parquet"', '"landing/000020.parquet"']

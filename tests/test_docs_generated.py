@@ -14,9 +14,10 @@ from pathlib import Path
 import pytest
 from pulumi.provider.experimental.util import camel_case
 
-from docsite.catalogue import read_catalogue
+from docsite.catalogue import docs_pages, read_catalogue
 from docsite.fields import expand_fields, fields_table, load_catalog
 from docsite.reference import ReferencePages, StaleSchemaError, default_of, go_name, reference_pages
+from pulumi_metaflow_blueprints import provider
 from pulumi_metaflow_blueprints.registry import blueprint_classes
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -46,17 +47,9 @@ def _typeddict_of(component: type) -> type:
     return inspect.get_annotations(component.__init__)["args"]
 
 
-def _reached_typeddicts(root: type) -> dict[str, type]:
-    """Every TypedDict the args reach, by class name."""
-    found: dict[str, type] = {}
-    hints: list[object] = [root]
-    while hints:
-        hint = hints.pop()
-        hints.extend(typing.get_args(hint))
-        if inspect.isclass(hint) and typing.is_typeddict(hint) and hint.__name__ not in found:
-            found[hint.__name__] = hint
-            hints.extend(hint.__annotations__.values())  # args modules hold no string annotations
-    return found
+def _schema_classes() -> list[type]:
+    """Every TypedDict and Enum the blueprints' args and outputs reach (the provider's own walk)."""
+    return [cls for component in blueprint_classes() for cls in provider._schema_classes(component)]
 
 
 @pytest.mark.parametrize("component", blueprint_classes(), ids=lambda cls: cls.__name__)
@@ -87,9 +80,7 @@ def test_every_input_and_output_is_listed_with_its_name_in_each_language(
 def test_every_shared_type_and_enum_value_is_listed(pages: dict[str, str]) -> None:
     """Each object type's properties carry the Python key of the TypedDict the args reach; each enum its values."""
     page = pages["reference/types.md"]
-    typeddicts: dict[str, type] = {}
-    for component in blueprint_classes():
-        typeddicts.update(_reached_typeddicts(_typeddict_of(component)))
+    typeddicts = {cls.__name__: cls for cls in _schema_classes() if typing.is_typeddict(cls)}
     for token, definition in SCHEMA["types"].items():
         name = token.rsplit(":", 1)[-1]
         assert f"\n## {name}\n" in page
@@ -105,18 +96,7 @@ def test_every_shared_type_and_enum_value_is_listed(pages: dict[str, str]) -> No
 
 def test_every_enum_value_matches_the_python_enum(pages: dict[str, str]) -> None:
     """Enum values in the reference are the Python enums' values (what other languages write)."""
-    enums: set[type[Enum]] = set()
-    for component in blueprint_classes():
-        hints: list[object] = [
-            value
-            for hint in _reached_typeddicts(_typeddict_of(component)).values()
-            for value in hint.__annotations__.values()
-        ]
-        while hints:
-            hint = hints.pop()
-            hints.extend(typing.get_args(hint))
-            if inspect.isclass(hint) and issubclass(hint, Enum):
-                enums.add(hint)
+    enums = {cls for cls in _schema_classes() if issubclass(cls, Enum)}
     assert len(enums) == sum(1 for definition in SCHEMA["types"].values() if "enum" in definition)
     for enum in enums:
         for member in enum:
@@ -216,12 +196,8 @@ def test_every_docs_fields_marker_names_a_catalog() -> None:
     assert markers >= 10
 
 
-def _pages(docs: Path) -> dict[str, Path]:
-    return {path.relative_to(docs).as_posix(): path for path in docs.rglob("*.md")}
-
-
 def test_the_catalogue_covers_every_blueprint_the_registry_declares() -> None:
-    catalogue = read_catalogue(_pages(DOCS))
+    catalogue = read_catalogue(docs_pages(DOCS))
     assert [p.blueprint for p in catalogue.patterns] == [cls.__name__ for cls in blueprint_classes()]
     packages = {cls.__name__: cls.__module__.split(".")[1] for cls in blueprint_classes()}
     for pattern in catalogue.patterns:
@@ -229,7 +205,7 @@ def test_the_catalogue_covers_every_blueprint_the_registry_declares() -> None:
 
 
 def test_a_blueprint_without_a_page_or_a_page_without_a_blueprint_fails(tmp_path: Path) -> None:
-    pages = _pages(DOCS)
+    pages = docs_pages(DOCS)
     missing = {uri: path for uri, path in pages.items() if uri != "blueprints/sqs.md"}
     with pytest.raises(ValueError, match=r"without a page.*SqsQueueTrigger"):
         read_catalogue(missing)
@@ -246,7 +222,7 @@ def test_a_blueprint_without_a_page_or_a_page_without_a_blueprint_fails(tmp_path
 
 
 def test_catalogue_links_are_relative_to_the_page() -> None:
-    catalogue = read_catalogue(_pages(DOCS))
+    catalogue = read_catalogue(docs_pages(DOCS))
     assert "](blueprints/s3.md)" in catalogue.html("index.md")
     assert "](s3.md)" in catalogue.html("blueprints/index.md")
 
@@ -255,7 +231,7 @@ def test_the_readme_table_lists_every_blueprint_with_its_page() -> None:
     """The README's blueprint table (a first visit's map) names every blueprint and links the page documenting it."""
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     rows = re.findall(r"^\| `(\w+)\.(\w+)` \|.*\| \[page\]\(docs/(blueprints/[\w-]+\.md)\) \|$", readme, re.MULTILINE)
-    pages = {p.blueprint: p.page for p in read_catalogue(_pages(DOCS)).patterns}
+    pages = {p.blueprint: p.page for p in read_catalogue(docs_pages(DOCS)).patterns}
     declared = {cls.__name__: cls.__module__.split(".")[1] for cls in blueprint_classes()}
     assert sorted(name for _, name, _ in rows) == sorted(declared)
     for package, name, page in rows:

@@ -21,11 +21,11 @@ from typing import Any
 
 import pytest
 
-from docsite.catalogue import Catalogue, read_catalogue
+from docsite import MERMAID, MERMAID_URL
+from docsite.catalogue import Catalogue, docs_pages, read_catalogue
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
-MERMAID = ROOT / "docsite" / "node_modules" / "mermaid" / "dist" / "mermaid.min.js"
 SOURCE_NAMES = {  # what a user types into the search box -> the blueprint whose page must come up
     "S3": "S3ObjectTrigger",
     "SQS": "SqsQueueTrigger",
@@ -55,8 +55,7 @@ def _missing(reason: str) -> None:
 @functools.cache
 def catalogue() -> Catalogue:
     """The blueprint pages, read as the build hook reads them."""
-    docs = ROOT / "docs"
-    return read_catalogue({path.relative_to(docs).as_posix(): path for path in docs.rglob("*.md")})
+    return read_catalogue(docs_pages(ROOT / "docs"))
 
 
 @pytest.fixture(scope="module")
@@ -85,7 +84,7 @@ def test_strict_build_serves_every_page(site: Path) -> None:
         reference = site / "reference" / pattern.blueprint / "index.html"
         assert reference.is_file(), pattern.blueprint
     if MERMAID.is_file():
-        assert (site / "assets" / "javascripts" / "mermaid.min.js").read_bytes() == MERMAID.read_bytes()
+        assert (site / MERMAID_URL).read_bytes() == MERMAID.read_bytes()
 
 
 @pytest.fixture(scope="module")

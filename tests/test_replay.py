@@ -11,7 +11,7 @@ import yaml
 
 from pulumi_metaflow_blueprints.cli import main
 from pulumi_metaflow_blueprints.core.dlq import PARKED_LABEL, SENSOR_ANNOTATION, TRIGGER_ANNOTATION
-from tests.helpers import EVENTS
+from tests.helpers import EVENTS, run_cli, yaml_documents
 
 ROOT = Path(__file__).parent.parent
 S3 = ROOT / "examples" / "s3-to-flow"
@@ -21,13 +21,7 @@ EVENT_TRIGGER = "raw_data_landed"
 
 
 def cli(capsys: pytest.CaptureFixture[str], *args: str | Path) -> tuple[int, str, str]:
-    code = main(["replay", *map(str, args)])
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
-
-
-def documents(text: str) -> list[dict[str, Any]]:
-    return [d for d in yaml.safe_load_all(text) if d is not None]
+    return run_cli(capsys, "replay", *args)
 
 
 def simulated(capsys: pytest.CaptureFixture[str], program: Path, event: Path) -> dict[str, Any]:
@@ -61,7 +55,7 @@ def test_a_sample_replays_as_the_workflow_simulate_renders_with_its_deterministi
 ) -> None:
     code, out, err = cli(capsys, S3, "--event", S3_SAMPLE)
     assert code == 0
-    (workflow,) = documents(out)  # the request follows as comments: kubectl sees one object
+    (workflow,) = yaml_documents(out)  # the request follows as comments: kubectl sees one object
     assert workflow["kind"] == "Workflow"
     assert workflow["apiVersion"] == "argoproj.io/v1alpha1"
     assert workflow["spec"]["workflowTemplateRef"] == {"name": FLOW_TRIGGER}
@@ -95,7 +89,7 @@ def test_a_redelivered_sample_replays_under_the_same_name_and_another_object_und
     for event in (S3_SAMPLE, again, other):
         code, out, _ = cli(capsys, S3, "--event", event, "--trigger", FLOW_TRIGGER)
         assert code == 0
-        (workflow,) = documents(out)
+        (workflow,) = yaml_documents(out)
         names.append(workflow["metadata"]["name"])
     assert names[0] == names[1] != names[2]
 
@@ -174,8 +168,8 @@ def test_a_parked_event_replays_its_trigger_as_the_raw_sample_does(
     assert (code, err) == (0, "")  # only the trigger it names: no HTTP request, no note about it
     code, raw, _ = cli(capsys, S3, "--event", S3_SAMPLE, "--trigger", FLOW_TRIGGER)
     assert code == 0
-    assert documents(out) == documents(raw)
-    assert len(documents(out)) == 1
+    assert yaml_documents(out) == yaml_documents(raw)
+    assert len(yaml_documents(out)) == 1
 
 
 def test_a_parked_metaflow_event_replays_as_its_request(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

@@ -22,7 +22,7 @@ from pulumi_metaflow_blueprints.simulate import SampleEvent, Simulation, simulat
 from pulumi_metaflow_blueprints.simulate.verifier import CONTAINER, SENDER_ADDRESS, VERIFIES_ANNOTATION
 from pulumi_metaflow_blueprints.webhooks import WebhookTrigger, verifying
 from pulumi_metaflow_blueprints.webhooks.package import MASKED_AUTHORIZATION
-from tests.helpers import EVENTS
+from tests.helpers import EVENTS, run_cli
 
 SECRET = b"whsec-7f3a"
 UPSTREAM = "http://orders-eventsource-svc.argo-events.svc:12000/orders"
@@ -323,12 +323,6 @@ def event_file(tmp_path: Path) -> Path:
     path = tmp_path / "run-succeeded.json"
     path.write_bytes(BODY)
     return path
-
-
-def run_cli(capsys: pytest.CaptureFixture[str], *args: str | Path) -> tuple[int, str, str]:
-    code = main([*map(str, args)])
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def test_cli_rejects_a_sample_without_the_signature_header_with_exit_1(
